@@ -1,0 +1,29 @@
+# Two commands from a fresh clone: `make show` and `make test`. Both build .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: show test snapshots bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+show: $(STAMP)
+	$(PY) run.py
+
+test: $(STAMP)
+	SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy $(PY) -m pytest $(PYTEST_ARGS)
+
+# Regenerate the committed reference images after looking at them.
+snapshots: $(STAMP)
+	SDL_VIDEODRIVER=offscreen $(PY) -m tests.make_snapshots
+
+bench: $(STAMP)
+	SDL_VIDEODRIVER=offscreen $(PY) bench/frame.py
+
+clean:
+	rm -rf $(VENV) out tests/output

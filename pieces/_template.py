@@ -1,0 +1,41 @@
+"""Template
+
+The starting point for a new piece: `python run.py new my_piece` copies this file and its shader.
+Say here, in a few sentences, what the audience sees and what their input does: this text is the
+program note.
+"""
+from stagecraft import Color, Event, Float, Point2D, cue
+
+SHADER = "_template.frag"   # shaders/<name>.frag; saved edits reload while the piece runs
+
+PARAMS = {                  # each one is a uniform of the same name in the shader
+    "breath": Float(0.5, 0.0, 1.0, smooth=0.8, doc="how far the circle breathes"),
+    "ink": Color((0.957, 0.945, 0.910, 1.0), smooth=0.5, doc="the circle's colour"),
+    "focus": Point2D((0.5, 0.5), smooth=0.3, doc="where the circle sits"),
+    "pulse": Event(doc="a ripple from the centre"),
+}
+
+
+def setup(stage):
+    """Make the piece's state. Everything the piece remembers lives in what this returns."""
+    return {"ripples": []}
+
+
+def update(stage, state, dt):
+    """Change the state; read parameters from stage.p. Do not draw here."""
+    if stage.p.pulse:
+        state["ripples"].append(stage.time)
+    state["ripples"] = [t for t in state["ripples"] if stage.time - t < 3.0][-4:]
+    ages = [stage.time - t for t in state["ripples"]] + [-1.0] * 4
+    stage.uniforms(ripples=ages[:4])
+
+
+@cue("rest", note="the circle settles")
+def rest(stage, state):
+    stage.glide("breath", 0.1, seconds=4, curve="ease")
+
+
+@cue("wake", note="the circle breathes wide")
+def wake(stage, state):
+    stage.glide("breath", 0.9, seconds=2, curve="ease")
+    stage.fire("pulse")

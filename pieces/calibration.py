@@ -1,0 +1,66 @@
+"""Calibration
+
+A projector setup card. A square grid centred on the screen, a circle that touches the top and
+bottom edges, corner circles for keystone, 75% colour bars and a grey ramp for levels, line-pair
+patches for focus, and a sweep bar to see tearing. The resolution and frame counter are written
+on it, so the crew can read what the engine thinks it is driving.
+"""
+from stagecraft import Bool, Color, Event, Float, Int, Point2D, cue
+
+SHADER = "calibration.frag"
+
+PARAMS = {
+    "grid": Int(16, 4, 64, doc="grid cells from top to bottom"),
+    "sweep_speed": Float(0.25, 0.0, 2.0, smooth=0.3, doc="sweep crossings per second"),
+    "mode": Int(0, 0, 3, labels=("card", "grid", "bars", "white"), doc="what the card shows"),
+    "labels": Bool(True, doc="resolution and frame counter"),
+    "tint": Color((1.0, 1.0, 1.0, 1.0), smooth=0.5, doc="multiplies the whole card"),
+    "center": Point2D((0.5, 0.5), doc="the cyan target, for lining up a second projector"),
+    "ident": Event(doc="show the output's name large for three seconds"),
+}
+
+IDENT_SECONDS = 3.0
+
+
+def setup(stage):
+    return {"sweep": 0.0, "ident_until": -1.0}
+
+
+def update(stage, state, dt):
+    state["sweep"] = (state["sweep"] + stage.p.sweep_speed * dt) % 1.0
+    if stage.p.ident:
+        state["ident_until"] = stage.time + IDENT_SECONDS
+    stage.uniforms(sweepX=state["sweep"])
+
+
+def draw(stage, state):
+    stage.shade(SHADER)
+    w, h = stage.size
+    if stage.p.labels and stage.p.mode < 2:
+        stage.rect(0.5, 0.86, 0.62, 0.2, color=(0, 0, 0, 0.75))
+        stage.text("STAGECRAFT  CALIBRATION", 0.5, 0.92, size=0.045)
+        stage.text(f"{w} x {h}", 0.5, 0.82, size=0.09)
+        stage.rect(0.5, 0.07, 0.62, 0.07, color=(0, 0, 0, 0.75))
+        stage.text(f"frame {stage.frame:6d}   t {stage.time:8.2f} s", 0.5, 0.07, size=0.04)
+    if stage.time < state["ident_until"]:
+        stage.text(f"OUTPUT {w}x{h}", 0.5, 0.5, size=0.2, color=(0.24, 0.96, 1.0, 1.0))
+
+
+@cue("card", note="the whole card: grid, circles, bars, ramp, focus patches")
+def card(stage, state):
+    stage.set("mode", 0)
+
+
+@cue("grid", note="grid alone, for lining up edges and blends")
+def grid_only(stage, state):
+    stage.set("mode", 1)
+
+
+@cue("bars", note="full-screen 75% colour bars")
+def bars(stage, state):
+    stage.set("mode", 2)
+
+
+@cue("white", note="a steady white field for brightness and uniformity")
+def white(stage, state):
+    stage.set("mode", 3)

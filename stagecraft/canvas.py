@@ -1,0 +1,137 @@
+"""One piece's images and the drawing into them: its main canvas and the named targets it asks for.
+
+`main` is what the audience sees. Drawing goes to a fresh image each frame and is shown only when
+`draw` finishes, so a piece that raises mid-draw leaves its last good frame on screen; reading
+`main` as a channel gives the previous frame, the usual feedback trick. Other persistent targets
+swap after every pass that writes them, so a later pass in the same frame sees the new content.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import moderngl
+import numpy as np
+
+from .render import Renderer, Target, full_rect
+from .shaders import SHADER_DIR, Shaders, find
+from .text import TextCache
+
+BLIT = SHADER_DIR / "lib" / "blit.frag"
+ALIGN = {"left": 0.5, "center": 0.0, "right": -0.5}
+
+
+class Canvas:
+    def __init__(self, ctx: moderngl.Context, renderer: Renderer, shaders: Shaders, text: TextCache,
+                 size, shader_dirs: list[Path], params: dict):
+        self.ctx, self.renderer, self.shaders, self.text = ctx, renderer, shaders, text
+        self.size = size
+        self.shader_dirs = shader_dirs
+        self.params = params
+        self.targets: dict[str, Target] = {"main": Target(ctx, size, persistent=True)}
+        self._paths: dict[str, Path] = {}
+        self._blank = True  # main's new image has not been drawn into yet this frame
+
+    @property
+    def main(self) -> Target:
+        return self.targets["main"]
+
+    def rebind(self, params: dict, shader_dirs: list[Path]) -> None:
+        """A reloaded module: its parameters make a new prelude, its SHADER names may have moved."""
+        self.params, self.shader_dirs = params, shader_dirs
+        self._paths.clear()
+
+    def shader_path(self, name: str) -> Path:
+        if name not in self._paths:
+            self._paths[name] = find(name, self.shader_dirs)
+        return self._paths[name]
+
+    def program(self, name: str) -> moderngl.Program:
+        return self.shaders.program(self.shader_path(name), self.params)
+
+    def target(self, name: str, *, persistent=False, float_=False, scale=1.0) -> Target:
+        t = self.targets.get(name)
+        if t is None or (t.persistent, t.float_, t.scale) != (persistent, float_, scale):
+            if t is not None:
+                t.release()
+            t = self.targets[name] = Target(self.ctx, self.size, persistent=persistent,
+                                            float_=float_, scale=scale)
+        return t
+
+    def _get(self, name: str) -> Target:
+        return self.targets.get(name) or self.target(name)
+
+    def channel(self, ch) -> moderngl.Texture:
+        if isinstance(ch, str):
+            if ch not in self.targets:
+                raise ValueError(f"no target named {ch!r}; declare it with stage.target() or stage.feedback()")
+            return self.targets[ch].texture
+        if isinstance(ch, moderngl.Texture):
+            return ch
+        raise ValueError(f"a channel is a target name or a texture, not {ch!r}")
+
+    def _draw(self, program, into: str, instances, channels, uniforms, blend) -> None:
+        dest = self._get(into)
+        if not dest.persistent and into in [c for c in channels if isinstance(c, str)]:
+            raise ValueError(f"target {into!r} is read and written in one pass; "
+                             f"make it stage.feedback({into!r}) to read last frame's image")
+        textures = [self.channel(c) for c in channels]
+        if dest is self.main and self._blank:
+            self._blank = False
+            if blend or len(instances) != 1 or tuple(instances[0]) != tuple(full_rect(dest.size)[0]):
+                dest.wipe()  # not covered by an opaque full-frame pass
+        self.renderer.draw(program, dest.back, dest.size, instances, textures, uniforms, blend)
+        if dest.persistent and dest is not self.main:
+            dest.swap()
+
+    def shade(self, shader: str, into: str, channels, uniforms) -> None:
+        self._draw(self.program(shader), into, full_rect(self._get(into).size), channels, uniforms, False)
+
+    def instances(self, shader: str, data, into: str, channels, uniforms, blend=True) -> None:
+        self._draw(self.program(shader), into, data, channels, uniforms, blend)
+
+    def text_texture(self, text: str, size: float, font: str, into: str = "main") -> moderngl.Texture:
+        px = max(4, round(size * self._get(into).size[1]))
+        return self.text.texture(str(text), font, px)
+
+    def label(self, text: str, x: float, y: float, size: float, color, font: str, align: str,
+              into: str, uniforms: dict) -> None:
+        if align not in ALIGN:
+            raise ValueError(f"align must be one of {', '.join(ALIGN)}")
+        tex = self.text_texture(text, size, font, into)
+        w_px, h_px = self._get(into).size
+        w, h = tex.width / h_px, tex.height / h_px
+        rect = np.array([[x + ALIGN[align] * w * h_px / w_px, y, w, h]], dtype="f4")
+        program = self.shaders.program(BLIT, {})
+        self._draw(program, into, rect, [tex], {**uniforms, "tint": color}, True)
+
+    def rect(self, x: float, y: float, w: float, h: float, color, into: str, uniforms: dict) -> None:
+        program = self.shaders.program(BLIT, {})
+        rect = np.array([[x, y, w, h]], dtype="f4")
+        self._draw(program, into, rect, [self.renderer.white], {**uniforms, "tint": color}, True)
+
+    def clear(self, color, into: str) -> None:
+        dest = self._get(into)
+        dest.wipe(color)
+        if dest is self.main:
+            self._blank = False
+        if dest.persistent and dest is not self.main:
+            dest.swap()
+
+    def begin_frame(self) -> None:
+        self._blank = True
+
+    def end_frame(self, ok: bool) -> None:
+        if self._blank:
+            self.main.wipe()  # a draw that drew nothing shows black
+        if ok:
+            self.main.swap()
+
+    def resize(self, size) -> None:
+        self.size = size
+        for t in self.targets.values():
+            t.resize(size)
+
+    def release(self) -> None:
+        for t in self.targets.values():
+            t.release()
+        self.targets.clear()

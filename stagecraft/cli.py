@@ -1,0 +1,200 @@
+"""The command line: `python run.py [show|list|play|render|snapshot|new] ...`.
+
+Every mistake on the command line is one plain line and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import traceback
+from pathlib import Path
+
+from .piece import PIECE_DIR, PieceError, available, resolve
+from .player import PieceFault
+from .shaders import SHADER_DIR, ShaderError
+
+DEFAULT_PIECE = "calibration"
+TRAILER = Path("out") / "trailer.mp4"
+TRAILER_SIZE = (640, 360)
+TRAILER_SECONDS = 3.0
+TRAILER_FPS = 24.0
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        sys.stderr.write(f"{self.prog}: error: {message} (see --help)\n")
+        sys.exit(2)
+
+
+def size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d+)[xX](\d+)", text.strip())
+    if not m or not (16 <= int(m[1]) <= 16384 and 16 <= int(m[2]) <= 16384):
+        raise argparse.ArgumentTypeError(f"size {text!r} must look like 1280x720 (16 to 16384 each way)")
+    return int(m[1]), int(m[2])
+
+
+def positive(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not v > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than zero")
+    return v
+
+
+def _piece(name: str) -> str:
+    resolve(name)
+    return name
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="run.py", description="Stagecraft: stage a piece live, or render it.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    p.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("show", help="the show: a window where there is a screen, else a trailer video")
+    s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("list", help="the pieces, with their titles")
+    s.set_defaults(func=cmd_list)
+
+    s = sub.add_parser("play", help="run a piece live in a window (or headless)")
+    s.add_argument("piece")
+    s.add_argument("--fullscreen", action="store_true")
+    s.add_argument("--display", type=int, default=0, metavar="N")
+    s.add_argument("--size", type=size, default=None, metavar="WxH",
+                   help="canvas size (default: the window's size, following resizes)")
+    s.add_argument("--headless", action="store_true", help="no window: SDL's offscreen driver")
+    s.add_argument("--seconds", type=positive, default=None, metavar="S")
+    s.add_argument("--fps", type=float, default=60.0, help="frame cap when there is no vsync (0: none)")
+    s.add_argument("--stats", type=Path, default=None, metavar="FILE.json")
+    s.add_argument("--strict", action="store_true", help="a piece that raises stops the run")
+    s.add_argument("--seed", type=int, default=0)
+    s.set_defaults(func=cmd_play)
+
+    for name, helptext in (("render", "render a piece to an H.264 MP4"), ("snapshot", "render one frame to PNG")):
+        s = sub.add_parser(name, help=helptext)
+        s.add_argument("piece")
+        s.add_argument("-o", "--output", type=Path, required=True)
+        s.add_argument("--size", type=size, default=(1280, 720), metavar="WxH")
+        s.add_argument("--seed", type=int, default=0)
+        s.add_argument("--fps", type=positive, default=30.0)
+        s.add_argument("--strict", action="store_true")
+        if name == "render":
+            s.add_argument("--seconds", type=positive, default=10.0)
+            s.set_defaults(func=cmd_render)
+        else:
+            s.add_argument("--at", type=float, default=2.0, metavar="SECONDS")
+            s.set_defaults(func=cmd_snapshot)
+
+    s = sub.add_parser("new", help="a new piece (module and shader) from the template")
+    s.add_argument("name")
+    s.set_defaults(func=cmd_new)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except (PieceError, ShaderError, UsageError) as exc:
+        lines = str(exc).splitlines()
+        print(f"run.py: error: {lines[0]}", file=sys.stderr)
+        if len(lines) > 1:
+            print("\n".join(lines[1:]), file=sys.stderr)
+        return 2
+    except PieceFault as exc:
+        traceback.print_exception(exc.__cause__ or exc, file=sys.stderr)
+        print(f"run.py: error (strict): {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_list(args) -> int:
+    for name, title in available():
+        print(f"{name:24} {title}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from .window import has_display
+    if has_display():
+        return _play(DEFAULT_PIECE, fullscreen=False, display=0, size=None, headless=False,
+                     seconds=None, fps=60.0, stats=None, strict=False, seed=0)
+    from .offline import trailer
+    print(f"No display here: rendering a trailer of the show to {TRAILER} instead.")
+    out = trailer(show_pieces(), TRAILER, seconds_each=TRAILER_SECONDS, fps=TRAILER_FPS, size=TRAILER_SIZE)
+    print(out.resolve())
+    return 0
+
+
+def show_pieces() -> list[str]:
+    return [DEFAULT_PIECE]
+
+
+def cmd_play(args) -> int:
+    _piece(args.piece)
+    return _play(args.piece, fullscreen=args.fullscreen, display=args.display, size=args.size,
+                 headless=args.headless, seconds=args.seconds, fps=args.fps, stats=args.stats,
+                 strict=args.strict, seed=args.seed)
+
+
+def _play(piece, *, fullscreen, display, size, headless, seconds, fps, stats, strict, seed) -> int:
+    from .engine import Engine
+    from .window import Window
+    try:
+        window = Window(size or (1280, 720), fullscreen=fullscreen, display=display, headless=headless)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    engine = Engine(window, piece, size=size, seed=seed, strict=strict, fps_cap=fps)
+    try:
+        engine.run(seconds)
+        if stats:
+            engine.stats.write(stats, **engine.counters())
+    finally:
+        engine.close()
+    return 0
+
+
+def cmd_render(args) -> int:
+    from .offline import render
+    _piece(args.piece)
+    if args.size[0] % 2 or args.size[1] % 2:
+        raise UsageError(f"H.264 needs an even width and height, not {args.size[0]}x{args.size[1]}")
+    render(args.piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
+           strict=args.strict)
+    print(args.output)
+    return 0
+
+
+def cmd_snapshot(args) -> int:
+    from .offline import snapshot
+    _piece(args.piece)
+    if args.at < 0:
+        raise UsageError("--at must be zero or more seconds")
+    snapshot(args.piece, args.output, at=args.at, size=args.size, seed=args.seed, fps=args.fps,
+             strict=args.strict)
+    print(args.output)
+    return 0
+
+
+def cmd_new(args) -> int:
+    name = args.name
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", name):
+        raise UsageError(f"piece name {name!r} must be lower case letters, digits and _, starting with a letter")
+    module, shader = PIECE_DIR / f"{name}.py", SHADER_DIR / f"{name}.frag"
+    for path in (module, shader):
+        if path.exists():
+            raise UsageError(f"{path} already exists")
+    title = name.replace("_", " ").title()
+    text = (PIECE_DIR / "_template.py").read_text(encoding="utf-8")
+    text = text.replace("Template", title, 1).replace("_template.frag", f"{name}.frag")
+    module.write_text(text, encoding="utf-8")
+    shader.write_text((SHADER_DIR / "_template.frag").read_text(encoding="utf-8"), encoding="utf-8")
+    print(f"created {module} and {shader}\nrun it with: python run.py play {name}")
+    return 0

@@ -1,0 +1,281 @@
+"""The engine: one frame at a time, the same loop live, headless, and offline.
+
+    tick the clock -> handle input -> reload what changed -> piece update -> piece draw
+    -> output pass (the only way to the screen) -> operator overlay -> flip -> stats
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from pathlib import Path
+
+import pygame
+
+from .clock import Clock
+from .operator import Operator
+from .overlay import Overlay
+from .piece import PieceError, PieceModule, load, resolve
+from .player import Graphics, Player
+from .render import Renderer
+from .shaders import SHADER_DIR, Shaders
+from .stats import FrameStats
+from .text import TextCache
+
+OUTPUT = SHADER_DIR / "output.frag"
+WATCH_EVERY_S = 0.25
+OVERLAY_EVERY_S = 0.25
+BLACKOUT_S = 0.5
+OFFLINE_DATE = (2145.0, 0.0, 1.0)  # the story's year; offline frames never read the wall clock
+
+
+class Engine:
+    def __init__(self, surface, piece, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
+                 operator=None, live=True):
+        self.surface = surface
+        self.ctx = surface.ctx
+        self.operator = operator or Operator()
+        renderer = Renderer(self.ctx, warn=self.operator.tell)
+        self.gfx = Graphics(self.ctx, renderer, Shaders(self.ctx, on_release=renderer.forget),
+                            TextCache(self.ctx))
+        self.fixed_size = tuple(size) if size else None
+        self.canvas_size = self.fixed_size or tuple(surface.size)
+        self.seed, self.strict, self.live = seed, strict, live
+        self.clock = clock or Clock()
+        self.fps_cap = fps_cap
+        self.stats = FrameStats()
+        self.overlay = Overlay(self.gfx)
+        self.output = self.gfx.shaders.program(OUTPUT, {})
+        self.running = True
+        self.blackout = False
+        self.fade = 1.0
+        self.player: Player | None = None
+        self._mouse = [0.0, 0.0, 0.0, 0.0]
+        self._watch_at = self._overlay_at = 0.0
+        self._overlay_lines: list[str] = []
+        self._last_start = None
+        self._deadline = None
+        self.load(piece)
+
+    # commands (keys now; OSC later) -----------------------------------------------------------
+    def load(self, piece) -> bool:
+        """Switch to a piece (a name, a path or a loaded module). A bad one leaves the current one
+        running; with nothing running yet it raises PieceError."""
+        try:
+            module = piece if isinstance(piece, PieceModule) else load(resolve(str(piece)))
+        except PieceError as exc:
+            if self.player is None or self.strict:
+                raise
+            self.operator.tell(str(exc), error=True)
+            return False
+        player = Player(module, self.gfx, self.canvas_size, seed=self.seed, strict=self.strict,
+                        operator=self.operator)
+        player.start()
+        if self.player is not None:
+            self.player.release()
+        self.player = player
+        self._mtime = _mtime(module.path)
+        return True
+
+    def go(self) -> None:
+        self.player.go()
+
+    def move_playhead(self, step: int) -> None:
+        self.player.playhead.move(step)
+
+    def set_blackout(self, on: bool) -> None:
+        self.blackout = bool(on)
+
+    # the frame --------------------------------------------------------------------------------
+    def frame(self) -> None:
+        start = time.perf_counter()
+        interval = start - self._last_start if self._last_start is not None else 0.0
+        self._last_start = start
+        self.clock.tick()
+        self._handle(self.surface.events())
+        if self.live and start - self._watch_at >= WATCH_EVERY_S:
+            self._watch_at = start
+            self.reload_changed()
+        self.player.update(self.clock, self._builtins(), self._mouse_uv())
+        self.player.draw()
+        step = self.clock.dt / BLACKOUT_S
+        self.fade = max(self.fade - step, 0.0) if self.blackout else min(self.fade + step, 1.0)
+        self._draw_output()
+        if self.overlay.visible:
+            if start - self._overlay_at >= OVERLAY_EVERY_S or not self._overlay_lines:
+                self._overlay_at = start
+                self._overlay_lines = self.status_lines()
+            size = self.surface.size
+            self.overlay.draw(self.surface.screen, size, self._overlay_lines, self.shader_errors())
+        self.surface.flip()
+        self.stats.add(interval, time.perf_counter() - start)
+        if self.live:
+            self.operator.status(self.status_lines()[0], start)
+
+    def run(self, seconds: float | None = None) -> None:
+        try:
+            while self.running:
+                self.frame()
+                if seconds is not None and self.clock.time >= seconds:
+                    break
+                self._pace()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.operator.close()
+
+    def _pace(self) -> None:
+        """Without vsync (headless), hold the frame rate at fps_cap instead of spinning."""
+        if self.surface.vsync or not self.fps_cap:
+            return
+        period = 1.0 / self.fps_cap
+        now = time.perf_counter()
+        self._deadline = (self._deadline or now) + period
+        if self._deadline > now:
+            time.sleep(self._deadline - now)
+        elif now - self._deadline > period:
+            self._deadline = now
+
+    def _draw_output(self) -> None:
+        """The one way to the screen. An untouched frame is copied (a blit costs a third of a
+        shader pass on software GL); anything that changes the picture runs output.frag."""
+        screen = self.surface.screen
+        size = tuple(self.surface.size)
+        canvas = self.player.canvas.main
+        if tuple(self.canvas_size) == size and self.fade >= 1.0:
+            self.ctx.copy_framebuffer(screen, canvas.framebuffer)
+            return
+        box = self.gfx.renderer.letterbox(self.canvas_size, size)
+        if box != (0, 0, *size):
+            screen.use()
+            screen.viewport = (0, 0, *size)
+            screen.clear(0.0, 0.0, 0.0, 1.0)
+        self.gfx.renderer.shade(self.output, screen, box[2:], [canvas.texture], {"uFade": self.fade},
+                                viewport=box)
+
+    def _builtins(self) -> dict:
+        c = self.clock
+        if self.live:
+            t = time.localtime()
+            date = (t.tm_year, t.tm_mon - 1, t.tm_mday, t.tm_hour * 3600 + t.tm_min * 60 + t.tm_sec)
+        else:
+            date = (*OFFLINE_DATE, c.time)
+        return {"iTime": c.time, "iTimeDelta": c.dt, "iFrame": c.frame, "iFrameRate": c.fps,
+                "iMouse": tuple(self._mouse), "iDate": date}
+
+    # input ------------------------------------------------------------------------------------
+    def _handle(self, events) -> None:
+        for e in events:
+            if e.type == pygame.QUIT:
+                self.running = False
+            elif e.type == pygame.KEYDOWN:
+                self._key(e)
+            elif e.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
+                self._mouse_event(e)
+            elif e.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED) and not self.fixed_size:
+                self.resize(tuple(self.surface.size))
+
+    def _key(self, e) -> None:
+        ctrl = e.mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
+        if e.key == pygame.K_q and ctrl:
+            self.running = False
+        elif e.key == pygame.K_TAB:
+            self.overlay.visible = not self.overlay.visible
+        elif e.key == pygame.K_F11 and hasattr(self.surface, "toggle_fullscreen"):
+            self.surface.toggle_fullscreen()
+        elif e.key == pygame.K_SPACE:
+            self.go()
+        elif e.key in (pygame.K_UP, pygame.K_DOWN):
+            self.move_playhead(-1 if e.key == pygame.K_UP else 1)
+        elif e.key == pygame.K_b:
+            self.set_blackout(not self.blackout)
+
+    def _mouse_event(self, e) -> None:
+        """Shadertoy's iMouse: xy follows a held button; zw is the click, negative once released."""
+        ww, wh = self.surface.window_size if hasattr(self.surface, "window_size") else self.surface.size
+        sw, sh = self.surface.size
+        lx, ly, lw, lh = self.gfx.renderer.letterbox(self.canvas_size, (sw, sh))
+        px = (e.pos[0] * sw / ww - lx) * self.canvas_size[0] / lw
+        py = ((wh - e.pos[1]) * sh / wh - ly) * self.canvas_size[1] / lh
+        m = self._mouse
+        if e.type == pygame.MOUSEBUTTONDOWN:
+            m[:] = [px, py, px, py]
+        elif e.type == pygame.MOUSEBUTTONUP:
+            m[2], m[3] = -abs(m[2]), -abs(m[3])
+        elif m[2] > 0:
+            m[0], m[1] = px, py
+
+    def _mouse_uv(self) -> tuple[float, float, bool]:
+        w, h = self.canvas_size
+        return (self._mouse[0] / w, self._mouse[1] / h, self._mouse[2] > 0)
+
+    def resize(self, size) -> None:
+        if size != self.canvas_size and min(size) > 0:
+            self.canvas_size = size
+            self.player.resize(size)
+
+    # hot reload -------------------------------------------------------------------------------
+    def reload_changed(self) -> None:
+        """Pick up saved edits: shaders recompile, the piece module re-imports; bad ones are told
+        to the operator and the last good version keeps running."""
+        for path, error in self.gfx.shaders.reload_changed():
+            key = f"shader:{path}"
+            if error:
+                self.operator.clear(key)
+                self.operator.tell(error.splitlines()[0] + "; still running the last good version",
+                                   key=key, detail=error, error=True)
+            else:
+                self.operator.clear(key)
+                self.operator.tell(f"reloaded {path.name}")
+        path = self.player.piece.path
+        mtime = _mtime(path)
+        if mtime != self._mtime:
+            self._mtime = mtime
+            try:
+                module = load(path)
+            except PieceError as exc:
+                self.operator.tell(f"{exc}; still running the last good version", error=True,
+                                   detail=_cause(exc))
+                return
+            self.player.reload(module)
+
+    # what the operator sees -------------------------------------------------------------------
+    def status_lines(self) -> list[str]:
+        r = self.stats.recent()
+        p = self.player
+        cue = p.playhead.current.name if p.playhead.current else "-"
+        standby = p.playhead.standby.name if p.playhead.standby else "end"
+        size = "x".join(map(str, self.canvas_size))
+        lines = [f"{p.name} | cue {cue} > {standby} | {r['fps']:5.1f} fps  p50 {r['p50']:5.1f} ms  "
+                 f"p99 {r['p99']:5.1f} ms | errors {self.operator.errors}"
+                 + (" | BLACKOUT" if self.blackout else ""),
+                 f"{p.piece.title} at {size}, frame {self.clock.frame}, work p99 {r['work_p99']:.1f} ms"]
+        return lines + list(self.operator.recent)[-4:]
+
+    def shader_errors(self) -> list[str]:
+        out = []
+        for err in self.gfx.shaders.errors():
+            out += err.splitlines()[:6]
+        return out
+
+    def counters(self) -> dict:
+        return {"errors": self.operator.errors}
+
+    def close(self) -> None:
+        if self.player is not None:
+            self.player.release()
+        self.gfx.shaders.release()
+        self.gfx.text.release()
+        self.gfx.renderer.release()
+        self.surface.close()
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _cause(exc: BaseException) -> str:
+    cause = exc.__cause__
+    return "".join(traceback.format_exception(cause)) if cause else ""

@@ -1,0 +1,144 @@
+"""Finding, importing and checking piece modules. A piece is one `.py` file in `pieces/`."""
+from __future__ import annotations
+
+import ast
+import importlib.util
+import inspect
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Callable
+
+from .cues import Cue, collect
+from .params import check_spec
+from .shaders import ROOT, SHADER_DIR
+
+PIECE_DIR = ROOT / "pieces"
+
+
+class PieceError(Exception):
+    """A piece that cannot be found, imported or used; the message says what to fix."""
+
+
+@dataclass
+class PieceModule:
+    name: str
+    path: Path
+    module: ModuleType
+    title: str
+    note: str
+    params: dict
+    cues: list[Cue]
+    shader: str | None
+    shaders: list[str]
+    setup: Callable
+    update: Callable
+    draw: Callable | None
+
+    def shader_dirs(self) -> list[Path]:
+        return [self.path.parent, self.path.parent.parent / "shaders", SHADER_DIR]
+
+    def all_shaders(self) -> list[str]:
+        names = ([self.shader] if self.shader else []) + list(self.shaders)
+        return list(dict.fromkeys(names))
+
+
+def available() -> list[tuple[str, str]]:
+    """(name, title) of every piece in pieces/, without importing any of them."""
+    out = []
+    for p in sorted(PIECE_DIR.glob("*.py")):
+        if not p.name.startswith("_"):
+            out.append((p.stem, title_of(p)))
+    return out
+
+
+def title_of(path: Path) -> str:
+    try:
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    except (SyntaxError, OSError, UnicodeDecodeError) as exc:
+        return f"(unreadable: {exc.__class__.__name__})"
+    return doc.strip().splitlines()[0] if doc.strip() else "(untitled)"
+
+
+def resolve(name_or_path: str) -> Path:
+    p = Path(name_or_path)
+    if p.suffix == ".py":
+        if not p.is_file():
+            raise PieceError(f"no piece file at {p}")
+        return p.resolve()
+    candidate = PIECE_DIR / f"{name_or_path}.py"
+    if candidate.is_file():
+        return candidate.resolve()
+    known = ", ".join(n for n, _ in available()) or "none"
+    raise PieceError(f"unknown piece {name_or_path!r} (known: {known})")
+
+
+def _arity(fn: Callable) -> int:
+    try:
+        return len(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return -1
+
+
+def load(path: Path) -> PieceModule:
+    """Import a fresh copy of the piece module and check its shape; PieceError says what is wrong."""
+    name = path.stem
+    modname = f"stagecraft_piece.{name}"
+    spec = importlib.util.spec_from_file_location(modname, path)
+    module = importlib.util.module_from_spec(spec)
+    previous = sys.modules.get(modname)
+    sys.modules[modname] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException as exc:
+        if previous is not None:
+            sys.modules[modname] = previous
+        else:
+            sys.modules.pop(modname, None)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        raise PieceError(f"piece {name!r} does not import: {detail}") from exc
+    return check(name, path, module)
+
+
+def check(name: str, path: Path, module: ModuleType) -> PieceModule:
+    problems = []
+    doc = (module.__doc__ or "").strip()
+    if not doc:
+        problems.append("it needs a docstring: the first line is its title, the rest its program note")
+    title, _, note = doc.partition("\n")
+    params = getattr(module, "PARAMS", {})
+    problems += check_spec(params)
+    shader = getattr(module, "SHADER", None)
+    shaders = getattr(module, "SHADERS", [])
+    if shader is not None and not isinstance(shader, str):
+        problems.append("SHADER must be a file name such as 'my_piece.frag'")
+    if not isinstance(shaders, (list, tuple)) or not all(isinstance(s, str) for s in shaders):
+        problems.append("SHADERS must be a list of file names")
+    funcs = {}
+    for fname, args, required in (("setup", 1, True), ("update", 3, True), ("draw", 2, False)):
+        fn = getattr(module, fname, None)
+        if fn is None:
+            if required:
+                problems.append(f"it needs a function {fname}({', '.join(['stage', 'state', 'dt'][:args])})")
+            continue
+        if not callable(fn) or _arity(fn) not in (args, -1):
+            problems.append(f"{fname} must be a function of {args} argument(s)")
+        funcs[fname] = fn
+    if shader is None and "draw" not in funcs:
+        problems.append("it needs SHADER = 'file.frag' or a draw(stage, state) function")
+    try:
+        cues = collect(module)
+    except ValueError as exc:
+        problems.append(str(exc))
+        cues = []
+    for c in cues:
+        if _arity(c.fn) not in (2, -1):
+            problems.append(f"cue {c.name!r} must be a function of (stage, state)")
+    if problems:
+        raise PieceError(f"piece {name!r} ({path}): " + "; ".join(problems))
+    return PieceModule(name, path, module, title.strip(), inspect.cleandoc(note), params, cues,
+                       shader, list(shaders), funcs["setup"], funcs["update"], funcs.get("draw"))

@@ -1,0 +1,221 @@
+"""Runs one piece: its parameters, state, cues and every call into its code, each one guarded.
+
+A call that raises is told to the operator once, with its traceback, and the show goes on from
+the last good state (the state is snapshotted before each update or cue while that is cheap).
+In strict mode (tests) it raises PieceFault instead.
+"""
+from __future__ import annotations
+
+import copy
+import time
+import traceback
+from dataclasses import dataclass
+
+import moderngl
+
+from .canvas import Canvas
+from .cues import Cue, Playhead
+from .params import ParamValues
+from .piece import PieceModule
+from .render import Renderer
+from .shaders import ShaderError, Shaders
+from .stage import Stage
+from .text import TextCache
+
+SNAPSHOT_BUDGET_S = 0.001
+SNAPSHOT_OVERRUNS = 10  # one slow copy is a GC pause; ten say the state is simply too big
+_NONE = object()
+
+
+class PieceFault(Exception):
+    """A piece raised while --strict was on."""
+
+
+@dataclass
+class Graphics:
+    """What a player draws with; shared by every player in a run."""
+    ctx: moderngl.Context
+    renderer: Renderer
+    shaders: Shaders
+    text: TextCache
+
+
+class Player:
+    def __init__(self, piece: PieceModule, gfx: Graphics, size, *, seed: int, strict: bool, operator):
+        self.piece = piece
+        self.strict = strict
+        self.operator = operator
+        self.params = ParamValues(piece.params)
+        self.canvas = Canvas(gfx.ctx, gfx.renderer, gfx.shaders, gfx.text, size,
+                             piece.shader_dirs(), piece.params)
+        self.stage = Stage(self.params, self.canvas, seed, self._note)
+        self.playhead = Playhead(piece.cues)
+        self.state = None
+        self._snapshots = True
+        self._overruns = 0
+        self._start = None
+
+    @property
+    def name(self) -> str:
+        return self.piece.name
+
+    def _note(self, message: str) -> None:
+        self.operator.tell(f"{self.name}: {message}")
+
+    def start(self) -> None:
+        self.compile(self.piece)
+        ok, state = self._call("setup", self.piece.setup, self.stage)
+        self.state = state if ok else {}
+
+    def compile(self, piece: PieceModule) -> bool:
+        """Compile every shader the piece names, now rather than mid-show."""
+        ok = True
+        for name in piece.all_shaders():
+            try:
+                self.canvas.program(name)
+            except ShaderError as exc:
+                ok = False
+                if self.strict:
+                    raise
+                self.operator.tell(str(exc).splitlines()[0], key=f"shader:{name}",
+                                   detail=str(exc), error=True)
+        return ok
+
+    # guarded calls ----------------------------------------------------------------------------
+    def _call(self, phase: str, fn, *args):
+        try:
+            return True, fn(*args)
+        except Exception as exc:
+            if self.strict:
+                raise PieceFault(f"{self.name}: {phase} raised {type(exc).__name__}: {exc}") from exc
+            where = _where(exc, self.piece.path)
+            self.operator.tell(
+                f"{self.name}: {phase} raised {type(exc).__name__}: {exc} ({where}); "
+                f"the show goes on from the last good state",
+                key=f"{self.name}:{phase}:{type(exc).__name__}:{where}",
+                detail=traceback.format_exc(), error=True)
+            return False, None
+
+    def _snapshot(self):
+        if not self._snapshots:
+            return _NONE
+        t0 = time.perf_counter()
+        try:
+            snap = copy.deepcopy(self.state)
+        except Exception as exc:
+            self._snapshots = False
+            self._note(f"its state cannot be copied ({exc}); a failing update may leave it half-changed")
+            return _NONE
+        if time.perf_counter() - t0 > SNAPSHOT_BUDGET_S:
+            self._overruns += 1
+            if self._overruns >= SNAPSHOT_OVERRUNS:
+                self._snapshots = False
+                self._note("its state is too large to snapshot every frame; "
+                           "a failing update may leave it half-changed")
+        return snap
+
+    def _mutate(self, phase: str, fn, *args) -> bool:
+        snap = self._snapshot()
+        ok, _ = self._call(phase, fn, self.stage, self.state, *args)
+        if not ok and snap is not _NONE:
+            self.state = snap
+        return ok
+
+    # the frame --------------------------------------------------------------------------------
+    def update(self, clock, builtins: dict, mouse) -> None:
+        """A piece's time and frame count from its own start, as Shadertoy's iTime and iFrame do."""
+        if self._start is None:
+            self._start = (clock.time, clock.frame)
+        s = self.stage
+        s.time, s.frame = clock.time - self._start[0], clock.frame - self._start[1]
+        s.dt, s.mouse = clock.dt, mouse
+        s._builtins = {**builtins, "iTime": s.time, "iFrame": s.frame}
+        self.params.step(clock.dt)
+        self._mutate("update", self.piece.update, clock.dt)
+
+    def draw(self) -> None:
+        self.canvas.begin_frame()
+        self.stage._drawing = True
+        if self.piece.draw is not None:
+            ok, _ = self._call("draw", self.piece.draw, self.stage, self.state)
+        else:
+            ok, _ = self._call("draw", self.stage.shade, self.piece.shader)
+        self.stage._drawing = False
+        self.canvas.end_frame(ok)
+        self.params.end_frame()
+
+    @property
+    def image(self) -> moderngl.Texture:
+        return self.canvas.main.texture
+
+    # cues -------------------------------------------------------------------------------------
+    def fire(self, c: Cue) -> bool:
+        return self._mutate(f"cue {c.name!r}", c.fn)
+
+    def go(self) -> Cue | None:
+        c = self.playhead.go()
+        if c is not None:
+            self.fire(c)
+        return c
+
+    # reload -----------------------------------------------------------------------------------
+    def _bind(self, piece: PieceModule, params: ParamValues) -> None:
+        self.piece, self.params = piece, params
+        self.canvas.rebind(piece.params, piece.shader_dirs())
+        self.stage._bind(params)
+
+    def reload(self, new: PieceModule) -> bool:
+        """Swap in a freshly imported module; keep the old one if the new one cannot set up."""
+        old = (self.piece, self.params)
+        params = ParamValues(new.params)
+        params.carry_from(self.params)
+        self._bind(new, params)
+        self.compile(new)
+        ok, fresh = self._call("setup", new.setup, self.stage)
+        if not ok:
+            self._bind(*old)
+            self._note("the new version failed in setup; still running the last good version")
+            return False
+        self.playhead.rebind(new.cues)
+        same, why = fits(self.state, fresh)
+        if same:
+            self._note("reloaded; state carried over")
+        else:
+            self.state = fresh
+            self._note(f"reloaded; state restarted from setup ({why})")
+        self._snapshots, self._overruns = True, 0
+        return True
+
+    def resize(self, size) -> None:
+        self.canvas.resize(size)
+
+    def release(self) -> None:
+        self.canvas.release()
+
+
+def fits(old, new) -> tuple[bool, str]:
+    """Whether state made by the old module still has the shape the new module's setup makes."""
+    if type(old) is not type(new):
+        return False, f"it was a {type(old).__name__}, now a {type(new).__name__}"
+    if hasattr(old, "shape") and hasattr(old, "dtype"):
+        same = (old.shape, old.dtype) == (new.shape, new.dtype)
+        return same, "" if same else f"array {old.shape} became {new.shape}"
+    a = old if isinstance(old, dict) else getattr(old, "__dict__", None)
+    b = new if isinstance(new, dict) else getattr(new, "__dict__", None)
+    if a is None:
+        return True, ""
+    if set(a) != set(b):
+        added, gone = sorted(set(b) - set(a)), sorted(set(a) - set(b))
+        return False, "; ".join(filter(None, [added and f"new {', '.join(map(str, added))}",
+                                               gone and f"gone {', '.join(map(str, gone))}"]))
+    for k in a:
+        same, why = fits(a[k], b[k])
+        if not same:
+            return False, f"{k}: {why}"
+    return True, ""
+
+
+def _where(exc: BaseException, path) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+    f = (frames or traceback.extract_tb(exc.__traceback__) or [None])[-1]
+    return f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" if f else "?"

@@ -1,0 +1,76 @@
+"""Frames out of the GPU and into files: pixel-buffer readback, H.264 video, PNG stills."""
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+
+import imageio_ffmpeg
+import moderngl
+import numpy as np
+import pygame
+
+
+class Readback:
+    """Reads frames through a ring of pixel-buffer objects: the copy for frame N is started, and
+    frame N-1 (long finished) is collected, so the CPU rarely waits on the GPU."""
+
+    def __init__(self, ctx: moderngl.Context, size, depth: int = 2):
+        self.size = tuple(size)
+        self._buffers = [ctx.buffer(reserve=self.size[0] * self.size[1] * 3) for _ in range(depth)]
+        self._pending: deque[moderngl.Buffer] = deque()
+        self._next = 0
+
+    def request(self, fbo: moderngl.Framebuffer) -> np.ndarray | None:
+        """Start reading `fbo`; returns the oldest frame if the ring is full, else None."""
+        out = self.collect() if len(self._pending) == len(self._buffers) else None
+        buf = self._buffers[self._next]
+        self._next = (self._next + 1) % len(self._buffers)
+        fbo.read_into(buf, viewport=(0, 0, *self.size), components=3, alignment=1)
+        self._pending.append(buf)
+        return out
+
+    def collect(self) -> np.ndarray | None:
+        if not self._pending:
+            return None
+        data = self._pending.popleft().read()
+        w, h = self.size
+        return np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3)[::-1]
+
+    def release(self) -> None:
+        for b in self._buffers:
+            b.release()
+
+
+class VideoWriter:
+    """H.264 in an MP4 through the ffmpeg binary that imageio-ffmpeg ships (no system ffmpeg)."""
+
+    def __init__(self, path: Path, size, fps: float, audio_path: Path | None = None):
+        w, h = size
+        if w % 2 or h % 2:
+            raise ValueError(f"H.264 needs an even width and height, not {w}x{h}")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._gen = imageio_ffmpeg.write_frames(
+            str(path), (w, h), fps=fps, codec="libx264", pix_fmt_in="rgb24", pix_fmt_out="yuv420p",
+            macro_block_size=2, output_params=["-crf", "18", "-preset", "veryfast"],
+            audio_path=str(audio_path) if audio_path else None,
+            audio_codec="aac" if audio_path else None, ffmpeg_log_level="error")
+        self._gen.send(None)
+
+    def write(self, frame: np.ndarray) -> None:
+        self._gen.send(np.ascontiguousarray(frame))
+
+    def close(self) -> None:
+        self._gen.close()
+
+
+def save_png(path: Path, frame: np.ndarray) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    h, w = frame.shape[:2]
+    surface = pygame.image.frombuffer(np.ascontiguousarray(frame).tobytes(), (w, h), "RGB")
+    pygame.image.save(surface, str(path))
+
+
+def load_png(path: Path) -> np.ndarray:
+    surface = pygame.image.load(str(path))
+    return np.frombuffer(pygame.image.tobytes(surface, "RGB"), np.uint8).reshape(
+        surface.get_height(), surface.get_width(), 3)

@@ -1,0 +1,111 @@
+"""The handle a piece receives: time, its parameters, seeded randomness, uniforms and the render
+verbs. Nothing else of the engine is reachable from here.
+
+Coordinates are Shadertoy's: x and y run 0..1 from the bottom-left corner; sizes are fractions of
+the canvas height, so a layout holds at any resolution.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .canvas import Canvas
+from .params import Color, ParamValues, ParamView
+
+NIGHT = (0.043, 0.027, 0.063, 1.0)  # #0B0710, the art direction's background
+
+
+class Stage:
+    def __init__(self, params: ParamValues, canvas: Canvas, seed: int, tell):
+        self.rng = np.random.default_rng(seed)
+        self.time = 0.0
+        self.dt = 0.0
+        self.frame = 0
+        self.mouse = (0.5, 0.5, False)
+        self._canvas = canvas
+        self._tell = tell
+        self._custom: dict = {}
+        self._builtins: dict = {}
+        self._drawing = False
+        self._bind(params)
+
+    def _bind(self, params: ParamValues) -> None:
+        self._params = params
+        self.p = ParamView(params)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._canvas.size
+
+    @property
+    def aspect(self) -> float:
+        w, h = self._canvas.size
+        return w / h
+
+    # parameters -------------------------------------------------------------------------------
+    def set(self, name: str, value) -> None:
+        self._params.set(name, value)
+
+    def glide(self, name: str, value, seconds: float, curve: str = "linear") -> None:
+        self._params.glide(name, value, seconds, curve)
+
+    def fire(self, name: str) -> None:
+        self._params.fire(name)
+
+    def uniforms(self, **values) -> None:
+        """Values for every shader this piece draws with, from now on (declare them in the GLSL)."""
+        self._custom.update(values)
+
+    def log(self, message: str) -> None:
+        """Tell the operator something, once."""
+        self._tell(message)
+
+    # images -----------------------------------------------------------------------------------
+    def target(self, name: str, *, float: bool = False, scale: float = 1.0) -> None:
+        """An offscreen image, drawn into with `into=name` and read with `channels=[name]`."""
+        self._canvas.target(name, float_=float, scale=scale)
+
+    def feedback(self, name: str, *, float: bool = True, scale: float = 1.0) -> None:
+        """A persistent image: a pass that writes it reads its previous content as a channel."""
+        self._canvas.target(name, persistent=True, float_=float, scale=scale)
+
+    # drawing (only inside draw) ---------------------------------------------------------------
+    def _check_drawing(self, verb: str) -> None:
+        if not self._drawing:
+            raise RuntimeError(f"stage.{verb}() draws; call it from draw(stage, state), not update()")
+
+    def _all_uniforms(self, extra: dict) -> dict:
+        return {**self._builtins, **self._params.uniforms(), **self._custom, **extra}
+
+    def clear(self, color=NIGHT, into: str = "main") -> None:
+        self._check_drawing("clear")
+        self._canvas.clear(_rgba(color), into)
+
+    def shade(self, shader: str, into: str = "main", channels=(), **uniforms) -> None:
+        """Run a fragment shader over the whole of a target."""
+        self._check_drawing("shade")
+        self._canvas.shade(shader, into, channels, self._all_uniforms(uniforms))
+
+    def instances(self, shader: str, data, into: str = "main", channels=(), blend: bool = True,
+                  **uniforms) -> None:
+        """Draw one quad per row of `data`: (x, y, w, h) then up to 7 vec4s read as vData[]."""
+        self._check_drawing("instances")
+        self._canvas.instances(shader, data, into, channels, self._all_uniforms(uniforms), blend)
+
+    def rect(self, x: float, y: float, w: float, h: float, color=(0, 0, 0, 0.6), into: str = "main") -> None:
+        """A filled rectangle centred on (x, y), w and h in canvas heights (blended over)."""
+        self._check_drawing("rect")
+        self._canvas.rect(x, y, w, h, _rgba(color), into, self._builtins)
+
+    def text(self, text, x: float, y: float, size: float = 0.05, color=(1, 1, 1, 1),
+             font: str = "mono", align: str = "center", into: str = "main") -> None:
+        """Write text centred vertically on y; `size` is the font size as a fraction of the height."""
+        self._check_drawing("text")
+        self._canvas.label(text, x, y, size, _rgba(color), font, align, into, self._builtins)
+
+    def text_image(self, text, size: float = 0.05, font: str = "mono"):
+        """Text as a texture to pass in `channels` (white on transparent)."""
+        return self._canvas.text_texture(text, size, font)
+
+
+def _rgba(color) -> tuple[float, float, float, float]:
+    return Color().coerce(color)

@@ -1,0 +1,141 @@
+"""Where frames go: a pygame OpenGL window (real or SDL's offscreen driver), or an offscreen image.
+
+Both give the engine a moderngl context, a framebuffer to draw the output into, its size in
+pixels, and events. `--headless` uses SDL's offscreen driver (EGL), so the live loop that runs in
+tests is the one that runs on stage.
+"""
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+import sys
+from pathlib import Path
+
+import moderngl
+
+
+def has_display() -> bool:
+    if os.environ.get("SDL_VIDEODRIVER") in ("offscreen", "dummy"):
+        return False
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def _sdl_library():
+    """pygame's own copy of SDL, to ask it for the GL drawable size (pygame does not expose it)."""
+    import pygame
+    base = Path(pygame.__file__).parent
+    for pattern in (str(base.parent / "pygame.libs" / "libSDL2-*.so*"), str(base / ".dylibs" / "libSDL2*.dylib"),
+                    str(base / "SDL2.dll")):
+        for path in glob.glob(pattern):
+            try:
+                lib = ctypes.CDLL(path)
+                lib.SDL_GL_GetCurrentWindow.restype = ctypes.c_void_p
+                lib.SDL_GL_GetDrawableSize.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int),
+                                                       ctypes.POINTER(ctypes.c_int)]
+                return lib
+            except (OSError, AttributeError):
+                continue
+    return None
+
+
+class Window:
+    def __init__(self, size=(1280, 720), *, fullscreen=False, display=0, headless=False, vsync=True,
+                 title="Stagecraft"):
+        if headless:
+            os.environ["SDL_VIDEODRIVER"] = "offscreen"
+        import pygame
+        self._pg = pygame
+        pygame.display.init()
+        count = pygame.display.get_num_displays()
+        if not 0 <= display < count:
+            pygame.display.quit()
+            raise ValueError(f"no display {display}: this machine has {count} (0..{count - 1})")
+        for attr, value in ((pygame.GL_CONTEXT_MAJOR_VERSION, 3), (pygame.GL_CONTEXT_MINOR_VERSION, 3),
+                            (pygame.GL_CONTEXT_PROFILE_MASK, pygame.GL_CONTEXT_PROFILE_CORE),
+                            (pygame.GL_CONTEXT_FORWARD_COMPATIBLE_FLAG, 1), (pygame.GL_DOUBLEBUFFER, 1)):
+            pygame.display.gl_set_attribute(attr, value)
+        flags = pygame.OPENGL | pygame.DOUBLEBUF | pygame.RESIZABLE
+        if fullscreen:
+            flags |= pygame.FULLSCREEN
+            size = (0, 0)  # pygame 2 gives OpenGL "desktop" fullscreen at the display's own size
+        pygame.display.set_caption(title)
+        try:
+            pygame.display.set_mode(size, flags, display=display, vsync=1 if vsync else 0)
+        except pygame.error:
+            pygame.display.set_mode(size, flags, display=display, vsync=0)
+            vsync = False
+        self.vsync = vsync and not headless  # the offscreen driver accepts vsync but never waits
+        self.ctx = moderngl.create_context(require=330)
+        self.headless = headless
+        self.fullscreen = fullscreen
+        self._sdl = _sdl_library()
+
+    @property
+    def screen(self) -> moderngl.Framebuffer:
+        return self.ctx.screen
+
+    @property
+    def window_size(self) -> tuple[int, int]:
+        return self._pg.display.get_window_size()
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The drawable size in pixels: twice the window size on a HiDPI screen."""
+        if self._sdl is not None:
+            w, h = ctypes.c_int(), ctypes.c_int()
+            self._sdl.SDL_GL_GetDrawableSize(self._sdl.SDL_GL_GetCurrentWindow(), ctypes.byref(w), ctypes.byref(h))
+            if w.value > 0 and h.value > 0:
+                return (w.value, h.value)
+        return self.window_size
+
+    def events(self) -> list:
+        return self._pg.event.get()
+
+    def flip(self) -> None:
+        self._pg.display.flip()
+
+    def toggle_fullscreen(self) -> None:
+        from pygame._sdl2.video import Window as SDLWindow
+        win = SDLWindow.from_display_module()
+        if self.fullscreen:
+            win.set_windowed()
+        else:
+            win.set_fullscreen(desktop=True)
+        self.fullscreen = not self.fullscreen
+
+    def close(self) -> None:
+        self.ctx.release()
+        self._pg.display.quit()
+
+
+class Offscreen:
+    """An image the size of the render, for offline renders and snapshots: no window, no events."""
+    vsync = False
+    headless = True
+
+    def __init__(self, size):
+        self.ctx = _standalone_context()
+        self.size = tuple(size)
+        self.screen = self.ctx.simple_framebuffer(self.size, components=4)
+
+    def events(self) -> list:
+        return []
+
+    def flip(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.screen.release()
+        self.ctx.release()
+
+
+def _standalone_context() -> moderngl.Context:
+    if sys.platform.startswith("linux"):
+        try:
+            return moderngl.create_standalone_context(require=330, backend="egl")
+        except Exception:  # no EGL on this machine: fall back to the platform's default (GLX)
+            pass
+    return moderngl.create_standalone_context(require=330)

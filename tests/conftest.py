@@ -1,0 +1,76 @@
+"""Shared fixtures. Everything renders through real Mesa llvmpipe GL at small sizes; nothing is mocked."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import pytest  # noqa: E402
+
+from stagecraft.offline import offline_engine  # noqa: E402
+from stagecraft.operator import Operator  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "tests" / "output"
+SMALL = (160, 90)
+
+
+class Collect:
+    """An operator's terminal, kept for assertions."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def write(self, s):
+        self.lines.append(s)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+@pytest.fixture
+def operator():
+    return Operator(stream=Collect())
+
+
+@pytest.fixture
+def engines(operator):
+    """Make offline engines; each is checked for GL errors and closed after the test."""
+    made = []
+
+    def make(piece, size=SMALL, **kw):
+        kw.setdefault("operator", operator)
+        e = offline_engine(piece, size, **kw)
+        made.append(e)
+        return e
+
+    yield make
+    for e in made:
+        error = e.ctx.error
+        e.close()
+        assert error == "GL_NO_ERROR", error
+
+
+def run_cli(*args, cwd=ROOT, env=None, timeout=120):
+    """Run `python run.py ...` as a user would, in a clean headless environment."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def piece_names(include_template=True) -> list[str]:
+    names = sorted(p.stem for p in (ROOT / "pieces").glob("*.py") if not p.stem.startswith("_"))
+    return names + ([str(ROOT / "pieces" / "_template.py")] if include_template else [])

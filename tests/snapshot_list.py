@@ -1,0 +1,11 @@
+"""The reference images: which piece, when, at what size. `make snapshots` rewrites them."""
+from pathlib import Path
+
+SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshots"
+SIZE = (320, 180)
+SEED = 7
+
+SNAPSHOTS = {
+    "calibration": ("calibration", 1.5),
+    "template": ("pieces/_template.py", 1.5),
+}
