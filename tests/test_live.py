@@ -7,7 +7,7 @@ import pytest
 from stagecraft.engine import Engine
 from stagecraft.window import Window
 
-from .conftest import ROOT
+from .conftest import ROOT, close_all
 
 
 @pytest.fixture
@@ -21,10 +21,7 @@ def live(operator):
         return e
 
     yield make
-    for e in made:
-        error = e.ctx.error
-        e.close()
-        assert error == "GL_NO_ERROR"
+    close_all(made)
 
 
 def _screen(e) -> np.ndarray:
