@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: show test snapshots bench clean
+.PHONY: show test snapshots contact-sheet bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: $(STAMP)
 # Regenerate the committed reference images after looking at them.
 snapshots: $(STAMP)
 	SDL_VIDEODRIVER=offscreen $(PY) -m tests.make_snapshots
+
+# The README's picture of every piece; regenerate after changing how a piece looks.
+contact-sheet: $(STAMP)
+	SDL_VIDEODRIVER=offscreen $(PY) run.py contact-sheet -o docs/contact-sheet.png
 
 bench: $(STAMP)
 	SDL_VIDEODRIVER=offscreen $(PY) bench/frame.py

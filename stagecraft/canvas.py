@@ -28,6 +28,7 @@ class Canvas:
         self.shader_dirs = shader_dirs
         self.params = params
         self.targets: dict[str, Target] = {"main": Target(ctx, size, persistent=True)}
+        self.textures: dict[str, moderngl.Texture] = {}
         self._paths: dict[str, Path] = {}
         self._blank = True  # main's new image has not been drawn into yet this frame
 
@@ -57,13 +58,32 @@ class Canvas:
                                             float_=float_, scale=scale)
         return t
 
+    def upload(self, name: str, data) -> None:
+        """Rows of float data as an RGBA float texture (each row 4*k floats wide), by name."""
+        if name in self.targets:
+            raise ValueError(f"{name!r} is already a target; give the texture another name")
+        arr = np.ascontiguousarray(data, dtype="f4")
+        if arr.ndim != 2 or arr.shape[1] % 4 or not arr.size:
+            raise ValueError(f"texture data must be rows of 4*k floats, got shape {arr.shape}")
+        size = (arr.shape[1] // 4, arr.shape[0])
+        tex = self.textures.get(name)
+        if tex is None or tex.size != size:
+            if tex is not None:
+                tex.release()
+            tex = self.textures[name] = self.ctx.texture(size, 4, dtype="f4")
+            tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
+        tex.write(arr.tobytes())
+
     def _get(self, name: str) -> Target:
         return self.targets.get(name) or self.target(name)
 
     def channel(self, ch) -> moderngl.Texture:
         if isinstance(ch, str):
+            if ch in self.textures:
+                return self.textures[ch]
             if ch not in self.targets:
-                raise ValueError(f"no target named {ch!r}; declare it with stage.target() or stage.feedback()")
+                raise ValueError(f"no target or texture named {ch!r}; make it with stage.target(), "
+                                 f"stage.feedback() or stage.texture()")
             return self.targets[ch].texture
         if isinstance(ch, moderngl.Texture):
             return ch
@@ -134,4 +154,7 @@ class Canvas:
     def release(self) -> None:
         for t in self.targets.values():
             t.release()
+        for tex in self.textures.values():
+            tex.release()
         self.targets.clear()
+        self.textures.clear()

@@ -93,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
             s.add_argument("--at", type=float, default=2.0, metavar="SECONDS")
             s.set_defaults(func=cmd_snapshot)
 
+    s = sub.add_parser("contact-sheet", help="every piece at several moments, labelled, in one PNG")
+    s.add_argument("-o", "--output", type=Path, required=True)
+    s.add_argument("--size", type=size, default=(480, 270), metavar="WxH", help="the size of each frame")
+    s.add_argument("--columns", type=int, default=4, choices=range(1, 9), metavar="N")
+    s.add_argument("--pieces", default=None, help="comma-separated (default: every piece)")
+    s.add_argument("--seed", type=int, default=0)
+    s.set_defaults(func=cmd_contact_sheet)
+
     s = sub.add_parser("new", help="a new piece (module and shader) from the template")
     s.add_argument("name")
     s.set_defaults(func=cmd_new)
@@ -180,6 +188,15 @@ def cmd_snapshot(args) -> int:
     snapshot(args.piece, args.output, at=args.at, size=args.size, seed=args.seed, fps=args.fps,
              strict=args.strict)
     print(args.output)
+    return 0
+
+
+def cmd_contact_sheet(args) -> int:
+    from .contact import contact_sheet
+    pieces = args.pieces.split(",") if args.pieces else [name for name, _ in available()]
+    for piece in pieces:
+        _piece(piece)
+    print(contact_sheet(pieces, args.output, size=args.size, columns=args.columns, seed=args.seed))
     return 0
 
 

@@ -76,8 +76,9 @@ class Engine:
         self._mtime = _mtime(module.path)
         return True
 
-    def go(self) -> None:
-        self.player.go()
+    def go(self):
+        """Fire the cue on standby and move on; returns the cue (None at the end of the list)."""
+        return self.player.go()
 
     def move_playhead(self, step: int) -> None:
         self.player.playhead.move(step)

@@ -13,7 +13,21 @@ from dataclasses import dataclass, field
 from .curves import curve
 
 RESERVED = {"iResolution", "iTime", "iTimeDelta", "iFrame", "iMouse", "iDate", "iFrameRate",
-            "iChannel0", "iChannel1", "iChannel2", "iChannel3", "iChannelResolution", "main"}
+            "iChannel0", "iChannel1", "iChannel2", "iChannel3", "iChannelResolution", "main",
+            "mainImage", "vUV", "vData", "vInstance"}
+# A parameter becomes a uniform of the same name, so it must not shadow GLSL's own words.
+GLSL_WORDS = set("""
+attribute const uniform varying layout centroid flat smooth noperspective break continue do for
+while switch case default if else in out inout float int void bool true false invariant discard
+return mat2 mat3 mat4 vec2 vec3 vec4 ivec2 ivec3 ivec4 bvec2 bvec3 bvec4 uint uvec2 uvec3 uvec4
+sampler2D sampler3D samplerCube struct precision highp mediump lowp sample patch subroutine
+radians degrees sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh pow exp log exp2 log2
+sqrt inversesqrt abs sign floor trunc round roundEven ceil fract mod modf min max clamp mix step
+smoothstep isnan isinf length distance dot cross normalize faceforward reflect refract
+matrixCompMult outerProduct transpose determinant inverse lessThan lessThanEqual greaterThan
+greaterThanEqual equal notEqual any all not texture texelFetch textureSize textureLod dFdx dFdy
+fwidth noise1 noise2 noise3 noise4 emit input output filter sizeof cast namespace using
+""".split())
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -141,8 +155,10 @@ def check_spec(params: dict) -> list[str]:
     for name, spec in params.items():
         if not isinstance(name, str) or not _IDENT.match(name):
             problems.append(f"parameter name {name!r} must be a letter followed by letters, digits or _")
-        elif name in RESERVED or name.startswith("gl_"):
+        elif name in RESERVED or name.startswith("gl_") or name.startswith("_sc"):
             problems.append(f"parameter name {name!r} is reserved for the engine")
+        elif name in GLSL_WORDS:
+            problems.append(f"parameter name {name!r} is a GLSL word; its uniform would shadow it")
         if not isinstance(spec, PARAM_TYPES):
             problems.append(f"parameter {name!r} must be one of Float, Int, Bool, Color, Point2D, Event")
             continue

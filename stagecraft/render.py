@@ -120,10 +120,11 @@ class Renderer:
 
     def _upload(self, data: np.ndarray) -> int:
         if data.nbytes > self._instances.size:
+            grown = max(data.nbytes, 2 * self._instances.size)
             for key in [k for k in self._vaos if k[2] == self._instances.glo]:
                 self._vaos.pop(key).release()
             self._instances.release()
-            self._instances = self.ctx.buffer(reserve=max(data.nbytes, 2 * self._instances.size), dynamic=True)
+            self._instances = self.ctx.buffer(reserve=grown, dynamic=True)
         self._instances.orphan(self._instances.size)
         self._instances.write(data.tobytes())
         return data.shape[1] // 4

@@ -68,6 +68,11 @@ class Stage:
         """A persistent image: a pass that writes it reads its previous content as a channel."""
         self._canvas.target(name, persistent=True, float_=float, scale=scale)
 
+    def texture(self, name: str, data) -> None:
+        """Upload rows of floats (4*k per row) as a float texture, read with `channels=[name]`
+        and texelFetch(iChannelN, ivec2(texel, row), 0). Call it when the data changes."""
+        self._canvas.upload(name, data)
+
     # drawing (only inside draw) ---------------------------------------------------------------
     def _check_drawing(self, verb: str) -> None:
         if not self._drawing:
@@ -101,6 +106,10 @@ class Stage:
         """Write text centred vertically on y; `size` is the font size as a fraction of the height."""
         self._check_drawing("text")
         self._canvas.label(text, x, y, size, _rgba(color), font, align, into, self._builtins)
+
+    def text_width(self, text, size: float = 0.05, font: str = "mono") -> float:
+        """How wide `text` is drawn, as a fraction of the canvas width."""
+        return self._canvas.text_texture(text, size, font).width / self._canvas.size[0]
 
     def text_image(self, text, size: float = 0.05, font: str = "mono"):
         """Text as a texture to pass in `channels` (white on transparent)."""

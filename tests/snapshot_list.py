@@ -8,4 +8,6 @@ SEED = 7
 SNAPSHOTS = {
     "calibration": ("calibration", 1.5),
     "template": ("pieces/_template.py", 1.5),
+    "smile_credits": ("smile_credits", 1.5),
+    "smile_bazaar": ("smile_bazaar", 1.5),
 }

@@ -78,12 +78,13 @@ def test_reload_carries_values_of_surviving_parameters():
 
 
 def test_spec_problems_are_plain_sentences():
-    problems = check_spec({"iTime": Float(), "2x": Float(), "f": Float(5, 0, 1), "x": 3})
+    problems = check_spec({"iTime": Float(), "2x": Float(), "f": Float(5, 0, 1), "x": 3, "step": Float()})
     text = " | ".join(problems)
     assert "'iTime' is reserved" in text
     assert "'2x' must be a letter" in text
     assert "default 5 is outside 0..1" in text
     assert "'x' must be one of" in text
+    assert "'step' is a GLSL word" in text
     assert check_spec({"ok": Float(), "c": Color(), "e": Event()}) == []
 
 

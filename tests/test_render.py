@@ -43,3 +43,35 @@ def test_render_writes_an_h264_mp4_with_every_frame(tmp_path):
     assert meta["size"] == (160, 90) and "h264" in meta["codec"]
     first = np.frombuffer(next(reader), np.uint8).reshape(90, 160, 3)
     assert first.mean() > 20  # a picture, not black
+
+
+CROWD = '''"""Crowd
+
+Many instances, more than the instance buffer first holds."""
+import numpy as np
+
+SHADER = "crowd.frag"
+
+def setup(stage):
+    return {"n": 10}
+
+def update(stage, state, dt):
+    state["n"] = min(state["n"] * 4, 4000)
+
+def draw(stage, state):
+    stage.clear((0, 0, 0, 1))
+    n = state["n"]
+    i = np.arange(n)
+    data = np.stack([(i % 80 + 0.5) / 80, 1 - (i // 80 + 0.5) / 50, np.full(n, 0.01), np.full(n, 0.01),
+                     np.full(n, 1.0), i / n, np.zeros(n), np.ones(n)], axis=1)
+    stage.instances("crowd.frag", data.astype("f4"))
+'''
+
+
+def test_instances_beyond_the_first_buffer_grow_it(engines, tmp_path):
+    (tmp_path / "crowd.frag").write_text("void mainImage(out vec4 c, in vec2 p) { c = vData[0]; }\n")
+    (tmp_path / "crowd.py").write_text(CROWD)
+    e = engines(str(tmp_path / "crowd.py"), (400, 250), strict=True)
+    last = list(frames(e, 6))[-1]
+    lit = (last.max(axis=2) > 0).reshape(50, 5, 80, 5).any(axis=(1, 3))
+    assert lit.sum() == 4000, "every one of the 4,000 instances drew"

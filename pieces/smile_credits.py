@@ -1,0 +1,155 @@
+"""Smile Credits
+
+One giant catalog smile under an augmented-reality price HUD: a tag over every tooth, a credit
+score ring, a barcode etched into the enamel, a ticker of smile prices. At the margins, a crowd
+of small real smiles. Every purchase whitens, straightens and widens the catalog smile, lifts the
+ticker, and greys one of the real smiles at the margins: the cost is paid by others. Every
+refusal cracks the veneer, and the imperfect smile beneath shows through.
+"""
+import numpy as np
+
+from stagecraft import Event, Float, cue
+from stagecraft import smile as sm
+
+SHADER = "smile_credits.frag"
+SHADERS = ["smile.frag"]
+
+PARAMS = {
+    "hud": Float(1.0, 0.0, 1.0, smooth=1.2, doc="the price HUD: tags, ring, ticker"),
+    "margins": Float(1.0, 0.0, 1.0, smooth=1.5, doc="the crowd of real smiles at the edges"),
+    "ticker_speed": Float(0.06, 0.0, 0.3, smooth=0.5, doc="ticker scroll, screen widths per second"),
+    "purchase_step": Float(0.22, 0.05, 0.6, doc="how far one purchase moves the smile toward the catalog"),
+    "buy": Event(doc="a purchase, as if from the audience"),
+    "refuse": Event(doc="a refusal, as if from the audience"),
+}
+
+BIG = (0.5, 0.45, 0.62)             # the big smile's box: centre x, y and height
+RING = (0.11, 0.70, 0.085)
+TICKER_TOP = 0.075
+LEFT = [(x, y) for y in np.linspace(0.14, 0.52, 4) for x in (0.055, 0.15)]
+RIGHT = [(x, y) for y in np.linspace(0.14, 0.86, 6) for x in (0.85, 0.945)]
+MARGIN = LEFT + RIGHT
+GOODS = ["VENEER PURE WHITE", "GAP CLOSURE", "ALIGNMENT / TOOTH", "GUM CONTOUR", "ARC LIFT",
+         "GOLD REMOVAL", "SYMMETRY", "CHIP REPAIR", "WIDTH +10%"]
+
+
+def setup(stage):
+    rng = stage.rng
+    real = sm.random(rng).replace(enamel=0.7, veneer=0.0,
+                                  chip=[0, 0, 0.8, 0, 0, 0, 0, 0.6, 0, 0, 0, 0],
+                                  gap=[0, 0, 0, 0, 0.18, 0, 0, 0, 0, 0, 0, 0])
+    return {
+        "real": real,
+        "sold": sm.toward(real, sm.ideal(), 0.45),
+        "crack": 0.0,
+        "index": 1000.0,
+        "crowd": [sm.random(rng) for _ in MARGIN],
+        "paid": [],                  # margin smiles greyed so far, in the order they paid
+        "grey": np.zeros(len(MARGIN)),
+        "pulse": 0.0,
+        "ticker": 0.0,
+        "purchases": 0,
+    }
+
+
+def purchase(stage, state):
+    state["sold"] = sm.toward(state["sold"], sm.ideal(), stage.p.purchase_step)
+    state["crack"] *= 0.6                      # the market plasters over dissent
+    state["index"] *= 1.0 + 0.004 + 0.01 * stage.rng.random()
+    unpaid = [i for i in range(len(MARGIN)) if i not in state["paid"]]
+    if unpaid:
+        state["paid"].append(int(stage.rng.choice(unpaid)))
+    state["pulse"] = 1.0
+    state["purchases"] += 1
+
+
+def refuse(stage, state):
+    state["crack"] = min(1.0, state["crack"] + 0.34)
+    state["index"] *= 0.995
+
+
+def update(stage, state, dt):
+    for _ in range(stage.p.buy):
+        purchase(stage, state)
+    for _ in range(stage.p.refuse):
+        refuse(stage, state)
+    target = np.isin(np.arange(len(MARGIN)), state["paid"]).astype(float)
+    state["grey"] += (target - state["grey"]) * min(1.0, dt * 2.5)
+    state["pulse"] *= np.exp(-dt * 2.0)
+    state["ticker"] = (state["ticker"] + stage.p.ticker_speed * dt) % 1.0
+    stage.texture("genomes", sm.pack([state["sold"], state["real"]]))
+    stage.texture("crowd", sm.pack(state["crowd"]))
+
+
+def _tags(stage, s):
+    """Tooth points and tag centres in pixels; tags fan out above the smile in two rows."""
+    w, h = stage.size
+    unit = BIG[2] * h * 0.5
+    teeth = sm.teeth_layout(s, open_=0.96)
+    tip_x = BIG[0] * w + teeth[:, 0] * unit
+    tip_y = BIG[1] * h + (teeth[:, 1] + teeth[:, 2]) * 0.5 * unit
+    spread = (teeth[:, 0] / max(np.abs(teeth[:, 0]).max(), 1e-3)) * 0.24 * w
+    tag_x = BIG[0] * w + spread
+    tag_y = (BIG[1] + BIG[2] * 0.5 + 0.05 + 0.075 * (np.arange(len(teeth)) % 2)) * h
+    return np.stack([tip_x, tip_y, tag_x, tag_y], axis=1)
+
+
+def draw(stage, state):
+    w, h = stage.size
+    sold, hud = state["sold"], stage.p.hud
+    tags = _tags(stage, sold)
+    breath = 0.93 + 0.05 * np.sin(stage.time * 0.7)
+    stage.shade(SHADER, channels=["genomes"], bigRect=BIG, mouthOpen=breath, crack=state["crack"],
+                tags=[tuple(t) for t in tags] + [(0, 0, 0, 0)] * (12 - len(tags)),
+                tagCount=len(tags), tagHalf=(0.052 * h, 0.018 * h),
+                purity=1.0 - sm.price(sold) / max(sm.price(state["real"]), 1.0),
+                pulse=state["pulse"], ring=RING, tickerTop=TICKER_TOP)
+
+    size = 0.075 + 0.02 * np.sin(stage.time * 0.9 + np.arange(len(MARGIN)))
+    if stage.p.margins > 0.01:
+        crowd = [(x, y, 2 * s, s, i, 0.85, state["grey"][i], 0.0, 0, 0, 0, stage.p.margins)
+                 for i, ((x, y), s) in enumerate(zip(MARGIN, size))]
+        stage.instances("smile.frag", np.array(crowd, "f4"), channels=["crowd"])
+
+    if hud > 0.02:
+        ink = (0.24, 0.96, 1.0, hud)
+        for (_, _, tx, ty), price in zip(tags, sm.tooth_prices(sold)):
+            label = f"SC {price:,.0f}" if price >= 1 else "SC 49/mo"
+            stage.text(label, tx / w + 0.008 * h / w * 1.8, ty / h, size=0.021, color=ink)
+        score = 300 + 550 * (1.0 - sm.price(sold) / max(sm.price(state["real"]), 1.0))
+        stage.text(f"{score:.0f}", RING[0], RING[1] + 0.01, size=0.06, color=ink)
+        stage.text("SMILE CREDIT SCORE", RING[0], RING[1] - 0.115, size=0.02, color=ink)
+        stage.text("SMILE CREDITS  catalog no. 2145-A", 0.03, 0.95, size=0.03, color=ink, align="left")
+        _ticker(stage, state, ink)
+
+
+def _ticker(stage, state, ink):
+    prices = [f"{g} {state['index'] * (0.08 + 0.07 * i):,.0f} SC" for i, g in enumerate(GOODS)]
+    line = f"SMILE INDEX {state['index']:,.1f}  \u25b2   " + "   \u00b7   ".join(prices) + "   \u00b7   "
+    width = stage.text_width(line, size=0.032)
+    x = -state["ticker"] * width
+    while x < 1.0:
+        stage.text(line, x, TICKER_TOP * 0.5, size=0.032, color=ink, align="left")
+        x += width
+
+
+@cue("catalog", note="the catalog smile alone, breathing; no prices yet")
+def catalog(stage, state):
+    stage.set("hud", 0.0)
+    stage.set("margins", 0.0)
+
+
+@cue("pricing", note="the HUD arrives: a price on every tooth, the credit ring")
+def pricing(stage, state):
+    stage.glide("hud", 1.0, seconds=3.0, curve="ease")
+
+
+@cue("margins", note="the real smiles appear at the edges, the ones who pay")
+def margins(stage, state):
+    stage.glide("margins", 1.0, seconds=4.0, curve="ease")
+
+
+@cue("fracture", note="a scripted refusal: the veneer cracks wide open")
+def fracture(stage, state):
+    for _ in range(2):
+        refuse(stage, state)
