@@ -55,7 +55,7 @@ void mainImage(out vec4 fragColor, in vec2 fragCoord) {
         float bright = smoothstep(0.6, 0.8, dot(c.rgb, vec3(0.3, 0.5, 0.2)));
         vec2 b = (p - vec2(-0.19, -0.05)) / vec2(0.38, 0.16);
         float inCode = step(0.0, b.x) * step(b.x, 1.0) * step(0.0, b.y) * step(b.y, 1.0);
-        c.rgb *= 1.0 - 0.28 * barcode(b.x, 21.0) * inCode * bright * (1.0 - cr.y);
+        c.rgb *= 1.0 - 0.28 * barcode(b.x, 21.0, 48.0) * inCode * bright * (1.0 - cr.y);
         c.rgb += pulse * c.a * GOLD * 0.25;
         col = col * (1.0 - c.a) + c.rgb;
     }

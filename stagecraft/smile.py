@@ -183,6 +183,26 @@ def barter(a: Smile, b: Smile, rng: np.random.Generator) -> tuple[Smile, Smile]:
     return Smile(np.where(m, b.v, a.v)), Smile(np.where(m, a.v, b.v))
 
 
+def from_contribution(kind: str, seed: int) -> Smile:
+    """The smile an audience member's act made, the same every time for the same act: a join is
+    a smile of one's own, a purchase half-way to the catalog, a refusal proudly itself, a barter
+    two strangers' traits."""
+    rng = np.random.default_rng(seed)
+    own = random(rng)
+    if kind == "buy":
+        return toward(own, ideal(), 0.5)
+    if kind == "refuse":
+        return own.replace(veneer=0.0)
+    if kind == "barter":
+        return crossover(own, random(rng), rng)
+    return own
+
+
+def collective(smiles) -> Smile:
+    """One smile made of many: every gene the mean of theirs."""
+    return Smile(np.mean([s.v for s in smiles], axis=0)) if len(smiles) else ideal()
+
+
 def distance(a: Smile, b: Smile) -> float:
     """0 for the same smile, about 1 for two smiles at opposite corners of every gene."""
     return float(np.sqrt(np.mean(((a.v - b.v) / SPAN) ** 2)))
@@ -218,8 +238,28 @@ def toward(s: Smile, target: Smile, amount: float) -> Smile:
     return Smile(s.v + (target.v - s.v) * float(np.clip(amount, 0.0, 1.0)))
 
 
+# The lips' curves as heights at t = x / half-width, mirroring shaders/lib/smile.glsl, for
+# whatever on the CPU must know where a smile is (price tags, the finale's mosaic).
 def lift(s: Smile, t):
     return s.arc * 0.34 * t * t + s.asymmetry * 0.10 * t
+
+
+def inner_top(s: Smile, t, open_):
+    return lift(s, t) + 0.10 * open_ * np.sqrt(np.maximum(1.0 - t * t, 0.0))
+
+
+def inner_bottom(s: Smile, t, open_):
+    return lift(s, t) - (0.22 + 0.30 * s.arc) * open_ * np.maximum(1.0 - t * t, 0.0) ** 0.75
+
+
+def silhouette(s: Smile, x, y, open_: float = 1.0):
+    """Whether points (smile units) fall on the smile: lips, teeth or the mouth between them."""
+    t = np.asarray(x) / (0.92 * s.width)
+    tc = np.clip(t, -1.0, 1.0)
+    bow = 0.045 * s.lip_upper * np.exp(-t * t * 30.0)
+    upper = inner_top(s, tc, open_) + (0.07 + 0.20 * s.lip_upper) * np.maximum(1 - tc * tc, 0) ** 0.45 - bow
+    lower = inner_bottom(s, tc, open_) - (0.09 + 0.26 * s.lip_lower) * np.maximum(1 - tc * tc, 0) ** 0.55
+    return (np.abs(t) <= 1.0) & (np.asarray(y) <= upper) & (np.asarray(y) >= lower)
 
 
 def teeth_x(s: Smile) -> tuple[np.ndarray, np.ndarray]:
@@ -241,8 +281,7 @@ def teeth_layout(s: Smile, open_: float = 1.0) -> np.ndarray:
     the mouth open by `open_`. The heights mirror shaders/lib/smile.glsl."""
     xc, w = teeth_x(s)
     t = np.clip(xc / (0.92 * s.width), -1.0, 1.0)
-    top = lift(s, t) + 0.10 * open_ * np.sqrt(np.maximum(1.0 - t * t, 0.0))
-    root = top - (0.015 + 0.11 * s.gum) * open_ + 0.02 + s.tooth_offset[:len(xc)] * (1.0 - s.veneer) * 0.25
+    root = inner_top(s, t, open_) - (0.015 + 0.11 * s.gum) * open_ + 0.02 + s.tooth_offset[:len(xc)] * (1.0 - s.veneer) * 0.25
     length = (0.30 - 0.12 * t * t) * (0.35 + 0.65 * open_)
     return np.stack([xc, root, root - length, w], axis=1)
 

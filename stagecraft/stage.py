@@ -37,6 +37,12 @@ class Stage:
         return self._canvas.size
 
     @property
+    def date(self) -> tuple:
+        """(year, month 0..11, day, seconds since midnight), as iDate: the wall clock live, a fixed
+        day in 2145 offline, so renders stay the same."""
+        return self._builtins.get("iDate", (2145, 0, 1, 0.0))
+
+    @property
     def aspect(self) -> float:
         w, h = self._canvas.size
         return w / h

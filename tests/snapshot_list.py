@@ -10,4 +10,5 @@ SNAPSHOTS = {
     "template": ("pieces/_template.py", 1.5),
     "smile_credits": ("smile_credits", 1.5),
     "smile_bazaar": ("smile_bazaar", 1.5),
+    "standby": ("standby", 1.5),
 }

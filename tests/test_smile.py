@@ -131,3 +131,28 @@ def test_barter_swaps_traits_and_conserves_them():
     assert np.array_equal(np.sort(np.stack([a2.v, b2.v]), axis=0), np.sort(np.stack([a.v, b.v]), axis=0))
     swapped = a2.v != a.v
     assert np.array_equal(a2.v[swapped], b.v[swapped]) and np.array_equal(b2.v[swapped], a.v[swapped])
+
+
+def test_python_silhouette_matches_the_rendered_smile(engines, tmp_path):
+    path = tmp_path / "probe.py"
+    path.write_text(LAYOUT_PIECE)
+    (tmp_path / "smile.frag").symlink_to(ROOT / "shaders" / "smile.frag")
+    w, h = 320, 160
+    img = list(frames(engines(str(path), (w, h), strict=True), 1))[-1]
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("probe", path)
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    ys, xs = np.mgrid[0:h, 0:w]
+    x = (xs + 0.5) / w * 4 - 2
+    y = 1 - (ys + 0.5) / h * 2
+    drawn = img.max(axis=2) > 8
+    inside = sm.silhouette(probe.SMILE, x, y, 1.0)
+    edge = 2.5 * 4 / w   # pixels within a couple of the outline may go either way (anti-aliasing)
+    near = np.zeros_like(inside)
+    for dx in (-edge, 0, edge):
+        for dy in (-edge, 0, edge):
+            near |= sm.silhouette(probe.SMILE, x + dx, y + dy, 1.0) != inside
+    agree = (drawn == inside) | near
+    assert agree.mean() > 0.995, f"silhouette and render disagree on {(~agree).sum()} pixels"
+    assert inside.sum() > 0.1 * inside.size

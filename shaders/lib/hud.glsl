@@ -25,9 +25,9 @@ float sdSegment(vec2 p, vec2 a, vec2 b) {
     return length(pa - ba * clamp(dot(pa, ba) / dot(ba, ba), 0.0, 1.0));
 }
 
-// 1 on a bar, 0 in a space, for x in 0..1 across 48 modules; the same pattern for the same seed.
-float barcode(float x, float seed) {
-    float m = floor(clamp(x, 0.0, 1.0) * 48.0);
+// 1 on a bar, 0 in a space, for x in 0..1 across `modules` bars; the same for the same seed.
+float barcode(float x, float seed, float modules) {
+    float m = floor(clamp(x, 0.0, 1.0) * modules);
     return step(0.5, hash12(vec2(m, seed)));
 }
 
