@@ -8,6 +8,8 @@ never the address itself.
 
 It is saved as JSON, atomically, every few seconds and at exit, and restored at start, so a crash
 loses seconds of it at most. A write that fails is told to the operator once; the show goes on.
+Saving runs on the frame loop, so it is kept cheap: a contribution never changes, and is encoded
+once, when it is made.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ import secrets
 import time
 import unicodedata
 from collections import OrderedDict, deque
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
 
 KINDS = ("cheer", "vote", "echo", "buy", "refuse", "barter", "join", "touch")
@@ -84,6 +86,7 @@ class Audience:
     credits: Credits = field(default_factory=Credits)
     echoes: deque = field(default_factory=lambda: deque(maxlen=MAX_ECHOES))
     contributions: deque = field(default_factory=lambda: deque(maxlen=MAX_CONTRIBUTIONS))
+    _encoded: deque = field(default_factory=lambda: deque(maxlen=MAX_CONTRIBUTIONS))  # each one's JSON
     made: int = 0                # contributions ever, including any the bound let go
     members: OrderedDict = field(default_factory=OrderedDict)
     dirty: bool = False
@@ -131,11 +134,15 @@ class Audience:
         if kind in CONTRIBUTES and member.made < MAX_PER_SENDER:
             member.made += 1
             ints = act.smiles or ((int(act.amount),) if kind == "buy" else ())
-            self.contributions.append(Contribution(kind, act.sender, member.name, ints, round(act.time, 3),
-                                                   _seed(self.made, kind, act.sender, member.name, ints)))
+            self._contribute(Contribution(kind, act.sender, member.name, ints, round(act.time, 3),
+                                          _seed(self.made, kind, act.sender, member.name, ints)))
             self.made += 1
         self._frame[kind].append(act)
         self.dirty = self.dirty or kind != "touch"
+
+    def _contribute(self, c: Contribution) -> None:
+        self.contributions.append(c)
+        self._encoded.append(json.dumps(astuple(c), separators=(",", ":")))
 
     def new(self, kind: str) -> tuple[Act, ...]:
         if kind not in self._frame:
@@ -163,25 +170,29 @@ class Audience:
             self._voters += 1
 
     # on disk ----------------------------------------------------------------------------------
-    def to_json(self) -> dict:
-        return {"format": FORMAT, "salt": self.salt, "excitement": self.excitement,
-                "credits": asdict(self.credits), "made": self.made,
-                "echoes": [asdict(a) for a in self.echoes],
-                "contributions": [asdict(c) for c in self.contributions],
-                "members": {k: asdict(m) for k, m in self.members.items()}}
+    def dump(self) -> str:
+        """The whole audience as JSON. Records are arrays in their fields' order: an echo is
+        [sender, time, text], a contribution [kind, sender, name, ints, time, seed], a member
+        [name, vote, spent, made]."""
+        head = json.dumps({"format": FORMAT, "salt": self.salt, "excitement": self.excitement,
+                           "credits": asdict(self.credits), "made": self.made,
+                           "echoes": [(e.sender, e.time, e.text) for e in self.echoes],
+                           "members": {k: (m.name, m.vote, m.spent, m.made) for k, m in self.members.items()}},
+                          separators=(",", ":"))
+        return f'{head[:-1]},"contributions":[{",".join(self._encoded)}]}}'
 
     @classmethod
-    def from_json(cls, d: dict) -> "Audience":
+    def load(cls, text: str) -> "Audience":
+        d = json.loads(text)
         if d.get("format") != FORMAT:
             raise ValueError(f"format {d.get('format')!r}, expected {FORMAT}")
         a = cls(salt=str(d["salt"]), excitement=_unit(d["excitement"]), credits=Credits(**d["credits"]),
                 made=int(d["made"]))
-        a.echoes.extend(Act(**{**e, "point": tuple(e["point"]), "smiles": tuple(e["smiles"])})
-                        for e in d["echoes"])
-        a.contributions.extend(Contribution(**{**c, "ints": tuple(c["ints"])}) for c in d["contributions"])
-        for sender, m in list(d["members"].items())[-MAX_MEMBERS:]:
-            member = a.members[str(sender)] = _Member(**{**m, "vote": None})
-            a._vote(member, m["vote"])
+        a.echoes.extend(Act("echo", str(s), float(t), text=str(text)) for s, t, text in d["echoes"])
+        for kind, sender, name, ints, t, seed in d["contributions"]:
+            a._contribute(Contribution(kind, sender, name, tuple(ints), t, seed))
+        for sender, (name, vote, spent, made) in list(d["members"].items())[-MAX_MEMBERS:]:
+            a._vote(a.members.setdefault(str(sender), _Member(str(name), None, int(spent), int(made))), vote)
         return a
 
 
@@ -244,7 +255,7 @@ class AudienceFile:
 
     def load(self) -> Audience:
         try:
-            return Audience.from_json(json.loads(self.path.read_text(encoding="utf-8")))
+            return Audience.load(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return Audience()
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -273,7 +284,7 @@ class AudienceFile:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(audience.to_json(), f, separators=(",", ":"))
+                f.write(audience.dump())
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, self.path)

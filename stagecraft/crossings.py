@@ -33,10 +33,11 @@ class OscInbox:
             return True
 
     def take(self, budget: int) -> list:
-        """Deliveries in arrival order, whole, until about `budget` messages; the rest wait."""
+        """Deliveries in arrival order, whole, up to `budget` messages (but always the first);
+        the rest wait for the next frame."""
         out = []
         with self._lock:
-            while self._items and budget > 0:
+            while self._items and (not out or self._items[0][1] <= budget):
                 delivery, size = self._items.popleft()
                 self._count -= size
                 budget -= size
