@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: show test snapshots bench clean
+.PHONY: show test snapshots bench bench-osc clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ snapshots: $(STAMP)
 
 bench: $(STAMP)
 	SDL_VIDEODRIVER=offscreen $(PY) bench/frame.py
+
+bench-osc: $(STAMP)
+	SDL_VIDEODRIVER=offscreen $(PY) bench/osc.py
 
 clean:
 	rm -rf $(VENV) out tests/output
