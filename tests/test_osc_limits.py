@@ -3,20 +3,14 @@ import pytest
 
 from stagecraft.osc.limits import MAX_SENDERS, Allowlist, RateLimits
 
-
-class Clock:
-    def __init__(self):
-        self.t = 100.0
-
-    def __call__(self):
-        return self.t
+from .test_clock import FakeTime as Clock
 
 
 def test_one_sender_is_cut_to_its_rate_after_its_burst():
     clock = Clock()
     limits = RateLimits(rate=10, burst=20, clock=clock)
     assert sum(limits.allow("10.0.0.5") for _ in range(100)) == 20
-    clock.t += 1.0
+    clock.now += 1.0
     assert sum(limits.allow("10.0.0.5") for _ in range(100)) == 10
     assert limits.allow("10.0.0.6"), "another phone is not punished for the flood"
 

@@ -116,26 +116,17 @@ def _message(data: bytes) -> Message:
     args = []
     end = len(data)
     for tag in tags:
-        if tag in "ifc":
-            if pos + 4 > end:
+        fixed = _FIXED.get(tag)
+        if fixed is not None:
+            layout, check = fixed
+            if pos + layout.size > end:
                 raise Malformed(f"argument '{tag}' at byte {pos} cut off")
-            if tag == "f":
-                args.append(_finite(_FLOAT.unpack_from(data, pos)[0], pos))
-            else:
-                n = _INT.unpack_from(data, pos)[0]
-                args.append(n if tag == "i" else _char(n, pos))
-            pos += 4
+            value = layout.unpack_from(data, pos)[0]
+            args.append(check(value, pos) if check else value)
+            pos += layout.size
         elif tag in "sS":
             s, pos = _string(data, pos, "string")
             args.append(s)
-        elif tag in "hdt":
-            if pos + 8 > end:
-                raise Malformed(f"argument '{tag}' at byte {pos} cut off")
-            if tag == "d":
-                args.append(_finite(_DOUBLE.unpack_from(data, pos)[0], pos))
-            else:
-                args.append((_INT64 if tag == "h" else _UINT64).unpack_from(data, pos)[0])
-            pos += 8
         elif tag == "b":
             size = _INT.unpack_from(data, pos)[0] if pos + 4 <= end else -1
             stop = pos + 4 + size
@@ -159,6 +150,11 @@ def _char(n: int, pos: int) -> str:
         return chr(n)
     except (ValueError, OverflowError):
         raise Malformed(f"char argument at byte {pos} is not a character") from None
+
+
+# the fixed-size arguments: their layout, and what checks the value
+_FIXED = {"i": (_INT, None), "f": (_FLOAT, _finite), "c": (_INT, _char),
+          "h": (_INT64, None), "d": (_DOUBLE, _finite), "t": (_UINT64, None)}
 
 
 # timetags ------------------------------------------------------------------------------------
