@@ -132,8 +132,9 @@ def main():
             after = engine.osc.counters()
             got = after["osc_received"] - before["osc_received"]
             refused = after["osc_rejected"] - before["osc_rejected"]
-            print(f"| {rate}/s for {args.seconds:g} s | {sent} | {got} | {sent - got} | {refused} | {busy['p50']:.2f} | "
-                  f"{busy['p99']:.2f} | {busy['p99'] / idle['p99']:.2f} | {busy['work_p99']:.2f} |", flush=True)
+            print(f"| {rate}/s for {args.seconds:g} s | {sent} | {got} | {sent - got} | {refused} "
+                  f"| {busy['p50']:.2f} | {busy['p99']:.2f} | {busy['p99'] / idle['p99']:.2f} "
+                  f"| {busy['work_p99']:.2f} |", flush=True)
 
         print("\n| burst (as fast as one process sends) | received | lost | frames to absorb |")
         print("|---|---|---|---|")
