@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: show test snapshots contact-sheet bench clean
+.PHONY: show test snapshots contact-sheet osc-map bench bench-osc clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,15 @@ snapshots: $(STAMP)
 contact-sheet: $(STAMP)
 	SDL_VIDEODRIVER=offscreen $(PY) run.py contact-sheet -o docs/contact-sheet.png
 
+# The OSC address dictionary the README links to; a test fails when it drifts from the code.
+osc-map: $(STAMP)
+	$(PY) run.py osc-map > docs/osc-map.md
+
 bench: $(STAMP)
 	SDL_VIDEODRIVER=offscreen $(PY) bench/frame.py
+
+bench-osc: $(STAMP)
+	SDL_VIDEODRIVER=offscreen $(PY) bench/osc.py
 
 clean:
 	rm -rf $(VENV) out tests/output

@@ -17,8 +17,8 @@ PARAMS = {
     "stalls_open": Float(1.0, 0.0, 1.0, smooth=1.5, doc="the stalls' smiles and signs"),
     "crowd": Float(1.0, 0.0, 1.0, smooth=2.0, doc="the crowd in front of the stalls"),
     "song": Float(0.0, 0.0, 1.0, smooth=0.4, doc="the crowd singing without being cheered"),
-    "barter": Event(doc="a barter between two random stalls, as if from the audience"),
-    "cheer": Event(doc="a cheer, as if from the audience"),
+    "barter": Event(doc="a barter between two random stalls, from the operator"),
+    "cheer": Event(doc="a cheer from the operator (the audience's own raise its excitement)"),
 }
 
 # Back row of five, front row of three: centre x, y and size, as fractions of width and height.
@@ -69,6 +69,8 @@ def cheer(stage, state, amount=0.35):
 
 
 def update(stage, state, dt):
+    for act in stage.audience.new("barter"):
+        barter(stage, state, *act.smiles)
     for _ in range(stage.p.barter):
         i, j = stage.rng.choice(len(STALLS), 2, replace=False)
         barter(stage, state, int(i), int(j))
@@ -83,8 +85,13 @@ def update(stage, state, dt):
         state["dirty"] = False
 
 
+def _voice(stage, state):
+    """How much the crowd sings: the audience's cheering, the operator's, or the song cue."""
+    return max(stage.audience.excitement * 2.0, state["excitement"], stage.p.song)
+
+
 def _singing(stage, state, phase):
-    voice = max(state["excitement"], stage.p.song)
+    voice = _voice(stage, state)
     return 0.45 + 0.5 * voice * (0.5 + 0.5 * np.sin(stage.time * 5.0 + phase))
 
 
@@ -92,11 +99,11 @@ def draw(stage, state):
     w, h = stage.size
     opened = stage.p.stalls_open
     rects = [(x * w, y * h, sx * w * 0.5, sy * h * 0.5) for x, y, sx, sy in STALLS]
-    stage.shade(SHADER, stalls=rects, stallCount=len(STALLS), glow=max(state["excitement"], stage.p.song))
+    stage.shade(SHADER, stalls=rects, stallCount=len(STALLS), glow=_voice(stage, state))
     n = len(STALLS)
     if opened > 0.01:
         stall_smiles = [(x, y - sy * 0.08, sy * 1.6, sy * 0.8, i, _singing(stage, state, i * 1.3), 0,
-                         0.3 * state["excitement"], 0, 0, 0, opened) for i, (x, y, sx, sy) in enumerate(STALLS)]
+                         0.3 * _voice(stage, state), 0, 0, 0, opened) for i, (x, y, sx, sy) in enumerate(STALLS)]
         stage.instances("smile.frag", np.array(stall_smiles, "f4"), channels=["smiles"])
         for (x, y, sx, sy), sign in zip(STALLS, SIGNS):
             top = y + sy * 0.5

@@ -19,8 +19,8 @@ PARAMS = {
     "margins": Float(1.0, 0.0, 1.0, smooth=1.5, doc="the crowd of real smiles at the edges"),
     "ticker_speed": Float(0.06, 0.0, 0.3, smooth=0.5, doc="ticker scroll, screen widths per second"),
     "purchase_step": Float(0.22, 0.05, 0.6, doc="how far one purchase moves the smile toward the catalog"),
-    "buy": Event(doc="a purchase, as if from the audience"),
-    "refuse": Event(doc="a refusal, as if from the audience"),
+    "buy": Event(doc="a purchase, from the operator (the audience's is /audience/buy)"),
+    "refuse": Event(doc="a refusal, from the operator (the audience's is /audience/refuse)"),
 }
 
 BIG = (0.5, 0.45, 0.62)             # the big smile's box: centre x, y and height
@@ -69,9 +69,9 @@ def refuse(stage, state):
 
 
 def update(stage, state, dt):
-    for _ in range(stage.p.buy):
+    for _ in range(stage.p.buy + len(stage.audience.new("buy"))):
         purchase(stage, state)
-    for _ in range(stage.p.refuse):
+    for _ in range(stage.p.refuse + len(stage.audience.new("refuse"))):
         refuse(stage, state)
     target = np.isin(np.arange(len(MARGIN)), state["paid"]).astype(float)
     state["grey"] += (target - state["grey"]) * min(1.0, dt * 2.5)

@@ -1,4 +1,4 @@
-"""The command line: `python run.py [show|list|play|render|snapshot|new] ...`.
+"""The command line: `python run.py [show|list|play|render|snapshot|new|osc-map|send] ...`.
 
 Every mistake on the command line is one plain line and a non-zero exit, never a traceback.
 """
@@ -10,6 +10,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from .osc.hub import AUDIENCE_PORT, CONTROL_PORT
+from .osc.limits import Allowlist
 from .piece import PIECE_DIR, PieceError, available, resolve
 from .player import PieceFault
 from .shaders import SHADER_DIR, ShaderError
@@ -19,6 +21,7 @@ TRAILER = Path("out") / "trailer.mp4"
 TRAILER_SIZE = (640, 360)
 TRAILER_SECONDS = 3.0
 TRAILER_FPS = 24.0
+AUDIENCE_FILE = Path("out") / "audience.json"
 
 
 class UsageError(Exception):
@@ -48,6 +51,37 @@ def positive(text: str) -> float:
     return v
 
 
+def port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"port {text!r} must be a number from 0 to 65535")
+    return int(text)
+
+
+def networks(text: str) -> str:
+    try:
+        Allowlist(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _live_options(s: argparse.ArgumentParser) -> None:
+    """What the live show needs besides a window: its OSC ports and the audience's file."""
+    s.add_argument("--osc-port", type=port, default=CONTROL_PORT, metavar="P",
+                   help=f"the control port, UDP and TCP/SLIP (default {CONTROL_PORT}; 0: any free one)")
+    s.add_argument("--audience-port", type=port, default=AUDIENCE_PORT, metavar="P",
+                   help=f"the audience's port, UDP, all interfaces (default {AUDIENCE_PORT})")
+    s.add_argument("--operator-allow", type=networks, default="", metavar="CIDR[,CIDR]",
+                   help="open the control port to these networks (default: loopback only)")
+    s.add_argument("--passcode", default=None, help="the control port obeys only after /connect PASSCODE")
+    s.add_argument("--no-osc", action="store_true", help="open no ports")
+    s.add_argument("--record-osc", type=Path, default=None, metavar="FILE",
+                   help="record every message taken, for render --replay")
+    s.add_argument("--audience-file", type=Path, default=AUDIENCE_FILE, metavar="FILE",
+                   help=f"where the audience's state is kept (default {AUDIENCE_FILE})")
+    s.add_argument("--fresh", action="store_true", help="start with an empty audience (the old file is kept aside)")
+
+
 def _piece(name: str) -> str:
     resolve(name)
     return name
@@ -59,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_show)
 
     s = sub.add_parser("show", help="the show: a window where there is a screen, else a trailer video")
+    _live_options(s)
     s.set_defaults(func=cmd_show)
 
     s = sub.add_parser("list", help="the pieces, with their titles")
@@ -76,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--stats", type=Path, default=None, metavar="FILE.json")
     s.add_argument("--strict", action="store_true", help="a piece that raises stops the run")
     s.add_argument("--seed", type=int, default=0)
+    _live_options(s)
     s.set_defaults(func=cmd_play)
 
     for name, helptext in (("render", "render a piece to an H.264 MP4"), ("snapshot", "render one frame to PNG")):
@@ -88,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--strict", action="store_true")
         if name == "render":
             s.add_argument("--seconds", type=positive, default=10.0)
+            s.add_argument("--replay", type=Path, default=None, metavar="FILE",
+                           help="feed a --record-osc recording in at its recorded times")
             s.set_defaults(func=cmd_render)
         else:
             s.add_argument("--at", type=float, default=2.0, metavar="SECONDS")
@@ -104,6 +142,20 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("new", help="a new piece (module and shader) from the template")
     s.add_argument("name")
     s.set_defaults(func=cmd_new)
+
+    s = sub.add_parser("osc-map", help="every OSC address, as Markdown")
+    s.add_argument("piece", nargs="?", default=None)
+    s.set_defaults(func=cmd_osc_map)
+
+    s = sub.add_parser("send", help="send one OSC message and print the answers (for rehearsals)")
+    s.add_argument("address")
+    s.add_argument("values", nargs="*", metavar="VALUE", help="3 is an int, 2.5 a float, true/false, else text")
+    s.add_argument("--types", default=None, help="type tags instead of guessing, e.g. 'fs' (i h f d s T F N)")
+    s.add_argument("--port", type=port, default=CONTROL_PORT)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--wait", type=float, default=0.5, metavar="S", help="how long to wait for answers")
+    s.add_argument("--passcode", default=None)
+    s.set_defaults(func=cmd_send)
     return p
 
 
@@ -132,7 +184,7 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     from .window import has_display
     if has_display():
-        return _play(DEFAULT_PIECE, fullscreen=False, display=0, size=None, headless=False,
+        return _play(DEFAULT_PIECE, args, fullscreen=False, display=0, size=None, headless=False,
                      seconds=None, fps=60.0, stats=None, strict=False, seed=0)
     from .offline import trailer
     print(f"No display here: rendering a trailer of the show to {TRAILER} instead.")
@@ -147,20 +199,30 @@ def show_pieces() -> list[str]:
 
 def cmd_play(args) -> int:
     _piece(args.piece)
-    return _play(args.piece, fullscreen=args.fullscreen, display=args.display, size=args.size,
+    return _play(args.piece, args, fullscreen=args.fullscreen, display=args.display, size=args.size,
                  headless=args.headless, seconds=args.seconds, fps=args.fps, stats=args.stats,
                  strict=args.strict, seed=args.seed)
 
 
-def _play(piece, *, fullscreen, display, size, headless, seconds, fps, stats, strict, seed) -> int:
+def _play(piece, live, *, fullscreen, display, size, headless, seconds, fps, stats, strict, seed) -> int:
+    """`live` holds the _live_options."""
     from .engine import Engine
     from .window import Window
     try:
         window = Window(size or (1280, 720), fullscreen=fullscreen, display=display, headless=headless)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    engine = Engine(window, piece, size=size, seed=seed, strict=strict, fps_cap=fps)
+    engine = Engine(window, piece, size=size, seed=seed, strict=strict, fps_cap=fps,
+                    audience_file=live.audience_file, fresh=live.fresh)
     try:
+        if not live.no_osc:
+            try:
+                engine.osc.listen(osc_port=live.osc_port, audience_port=live.audience_port,
+                                  allow=live.operator_allow, passcode=live.passcode)
+            except OSError as exc:
+                raise UsageError(f"{exc.strerror} (another show running? choose another port, or --no-osc)") from None
+        if live.record_osc:
+            engine.osc.record(live.record_osc)
         engine.run(seconds)
         if stats:
             engine.stats.write(stats, **engine.counters())
@@ -174,8 +236,15 @@ def cmd_render(args) -> int:
     _piece(args.piece)
     if args.size[0] % 2 or args.size[1] % 2:
         raise UsageError(f"H.264 needs an even width and height, not {args.size[0]}x{args.size[1]}")
+    replay = None
+    if args.replay:
+        from .osc.record import Replay
+        try:
+            replay = Replay(args.replay)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     render(args.piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
-           strict=args.strict)
+           strict=args.strict, replay=replay)
     print(args.output)
     return 0
 
@@ -214,4 +283,26 @@ def cmd_new(args) -> int:
     module.write_text(text, encoding="utf-8")
     shader.write_text((SHADER_DIR / "_template.frag").read_text(encoding="utf-8"), encoding="utf-8")
     print(f"created {module} and {shader}\nrun it with: python run.py play {name}")
+    return 0
+
+
+def cmd_osc_map(args) -> int:
+    from .osc.docs import osc_map
+    print(osc_map([_piece(args.piece)] if args.piece else None), end="")
+    return 0
+
+
+def cmd_send(args) -> int:
+    from .osc.client import build, send
+    try:
+        data = build(args.address, args.values, args.types)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        answers = send(data, args.host, args.port, wait=args.wait, passcode=args.passcode)
+    except OSError as exc:
+        raise UsageError(f"cannot send to {args.host}:{args.port}: {exc.strerror or exc}") from None
+    print(f"sent {args.address} to {args.host}:{args.port}")
+    for line in answers:
+        print(line)
     return 0

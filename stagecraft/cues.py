@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+GO_GUARD_S = 0.3  # double-GO protection: a second GO sooner than this is a bounce, not a decision
+
 
 @dataclass(frozen=True)
 class Cue:
@@ -56,6 +58,13 @@ class Playhead:
 
     def move(self, step: int) -> None:
         self.index = min(max(self.index + step, 0), len(self.cues))
+
+    def stand_by(self, c: Cue) -> None:
+        self.index = self.cues.index(c)
+
+    def rewind(self) -> None:
+        self.index = 0
+        self.current = None
 
     def find(self, key: str) -> Cue | None:
         return next((c for c in self.cues if key in (c.name, c.number)), None)

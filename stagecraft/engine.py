@@ -1,7 +1,7 @@
 """The engine: one frame at a time, the same loop live, headless, and offline.
 
-    tick the clock -> handle input -> reload what changed -> piece update -> piece draw
-    -> output pass (the only way to the screen) -> operator overlay -> flip -> stats
+    tick the clock -> apply OSC -> handle input -> reload what changed -> piece update
+    -> piece draw -> output pass (the only way to the screen) -> operator overlay -> flip -> stats
 """
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ from pathlib import Path
 
 import pygame
 
+from .audience import Audience, AudienceFile, AudienceView
 from .clock import Clock
+from .cues import GO_GUARD_S, Cue
+from .fade import DEFAULT_PANIC_S, Fade
 from .operator import Operator
+from .osc.hub import Osc
 from .overlay import Overlay
+from .performer import Performer
 from .piece import PieceError, PieceModule, load, resolve
 from .player import Graphics, Player
 from .render import Renderer
@@ -24,13 +29,12 @@ from .text import TextCache
 OUTPUT = SHADER_DIR / "output.frag"
 WATCH_EVERY_S = 0.25
 OVERLAY_EVERY_S = 0.25
-BLACKOUT_S = 0.5
 OFFLINE_DATE = (2145.0, 0.0, 1.0)  # the story's year; offline frames never read the wall clock
 
 
 class Engine:
     def __init__(self, surface, piece, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
-                 operator=None, live=True):
+                 operator=None, live=True, audience_file=None, fresh=False):
         self.surface = surface
         self.ctx = surface.ctx
         self.operator = operator or Operator()
@@ -46,17 +50,34 @@ class Engine:
         self.overlay = Overlay(self.gfx)
         self.output = self.gfx.shaders.program(OUTPUT, {})
         self.running = True
-        self.blackout = False
-        self.fade = 1.0
+        self.fade = Fade()
+        self.master_volume = 1.0
+        self.performer = Performer()
+        self.audience_file = AudienceFile(audience_file, self.operator) if audience_file else None
+        self.audience = self._open_audience(fresh)
+        self.osc = Osc(self)
         self.player: Player | None = None
         self._mouse = [0.0, 0.0, 0.0, 0.0]
         self._watch_at = self._overlay_at = 0.0
         self._overlay_lines: list[str] = []
         self._last_start = None
         self._deadline = None
+        self._last_go = None
         self.load(piece)
 
-    # commands (keys now; OSC later) -----------------------------------------------------------
+    def _open_audience(self, fresh: bool) -> Audience:
+        """The evening's audience from its file (live), or an empty one; offline renders start
+        empty with a salt from the seed, so the same inputs give the same frames."""
+        if self.audience_file is None:
+            return Audience() if self.live else Audience(salt=f"offline-{self.seed}")
+        if fresh:
+            kept = self.audience_file.set_aside()
+            if kept:
+                self.operator.tell(f"starting with an empty audience; the last one is kept as {kept}")
+            return Audience()
+        return self.audience_file.load()
+
+    # commands (keys and OSC) ------------------------------------------------------------------
     def load(self, piece) -> bool:
         """Switch to a piece (a name, a path or a loaded module). A bad one leaves the current one
         running; with nothing running yet it raises PieceError."""
@@ -68,7 +89,7 @@ class Engine:
             self.operator.tell(str(exc), error=True)
             return False
         player = Player(module, self.gfx, self.canvas_size, seed=self.seed, strict=self.strict,
-                        operator=self.operator)
+                        operator=self.operator, audience=AudienceView(self.audience))
         player.start()
         if self.player is not None:
             self.player.release()
@@ -76,15 +97,42 @@ class Engine:
         self._mtime = _mtime(module.path)
         return True
 
-    def go(self):
-        """Fire the cue on standby and move on; returns the cue (None at the end of the list)."""
-        return self.player.go()
+    def go(self, cue: Cue | None = None) -> Cue | None:
+        """Fire the cue on standby (or stand by on `cue` first) and move on. A GO within
+        GO_GUARD_S of the last one, from a key or OSC alike, is ignored: double-GO protection."""
+        now = self.clock.time
+        if self._last_go is not None and now - self._last_go < GO_GUARD_S:
+            return None
+        if cue is not None:
+            self.player.playhead.stand_by(cue)
+        fired = self.player.go()
+        if fired is not None:
+            self._last_go = now
+        return fired
 
     def move_playhead(self, step: int) -> None:
         self.player.playhead.move(step)
 
     def set_blackout(self, on: bool) -> None:
-        self.blackout = bool(on)
+        self.fade.blackout = bool(on)
+
+    def stop(self) -> None:
+        """Hold every parameter where it is now."""
+        self.player.params.stop()
+
+    def panic(self, seconds: float = DEFAULT_PANIC_S) -> None:
+        """Fade the picture to black over `seconds` and hold it there until reset (the sound issue
+        adds the audio's own ramp)."""
+        self.fade.panic(seconds)
+
+    def reset(self) -> None:
+        """Clear a panic, hold the parameters, and stand by on the first cue."""
+        self.fade.reset()
+        self.stop()
+        self.player.playhead.rewind()
+
+    def set_master_volume(self, volume: float) -> None:
+        self.master_volume = min(max(float(volume), 0.0), 1.0)
 
     # the frame --------------------------------------------------------------------------------
     def frame(self) -> None:
@@ -92,14 +140,14 @@ class Engine:
         interval = start - self._last_start if self._last_start is not None else 0.0
         self._last_start = start
         self.clock.tick()
+        self.osc.drain()
         self._handle(self.surface.events())
         if self.live and start - self._watch_at >= WATCH_EVERY_S:
             self._watch_at = start
             self.reload_changed()
-        self.player.update(self.clock, self._builtins(), self._mouse_uv())
+        self.player.update(self.clock, self._builtins(), self._mouse_uv(), self.performer)
         self.player.draw()
-        step = self.clock.dt / BLACKOUT_S
-        self.fade = max(self.fade - step, 0.0) if self.blackout else min(self.fade + step, 1.0)
+        self.fade.step(self.clock.dt)
         self._draw_output()
         if self.overlay.visible:
             if start - self._overlay_at >= OVERLAY_EVERY_S or not self._overlay_lines:
@@ -142,7 +190,7 @@ class Engine:
         screen = self.surface.screen
         size = tuple(self.surface.size)
         canvas = self.player.canvas.main
-        if tuple(self.canvas_size) == size and self.fade >= 1.0:
+        if tuple(self.canvas_size) == size and self.fade.level >= 1.0:
             self.ctx.copy_framebuffer(screen, canvas.framebuffer)
             return
         box = self.gfx.renderer.letterbox(self.canvas_size, size)
@@ -150,7 +198,7 @@ class Engine:
             screen.use()
             screen.viewport = (0, 0, *size)
             screen.clear(0.0, 0.0, 0.0, 1.0)
-        self.gfx.renderer.shade(self.output, screen, box[2:], [canvas.texture], {"uFade": self.fade},
+        self.gfx.renderer.shade(self.output, screen, box[2:], [canvas.texture], {"uFade": self.fade.level},
                                 viewport=box)
 
     def _builtins(self) -> dict:
@@ -188,7 +236,7 @@ class Engine:
         elif e.key in (pygame.K_UP, pygame.K_DOWN):
             self.move_playhead(-1 if e.key == pygame.K_UP else 1)
         elif e.key == pygame.K_b:
-            self.set_blackout(not self.blackout)
+            self.set_blackout(not self.fade.blackout)
 
     def _mouse_event(self, e) -> None:
         """Shadertoy's iMouse: xy follows a held button; zw is the click, negative once released."""
@@ -248,7 +296,7 @@ class Engine:
         size = "x".join(map(str, self.canvas_size))
         lines = [f"{p.name} | cue {cue} > {standby} | {r['fps']:5.1f} fps  p50 {r['p50']:5.1f} ms  "
                  f"p99 {r['p99']:5.1f} ms | errors {self.operator.errors}"
-                 + (" | BLACKOUT" if self.blackout else ""),
+                 + (" | PANIC" if self.fade.panicked else " | BLACKOUT" if self.fade.blackout else ""),
                  f"{p.piece.title} at {size}, frame {self.clock.frame}, work p99 {r['work_p99']:.1f} ms"]
         return lines + list(self.operator.recent)[-4:]
 
@@ -259,9 +307,12 @@ class Engine:
         return out
 
     def counters(self) -> dict:
-        return {"errors": self.operator.errors}
+        return {"errors": self.operator.errors, **self.osc.counters()}
 
     def close(self) -> None:
+        self.osc.close()
+        if self.audience_file is not None:
+            self.audience_file.save(self.audience)
         if self.player is not None:
             self.player.release()
         self.gfx.shaders.release()

@@ -33,13 +33,15 @@ def frames(engine: Engine, count: int, before_frame=None):
         rb.release()
 
 
-def render(piece, out: Path, *, seconds: float, fps: float, size, seed: int, strict=False) -> Path:
+def render(piece, out: Path, *, seconds: float, fps: float, size, seed: int, strict=False, replay=None) -> Path:
+    """`replay` (osc.record.Replay) feeds recorded OSC into each frame at its recorded time."""
     count = max(1, round(seconds * fps))
     engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict)
     writer = VideoWriter(out, size, fps)
     bar = Progress(count, f"render {engine.player.name}")
+    feed = (lambda i: replay.feed(engine.osc.inbox, i / fps)) if replay else None
     try:
-        for i, f in enumerate(frames(engine, count), 1):
+        for i, f in enumerate(frames(engine, count, feed), 1):
             writer.write(f)
             bar.update(i)
     finally:

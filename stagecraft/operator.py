@@ -41,9 +41,9 @@ class Operator:
         self.stream.flush()
         return True
 
-    def clear(self, key: str) -> None:
-        """A problem was fixed: say it again if it comes back."""
-        self._told.pop(key, None)
+    def clear(self, key: str) -> bool:
+        """A problem was fixed: say it again if it comes back. True if it had been told."""
+        return self._told.pop(key, None) is not None
 
     def status(self, line: str, now: float) -> None:
         if self._status_at is None:

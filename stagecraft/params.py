@@ -219,6 +219,11 @@ class ParamValues:
             return
         self._glides[name] = _Glide(_as_tuple(self._value[name]), _as_tuple(end), float(seconds), shape)
 
+    def stop(self) -> None:
+        """Hold every value where it is now: glides end, smoothing stops short of its target."""
+        self._glides.clear()
+        self._target.update(self._value)
+
     def fire(self, name: str) -> None:
         if not isinstance(self.spec[name], Event):
             raise ValueError(f"{name!r} is not an event")

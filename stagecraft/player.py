@@ -41,14 +41,15 @@ class Graphics:
 
 
 class Player:
-    def __init__(self, piece: PieceModule, gfx: Graphics, size, *, seed: int, strict: bool, operator):
+    def __init__(self, piece: PieceModule, gfx: Graphics, size, *, seed: int, strict: bool, operator,
+                 audience):
         self.piece = piece
         self.strict = strict
         self.operator = operator
         self.params = ParamValues(piece.params)
         self.canvas = Canvas(gfx.ctx, gfx.renderer, gfx.shaders, gfx.text, size,
                              piece.shader_dirs(), piece.params)
-        self.stage = Stage(self.params, self.canvas, seed, self._note)
+        self.stage = Stage(self.params, self.canvas, seed, self._note, audience)
         self.playhead = Playhead(piece.cues)
         self.state = None
         self._snapshots = True
@@ -122,13 +123,13 @@ class Player:
         return ok
 
     # the frame --------------------------------------------------------------------------------
-    def update(self, clock, builtins: dict, mouse) -> None:
+    def update(self, clock, builtins: dict, mouse, performer) -> None:
         """A piece's time and frame count from its own start, as Shadertoy's iTime and iFrame do."""
         if self._start is None:
             self._start = (clock.time, clock.frame)
         s = self.stage
         s.time, s.frame = clock.time - self._start[0], clock.frame - self._start[1]
-        s.dt, s.mouse = clock.dt, mouse
+        s.dt, s.mouse, s.performer = clock.dt, mouse, performer
         s._builtins = {**builtins, "iTime": s.time, "iFrame": s.frame}
         self.params.step(clock.dt)
         self._mutate("update", self.piece.update, clock.dt)

@@ -9,18 +9,22 @@ from __future__ import annotations
 import numpy as np
 
 from .canvas import Canvas
+from .audience import AudienceView
 from .params import Color, ParamValues, ParamView
+from .performer import Performer
 
 NIGHT = (0.043, 0.027, 0.063, 1.0)  # #0B0710, the art direction's background
 
 
 class Stage:
-    def __init__(self, params: ParamValues, canvas: Canvas, seed: int, tell):
+    def __init__(self, params: ParamValues, canvas: Canvas, seed: int, tell, audience: AudienceView):
         self.rng = np.random.default_rng(seed)
         self.time = 0.0
         self.dt = 0.0
         self.frame = 0
         self.mouse = (0.5, 0.5, False)
+        self.audience = audience          # read-only: the evening's audience (stagecraft.audience)
+        self.performer = Performer()      # the performer's sensors this frame
         self._canvas = canvas
         self._tell = tell
         self._custom: dict = {}

@@ -80,3 +80,68 @@ def run_cli(*args, cwd=ROOT, env=None, timeout=120):
 def piece_names(include_template=True) -> list[str]:
     names = sorted(p.stem for p in (ROOT / "pieces").glob("*.py") if not p.stem.startswith("_"))
     return names + ([str(ROOT / "pieces" / "_template.py")] if include_template else [])
+
+
+LISTENER = str(ROOT / "tests" / "pieces" / "listener.py")
+
+
+class Client:
+    """A plain UDP OSC client on loopback, built with python-osc's encoder (not our decoder)."""
+
+    def __init__(self, host="127.0.0.1"):
+        import socket
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind((host, 0))
+        self.sock.settimeout(0.5)
+
+    def send(self, port, address, *args):
+        from stagecraft.osc.replies import packet
+        self.sock.sendto(packet(address, *args), ("127.0.0.1", port))
+
+    def raw(self, port, data: bytes):
+        self.sock.sendto(data, ("127.0.0.1", port))
+
+    def replies(self, count=1, wait=2.0) -> list:
+        """Up to `count` packets that come back, decoded: [(address, args)]."""
+        import socket
+        from stagecraft.osc.wire import decode
+        out = []
+        self.sock.settimeout(wait)
+        while len(out) < count:
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                break
+            out += [(m.address, m.args) for _, m in decode(data)]
+        return out
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture
+def client():
+    c = Client()
+    yield c
+    c.close()
+
+
+def wait_for(condition, seconds=5.0) -> bool:
+    """Wait for something another thread or process does; generous, never a speed assertion."""
+    import time
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.002)
+    return True
+
+
+@pytest.fixture
+def stage_osc(engines):
+    """An offline engine (frames stepped by the test) with both OSC ports open on free ports."""
+    def make(piece=LISTENER, size=SMALL, listen=None, **engine):
+        e = engines(piece, size, **engine)
+        e.osc.listen(osc_port=0, audience_port=0, **(listen or {}))
+        return e
+    return make

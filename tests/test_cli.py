@@ -38,10 +38,12 @@ def test_mistakes_are_one_line_and_a_nonzero_exit(args, says, tmp_path):
 def test_play_headless_writes_stats(tmp_path):
     stats = tmp_path / "stats.json"
     r = run_cli("play", "calibration", "--headless", "--seconds", "1", "--size", "160x90",
-                "--strict", "--stats", str(stats))
+                "--strict", "--stats", str(stats), "--osc-port", "0", "--audience-port", "0",
+                "--audience-file", str(tmp_path / "audience.json"))
     assert r.returncode == 0, r.stderr
     s = json.loads(stats.read_text())
-    for key in ("frames", "seconds", "fps_mean", "frame_ms_p50", "frame_ms_p99", "errors"):
+    for key in ("frames", "seconds", "fps_mean", "frame_ms_p50", "frame_ms_p99", "errors", "osc_received",
+                "osc_rejected", "osc_rate_limited", "osc_malformed"):
         assert key in s
     assert s["frames"] >= 20 and s["errors"] == 0 and 30 < s["fps_mean"] < 70
 

@@ -1,14 +1,17 @@
 """Every documented input changes the picture within one frame, where the piece says it should.
 
-Two engines run the same piece with the same seed; one receives the input before its next frame.
-That frame must differ, visibly, inside the input's region: a share of its pixels changes by more
-than a sixth of full scale, which is what a viewer at the back of a room can see."""
+Two engines run the same piece with the same seed. One listens on real OSC ports and is sent the
+input over loopback UDP, as a phone or a controller would send it; once the datagram is queued,
+both render their next frame. That frame must differ visibly inside the input's region: a share
+of its pixels changes by more than a sixth of full scale, which a viewer at the back can see."""
 import numpy as np
 import pytest
 
 from stagecraft.offline import frames
 
-SIZE = (320, 180)
+from .conftest import wait_for
+
+SIZE = (160, 90)
 WARMUP = 20
 STRONG = 40            # levels of 255
 VISIBLE_SHARE = 0.01   # of the region's pixels
@@ -20,26 +23,27 @@ def region(x0, x1, y0, y1):
     return (slice(int((1 - y1) * h), int((1 - y0) * h)), slice(int(x0 * w), int(x1 * w)))
 
 
-def fire(name):
-    return lambda e: e.player.stage.fire(name)
-
-
+SMILE = region(0.3, 0.7, 0.2, 0.7)
 CASES = {
-    # piece, the input, where the piece says the change shows
-    "credits-buy": ("smile_credits", fire("buy"), [region(0.3, 0.7, 0.2, 0.7), region(0.03, 0.19, 0.6, 0.8)]),
-    "credits-refuse": ("smile_credits", fire("refuse"), [region(0.3, 0.7, 0.2, 0.7)]),
-    "bazaar-barter": ("smile_bazaar", fire("barter"), [region(0.0, 1.0, 0.2, 0.8)]),
-    "bazaar-cheer": ("smile_bazaar", fire("cheer"), [region(0.0, 1.0, 0.0, 0.22), region(0.0, 1.0, 0.8, 1.0)]),
+    # piece, what arrives (port, address, arguments...), where the piece says it shows
+    "credits-buy": ("smile_credits", [("audience", "/audience/buy", 120)], [SMILE, region(0.03, 0.19, 0.6, 0.8)]),
+    "credits-refuse": ("smile_credits", [("audience", "/audience/refuse")], [SMILE]),
+    "bazaar-barter": ("smile_bazaar", [("audience", "/audience/barter", 1, 6)], [region(0.0, 1.0, 0.2, 0.8)]),
+    "bazaar-cheer": ("smile_bazaar", [("audience", "/audience/cheer", 1.0)] * 4,
+                     [region(0.0, 1.0, 0.0, 0.22), region(0.0, 1.0, 0.8, 1.0)]),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_input_is_visible_in_the_next_frame(engines, case):
-    piece, act, where = CASES[case]
-    plain, poked = engines(piece, SIZE, seed=5, strict=True), engines(piece, SIZE, seed=5, strict=True)
+def test_input_is_visible_in_the_next_frame(engines, stage_osc, client, case):
+    piece, messages, where = CASES[case]
+    plain = engines(piece, SIZE, seed=5, strict=True)
+    poked = stage_osc(piece, size=SIZE, seed=5, strict=True)
     list(frames(plain, WARMUP))
     list(frames(poked, WARMUP))
-    act(poked)
+    for port, address, *args in messages:
+        client.send(poked.osc.ports[port], address, *args)
+    assert wait_for(lambda: len(poked.osc.inbox) >= len(messages))
     a = list(frames(plain, 1))[-1].astype(int)
     b = list(frames(poked, 1))[-1].astype(int)
     for r in where:

@@ -76,11 +76,11 @@ def test_blackout_fades_the_output_and_comes_back(live):
     e.frame()
     assert _screen(e).mean() > 20
     _key(pygame.K_b)
-    _frames_until(e, lambda: e.fade == 0.0)
-    assert e.blackout and _screen(e).max() == 0
+    _frames_until(e, lambda: e.fade.level == 0.0)
+    assert e.fade.blackout and _screen(e).max() == 0
     _key(pygame.K_b)
-    _frames_until(e, lambda: e.fade == 1.0)
-    assert not e.blackout and _screen(e).mean() > 20
+    _frames_until(e, lambda: e.fade.level == 1.0)
+    assert not e.fade.blackout and _screen(e).mean() > 20
 
 
 def _frames_until(e, condition, seconds=5.0):

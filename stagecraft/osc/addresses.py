@@ -1,0 +1,190 @@
+"""Every address the engine answers, in one table: the engine's own, the audience's, and those each
+piece's parameters and cues give it. `run.py osc-map` prints this table; nothing else documents it.
+
+Each act runs on the frame loop with `osc` (the frame side, osc.hub.Osc), the parsed value and the
+sender; what it returns is the reply's data, and Refused says why it did not happen.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..audience import ECHO_CHARS, NAME_CHARS, Act, clean_text
+from ..cues import GO_GUARD_S
+from ..fade import DEFAULT_PANIC_S, MAX_PANIC_S
+from ..piece import PieceModule, available
+from .space import Entry, Refused, anything, flag, nothing, numbers, text, word
+
+SMILE_MAX = 2 ** 31 - 1
+_PART = re.compile(r"^[A-Za-z0-9_.\-]+$")   # what may stand between slashes without quoting
+
+
+# transport -----------------------------------------------------------------------------------
+def _go(osc, _, sender, cue=None):
+    playhead = osc.engine.player.playhead
+    if cue is None and playhead.standby is None:
+        raise Refused("no cue on standby")
+    fired = osc.engine.go(cue)
+    if fired is None:
+        raise Refused(f"a GO within {GO_GUARD_S} s of the last one; ignored (double-GO protection)")
+    return {"cue": fired.name, "standby": playhead.standby.name if playhead.standby else None}
+
+
+def _move(step):
+    def act(osc, _, sender):
+        osc.engine.move_playhead(step)
+        standby = osc.engine.player.playhead.standby
+        return {"standby": standby.name if standby else None}
+    return act
+
+
+def _start(cue):
+    def act(osc, _, sender):
+        if not osc.engine.player.fire(cue):
+            raise Refused(f"cue {cue.name!r} raised; the operator's terminal has the traceback")
+        return {"cue": cue.name}
+    return act
+
+
+def _load(osc, name, sender):
+    if name not in {n for n, _ in available()}:
+        raise Refused(f"no piece {name!r} in pieces/")  # never a path: the port is not a shell
+    if not osc.engine.load(name):
+        raise Refused(f"piece {name!r} did not load; the operator's terminal says why")
+    return {"piece": name}
+
+
+def _sensor(field):
+    def act(osc, value, sender):
+        osc.engine.performer = replace(osc.engine.performer, **{field: value})
+    return act
+
+
+def _audience(kind, field="amount"):
+    """An act of the audience, its parsed value in the named field of the Act."""
+    def act(osc, value, sender):
+        fields = {} if value is None else {field: value}
+        osc.engine.audience.take(Act(kind, sender.id, osc.engine.clock.time, **fields))
+    return act
+
+
+ENGINE = [
+    Entry("/go", "", "GO: fire the cue on standby and move to the next (double-GO protected)", nothing, _go),
+    Entry("/stop", "", "stop every glide where it is", nothing, lambda osc, v, s: osc.engine.stop()),
+    Entry("/panic", "", f"fade the picture to black over {DEFAULT_PANIC_S:g} s and hold it there until /reset",
+          nothing, lambda osc, v, s: osc.engine.panic(DEFAULT_PANIC_S)),
+    Entry("/panicInTime", "f", "panic, fading over the given seconds", numbers(1, 0.0, MAX_PANIC_S),
+          lambda osc, v, s: osc.engine.panic(v), range=f"0..{MAX_PANIC_S:g} s"),
+    Entry("/reset", "", "clear a panic, stop glides, stand by on the first cue", nothing,
+          lambda osc, v, s: osc.engine.reset()),
+    Entry("/playhead/next", "", "stand by on the next cue without firing", nothing, _move(1)),
+    Entry("/playhead/previous", "", "stand by on the previous cue without firing", nothing, _move(-1)),
+    Entry("/piece/load", "s", "switch to a piece from pieces/ (a bad one leaves the current one running)",
+          word, _load, range="a name from `run.py list`"),
+    Entry("/blackout", "T|F|i", "blackout on or off (a half-second fade)", flag,
+          lambda osc, v, s: osc.engine.set_blackout(v)),
+    Entry("/master/volume", "f", "the master volume", numbers(1, 0.0, 1.0),
+          lambda osc, v, s: osc.engine.set_master_volume(v), range="0..1", continuous=True),
+    Entry("/thump", "", "heartbeat: answered with /reply/thump; keeps /updates alive", nothing,
+          lambda osc, v, s: "thump"),
+    Entry("/updates", "T|F|i", "1: push state to this sender (piece, cue, audience, fps) a few times "
+          "a second; 0: stop", flag, lambda osc, v, s: osc.subscribe(s, v)),
+    Entry("/connect", "[s]", "unlock the control port when it has a passcode (`--passcode`)",
+          anything, lambda osc, v, s: "ok", range="the passcode"),
+    Entry("/performer/voice", "f", "the performer's voice level", numbers(1, 0.0, 1.0),
+          _sensor("voice"), range="0..1", continuous=True),
+    Entry("/performer/hand", "ff", "the performer's hand, x y from the bottom-left", numbers(2, 0.0, 1.0),
+          _sensor("hand"), range="0..1 each", continuous=True),
+]
+
+AUDIENCE = [
+    Entry("/audience/cheer", "[f]", "a cheer: raises the excitement, which decays",
+          numbers(1, 0.0, 1.0, optional=1.0), _audience("cheer"), range="0..1, default 1", audience=True),
+    Entry("/audience/vote", "f", "a vote; the polarity is every voter's latest vote, averaged",
+          numbers(1, -1.0, 1.0), _audience("vote"), range="-1 bazaar .. +1 elite", audience=True),
+    Entry("/audience/echo", "s", "a message for the stage, cleaned of control characters",
+          text(ECHO_CHARS, clean_text), _audience("echo", "text"), range=f"at most {ECHO_CHARS} characters",
+          audience=True),
+    Entry("/audience/buy", "[i]", "a purchase of smile credits", numbers(1, 1, 100, whole=True, optional=1),
+          _audience("buy"), range="1..100 credits, default 1", audience=True),
+    Entry("/audience/refuse", "", "a refusal to buy", nothing, _audience("refuse"), audience=True),
+    Entry("/audience/barter", "ii", "a barter between two smiles", numbers(2, 0, SMILE_MAX, whole=True),
+          _audience("barter", "smiles"), range="smile numbers, 0 or more", audience=True),
+    Entry("/audience/join", "[s]", "join the show with a name; each join makes a smile",
+          text(NAME_CHARS, clean_text, optional=True), _audience("join", "text"),
+          range=f"at most {NAME_CHARS} characters", audience=True),
+    Entry("/audience/touch", "ff", "a touch on the shared stage, x y from the bottom-left", numbers(2, 0.0, 1.0),
+          _audience("touch", "point"), range="0..1 each", audience=True),
+]
+
+AUDIENCE_ADDRESSES = frozenset(e.address for e in AUDIENCE)
+
+
+# a piece's parameters and cues ---------------------------------------------------------------
+def _param_parser(spec):
+    kind = spec.kind
+    if kind == "float":
+        return numbers(1)
+    if kind == "int":
+        return numbers(1, whole=True)
+    if kind == "bool":
+        return flag
+    if kind == "point2D":
+        return numbers(2)
+    if kind == "color":
+        return _color
+    return anything
+
+
+_rgb, _rgba = numbers(3), numbers(4)
+
+
+def _color(args: tuple):
+    """r g b [a], or one "#RRGGBB[AA]" string; ParamValues clamps and checks either."""
+    return word(args) if len(args) == 1 else _rgb(args) if len(args) == 3 else _rgba(args)
+
+
+PARAM_TYPES = {"float": "f", "int": "i", "bool": "T|F|i", "point2D": "ff", "color": "ffff|fff|s",
+               "event": "any"}
+
+
+def _param_range(spec) -> str:
+    if spec.kind in ("float", "int"):
+        labels = f" ({', '.join(f'{i} {l}' for i, l in enumerate(spec.labels))})" if getattr(spec, "labels", ()) else ""
+        return f"{spec.min:g}..{spec.max:g}{labels}"
+    return {"point2D": "0..1 each", "color": "0..1 each, or #RRGGBB[AA]", "event": "fires once per message"}.get(
+        spec.kind, "")
+
+
+def _set_param(name):
+    def act(osc, value, sender):
+        params = osc.engine.player.params
+        if params.spec[name].kind == "event":
+            params.fire(name)
+            return
+        try:
+            params.set(name, value)
+        except (TypeError, ValueError) as exc:
+            osc.engine.operator.tell(f"OSC: a value for {name} was refused ({exc})", key=f"osc:param:{name}")
+            raise Refused(f"{name}: {exc}") from None
+    return act
+
+
+def piece_entries(piece: PieceModule) -> list[Entry]:
+    """`/<piece>/<param>` and `/current/<param>` for each parameter; `/cue/<name or number>/start`
+    (fire, playhead stays) and `/cue/.../go` (stand by on it and GO) for each cue."""
+    out = []
+    prefixes = [p for p in (piece.name, "current") if _PART.match(p)]
+    for name, spec in piece.params.items():
+        for prefix in prefixes:
+            out.append(Entry(f"/{prefix}/{name}", PARAM_TYPES[spec.kind], spec.doc or name, _param_parser(spec),
+                             _set_param(name), range=_param_range(spec), continuous=spec.kind != "event"))
+    for cue in piece.cues:
+        label = f"cue {cue.number} {cue.name!r}" + (f" ({cue.note})" if cue.note else "")
+        for key in dict.fromkeys((cue.name, cue.number)):
+            if _PART.match(key):
+                out.append(Entry(f"/cue/{key}/start", "", f"fire {label} without moving the playhead", nothing,
+                                 _start(cue)))
+                out.append(Entry(f"/cue/{key}/go", "", f"stand by on {label} and GO", nothing,
+                                 lambda osc, v, s, c=cue: _go(osc, v, s, c)))
+    return out
