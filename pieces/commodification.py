@@ -1,0 +1,82 @@
+"""Commodification
+
+Juno Voss's live performance. One mouth fills the stage, wrapped in everything that is sold to
+it: chrome veneer foil, a barcode label, logos, SALE stickers. Her voice opens the mouth. Her
+gestures tear the layers away like foil, first the stickers, then the chrome, until her own smile
+shows. Every echo from the audience runs through the picture as a glitch.
+"""
+import numpy as np
+
+from stagecraft import Float, cue
+from stagecraft import smile as sm
+
+SHADER = "commodification.frag"
+SHADERS = ["tear.frag", "sticker.frag"]
+
+PARAMS = {
+    "voice_gain": Float(1.0, 0.0, 3.0, doc="how far her voice opens the mouth"),
+    "tear_speed": Float(0.6, 0.1, 3.0, doc="hand speed (screens per second) at which a gesture tears"),
+    "glitch_decay": Float(1.2, 0.2, 5.0, doc="seconds an echo's glitch takes to fade"),
+}
+
+# kind (0 starburst, 1 badge, 2 label), colour, x, y, size, text
+STICKERS = [
+    (0, 0, 0.30, 0.68, 0.16, "SALE\n-40%"),
+    (1, 2, 0.71, 0.66, 0.13, "SMILE+"),
+    (2, 1, 0.62, 0.34, 0.12, "VENEER\n2,400 SC"),
+    (0, 1, 0.78, 0.42, 0.12, "NEW!"),
+    (1, 0, 0.22, 0.36, 0.11, "DENTIQUE"),
+    (2, 2, 0.42, 0.27, 0.09, "CERTIFIED\nWHITE"),
+]
+
+
+def setup(stage):
+    stage.feedback("torn", float=True, scale=0.5)
+    stage.target("wrap")
+    juno = sm.random(stage.rng).replace(width=1.25, arc=0.8, gap=[0, 0, 0, 0, 0, 0.22, 0, 0, 0, 0, 0, 0],
+                                        veneer=0.0, lip_r=0.62, lip_g=0.12, lip_b=0.25)
+    stage.texture("juno", sm.pack([juno]))
+    return {"hand": None, "open": 0.2, "glitch": 0.0, "seed": 0.0, "force": 0.0, "path": (0, 0, 0, 0)}
+
+
+def update(stage, state, dt):
+    voice = stage.performer.voice * stage.p.voice_gain
+    state["open"] += (min(1.0, 0.12 + voice) - state["open"]) * min(1.0, dt * 12.0)
+    x, y, pressed = stage.mouse
+    hand = (x, y) if pressed else stage.performer.hand
+    prev = state["hand"] or hand
+    speed = float(np.hypot(hand[0] - prev[0], hand[1] - prev[1])) / max(dt, 1e-3)
+    state["force"] = float(np.clip((speed - stage.p.tear_speed) / stage.p.tear_speed, 0.0, 1.0))
+    state["path"] = (*prev, *hand)
+    state["hand"] = hand
+    for _ in stage.audience.new("echo"):
+        state["glitch"] = 1.0
+        state["seed"] = float(stage.rng.integers(1000))
+    state["glitch"] *= np.exp(-dt / stage.p.glitch_decay)
+
+
+def draw(stage, state):
+    if state["force"] > 0:
+        stage.shade("tear.frag", into="torn", channels=["torn"], handPath=state["path"], force=state["force"])
+    stage.clear((0, 0, 0, 0), into="wrap")
+    data = [(x, y, s, s, kind, color, i * 1.7, 0) for i, (kind, color, x, y, s, _) in enumerate(STICKERS)]
+    stage.instances("sticker.frag", np.array(data, "f4"), into="wrap")
+    for kind, _, x, y, s, text in STICKERS:
+        stage.text(text, x, y, size=s * 0.17, font="sign" if kind == 0 else "mono",
+                   color=(0.08, 0.04, 0.06, 1.0), into="wrap")
+    stage.shade(SHADER, channels=["juno", "torn", "wrap"], mouthOpen=state["open"],
+                glitch=state["glitch"], glitchSeed=state["seed"])
+    stage.text("JUNO VOSS  \u00b7  COMMODIFICATION  \u00b7  live", 0.5, 0.04, size=0.026,
+               color=(0.96, 0.94, 0.9, 0.75))
+
+
+@cue("wrapped", note="the mouth, wrapped and silent, before she begins")
+def wrapped(stage, state):
+    state["glitch"] = 0.0
+
+
+@cue("strip", note="a scripted gesture across the mouth: the stickers come away")
+def strip(stage, state):
+    state["hand"] = (0.15, 0.55)
+    state["path"] = (0.15, 0.55, 0.85, 0.45)
+    state["force"] = 1.0
