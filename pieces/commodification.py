@@ -36,14 +36,18 @@ def setup(stage):
     juno = sm.random(stage.rng).replace(width=1.25, arc=0.8, gap=[0, 0, 0, 0, 0, 0.22, 0, 0, 0, 0, 0, 0],
                                         veneer=0.0, lip_r=0.62, lip_g=0.12, lip_b=0.25)
     stage.texture("juno", sm.pack([juno]))
-    return {"hand": None, "open": 0.2, "glitch": 0.0, "seed": 0.0, "force": 0.0, "path": (0, 0, 0, 0)}
+    return {"hand": None, "open": 0.2, "glitch": 0.0, "seed": 0.0, "force": 0.0, "path": (0, 0, 0, 0),
+            "gesture": []}
 
 
 def update(stage, state, dt):
     voice = stage.performer.voice * stage.p.voice_gain
     state["open"] += (min(1.0, 0.12 + voice) - state["open"]) * min(1.0, dt * 12.0)
     x, y, pressed = stage.mouse
-    hand = (x, y) if pressed else stage.performer.hand
+    if state["gesture"]:
+        hand = state["gesture"].pop(0)          # a scripted gesture, from a cue
+    else:
+        hand = (x, y) if pressed else stage.performer.hand
     prev = state["hand"] or hand
     speed = float(np.hypot(hand[0] - prev[0], hand[1] - prev[1])) / max(dt, 1e-3)
     state["force"] = float(np.clip((speed - stage.p.tear_speed) / stage.p.tear_speed, 0.0, 1.0))
@@ -75,8 +79,7 @@ def wrapped(stage, state):
     state["glitch"] = 0.0
 
 
-@cue("strip", note="a scripted gesture across the mouth: the stickers come away")
+@cue("strip", note="a scripted gesture, twice across the mouth: stickers, then the foil, come away")
 def strip(stage, state):
-    state["hand"] = (0.15, 0.55)
-    state["path"] = (0.15, 0.55, 0.85, 0.45)
-    state["force"] = 1.0
+    sweep = [(0.12 + 0.76 * k / 14, 0.58 - 0.12 * k / 14) for k in range(15)]
+    state["gesture"] = sweep + sweep[::-1]

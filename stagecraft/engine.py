@@ -88,6 +88,7 @@ class Engine:
                 raise
             self.operator.tell(str(exc), error=True)
             return False
+        self.surface.make_current()
         player = Player(module, self.gfx, self.canvas_size, seed=self.seed, strict=self.strict,
                         operator=self.operator, audience=AudienceView(self.audience))
         player.start()
@@ -103,6 +104,7 @@ class Engine:
         now = self.clock.time
         if self._last_go is not None and now - self._last_go < GO_GUARD_S:
             return None
+        self.surface.make_current()  # a cue may upload a texture
         if cue is not None:
             self.player.playhead.stand_by(cue)
         fired = self.player.go()
@@ -139,6 +141,7 @@ class Engine:
         start = time.perf_counter()
         interval = start - self._last_start if self._last_start is not None else 0.0
         self._last_start = start
+        self.surface.make_current()
         self.clock.tick()
         self.osc.drain()
         self._handle(self.surface.events())
@@ -310,6 +313,7 @@ class Engine:
         return {"errors": self.operator.errors, **self.osc.counters()}
 
     def close(self) -> None:
+        self.surface.make_current()
         self.osc.close()
         if self.audience_file is not None:
             self.audience_file.save(self.audience)

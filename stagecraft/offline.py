@@ -17,7 +17,10 @@ def offline_engine(piece, size, *, seed=0, fps=30.0, strict=False, operator=None
 
 
 def frames(engine: Engine, count: int, before_frame=None):
-    """Render `count` frames and yield each as an RGB array (top row first)."""
+    """Render `count` frames and yield each as an RGB array (top row first). Whoever consumes
+    the frames may draw with another context between them, so each step makes ours current."""
+    current = engine.surface.make_current
+    current()
     rb = Readback(engine.ctx, engine.canvas_size)
     try:
         for i in range(count):
@@ -27,9 +30,12 @@ def frames(engine: Engine, count: int, before_frame=None):
             f = rb.request(engine.surface.screen)
             if f is not None:
                 yield f
+                current()
         while (f := rb.collect()) is not None:
             yield f
+            current()
     finally:
+        current()
         rb.release()
 
 

@@ -33,6 +33,8 @@ def _sdl_library():
             try:
                 lib = ctypes.CDLL(path)
                 lib.SDL_GL_GetCurrentWindow.restype = ctypes.c_void_p
+                lib.SDL_GL_GetCurrentContext.restype = ctypes.c_void_p
+                lib.SDL_GL_MakeCurrent.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
                 lib.SDL_GL_GetDrawableSize.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int),
                                                        ctypes.POINTER(ctypes.c_int)]
                 return lib
@@ -68,10 +70,22 @@ class Window:
             pygame.display.set_mode(size, flags, display=display, vsync=0)
             vsync = False
         self.vsync = vsync and not headless  # the offscreen driver accepts vsync but never waits
-        self.ctx = moderngl.create_context(require=330)
+        # Load GL from the context SDL just made current, whatever made it (GLX, EGL, WGL, CGL);
+        # moderngl's own detection guesses GLX once another context exists in the process.
+        moderngl.init_context()
+        self.ctx = moderngl.get_context()
+        if self.ctx.version_code < 330:
+            raise ValueError(f"OpenGL 3.3 is needed; this display gives {self.ctx.version_code}")
         self.headless = headless
         self.fullscreen = fullscreen
         self._sdl = _sdl_library()
+        self._current = (self._sdl.SDL_GL_GetCurrentWindow(), self._sdl.SDL_GL_GetCurrentContext()) \
+            if self._sdl else None
+
+    def make_current(self) -> None:
+        """Draw into this window from now on (another GL context may have been used since)."""
+        if self._current:
+            self._sdl.SDL_GL_MakeCurrent(*self._current)
 
     @property
     def screen(self) -> moderngl.Framebuffer:
@@ -120,6 +134,10 @@ class Offscreen:
         self.ctx = _standalone_context()
         self.size = tuple(size)
         self.screen = self.ctx.simple_framebuffer(self.size, components=4)
+
+    def make_current(self) -> None:
+        """Draw with this image's context from now on (tests run several engines side by side)."""
+        self.ctx.__enter__()
 
     def events(self) -> list:
         return []

@@ -64,6 +64,7 @@ def close_all(engines) -> None:
     """Close engines, failing the test if any left a GL error behind (moderngl's own habit)."""
     errors = []
     for e in engines:
+        e.surface.make_current()
         errors.append(e.ctx.error)
         e.close()
     assert set(errors) <= {"GL_NO_ERROR"}, errors

@@ -11,4 +11,8 @@ SNAPSHOTS = {
     "smile_credits": ("smile_credits", 1.5),
     "smile_bazaar": ("smile_bazaar", 1.5),
     "standby": ("standby", 1.5),
+    "forum": ("forum", 1.5),
+    "commodification": ("commodification", 1.5),
+    "empathy_echo": ("empathy_echo", 1.5),
+    "smiles_for_all": ("smiles_for_all", 1.5),
 }

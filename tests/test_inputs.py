@@ -24,13 +24,24 @@ def region(x0, x1, y0, y1):
 
 
 SMILE = region(0.3, 0.7, 0.2, 0.7)
+MOUTH = region(0.25, 0.75, 0.25, 0.75)
 CASES = {
-    # piece, what arrives (port, address, arguments...), where the piece says it shows
-    "credits-buy": ("smile_credits", [("audience", "/audience/buy", 120)], [SMILE, region(0.03, 0.19, 0.6, 0.8)]),
-    "credits-refuse": ("smile_credits", [("audience", "/audience/refuse")], [SMILE]),
-    "bazaar-barter": ("smile_bazaar", [("audience", "/audience/barter", 1, 6)], [region(0.0, 1.0, 0.2, 0.8)]),
-    "bazaar-cheer": ("smile_bazaar", [("audience", "/audience/cheer", 1.0)] * 4,
+    # piece, what arrives before each of the last frames [(port, address, arguments...)],
+    # and where the piece says it shows
+    "credits-buy": ("smile_credits", [[("audience", "/audience/buy", 120)]], [SMILE, region(0.03, 0.19, 0.6, 0.8)]),
+    "credits-refuse": ("smile_credits", [[("audience", "/audience/refuse")]], [SMILE]),
+    "bazaar-barter": ("smile_bazaar", [[("audience", "/audience/barter", 1, 6)]], [region(0.0, 1.0, 0.2, 0.8)]),
+    "bazaar-cheer": ("smile_bazaar", [[("audience", "/audience/cheer", 1.0)] * 4],
                      [region(0.0, 1.0, 0.0, 0.22), region(0.0, 1.0, 0.8, 1.0)]),
+    "forum-vote": ("forum", [[("audience", "/audience/vote", 1.0)]], [region(0.3, 0.6, 0.05, 0.75)]),
+    "commodification-voice": ("commodification", [[("control", "/performer/voice", 1.0)]], [MOUTH]),
+    "commodification-gesture": ("commodification", [[("control", "/performer/hand", 0.15, 0.55)],
+                                                    [("control", "/performer/hand", 0.85, 0.45)]], [MOUTH]),
+    "commodification-echo": ("commodification", [[("audience", "/audience/echo", "no sale")]],
+                             [region(0.0, 1.0, 0.0, 1.0)]),
+    "echo-message": ("empathy_echo", [[("audience", "/audience/echo", "we see you")]],
+                     [region(0.74, 1.0, 0.5, 1.0), region(0.0, 0.74, 0.0, 1.0)]),
+    "finale-join": ("smiles_for_all", [[("audience", "/audience/join", "ana")]], [region(0.2, 0.8, 0.2, 0.8)]),
 }
 
 
@@ -41,11 +52,12 @@ def test_input_is_visible_in_the_next_frame(engines, stage_osc, client, case):
     poked = stage_osc(piece, size=SIZE, seed=5, strict=True)
     list(frames(plain, WARMUP))
     list(frames(poked, WARMUP))
-    for port, address, *args in messages:
-        client.send(poked.osc.ports[port], address, *args)
-    assert wait_for(lambda: len(poked.osc.inbox) >= len(messages))
-    a = list(frames(plain, 1))[-1].astype(int)
-    b = list(frames(poked, 1))[-1].astype(int)
+    for batch in messages:
+        for port, address, *args in batch:
+            client.send(poked.osc.ports[port], address, *args)
+        assert wait_for(lambda: len(poked.osc.inbox) >= len(batch))
+        a = list(frames(plain, 1))[-1].astype(int)
+        b = list(frames(poked, 1))[-1].astype(int)
     for r in where:
         share = (np.abs(a[r] - b[r]).max(axis=2) > STRONG).mean()
         assert share > VISIBLE_SHARE, f"{case}: only {share:.2%} of {r} changed visibly"
