@@ -16,7 +16,8 @@ from .piece import PIECE_DIR, PieceError, available, resolve
 from .player import PieceFault
 from .shaders import SHADER_DIR, ShaderError
 
-DEFAULT_PIECE = "calibration"
+DEFAULT_PIECE = "smile_credits"
+SHOW = ["smile_credits", "smile_bazaar", "forum", "commodification", "empathy_echo", "smiles_for_all"]
 TRAILER = Path("out") / "trailer.mp4"
 TRAILER_SIZE = (640, 360)
 TRAILER_SECONDS = 3.0
@@ -188,13 +189,9 @@ def cmd_show(args) -> int:
                      seconds=None, fps=60.0, stats=None, strict=False, seed=0)
     from .offline import trailer
     print(f"No display here: rendering a trailer of the show to {TRAILER} instead.")
-    out = trailer(show_pieces(), TRAILER, seconds_each=TRAILER_SECONDS, fps=TRAILER_FPS, size=TRAILER_SIZE)
+    out = trailer(SHOW, TRAILER, seconds_each=TRAILER_SECONDS, fps=TRAILER_FPS, size=TRAILER_SIZE)
     print(out.resolve())
     return 0
-
-
-def show_pieces() -> list[str]:
-    return [DEFAULT_PIECE]
 
 
 def cmd_play(args) -> int:
