@@ -1,0 +1,270 @@
+"""A program: the pieces of an evening in order, each with its cue list and the way into it.
+
+Written in TOML (`pieces/programs/*.toml`):
+
+    title = "Smiles for All"
+    transition = { kind = "crossfade", seconds = 3, curve = "ease" }   # the default way in
+
+    [[piece]]
+    name = "smile_credits"
+    transition = { kind = "black", seconds = 2 }   # cut, crossfade, black, or a shader file
+    follow = 180                                   # go on to the next piece by itself after this
+
+    [[piece.cue]]
+    name = "pricing"          # with no actions: runs the piece's own cue of that name
+    note = "the HUD arrives"
+    pre_wait = 1.5            # seconds between GO and the actions
+    follow = 20               # then the next cue fires by itself this long after
+    actions = [{ glide = "hud", to = 1.0, seconds = 3, curve = "ease" }, { cue = "pricing" }]
+
+A piece with no cues listed uses its own, in source order. Actions are `cue` (the piece's named
+cue), `glide` and `set` (a parameter), `sound` (a sound event, when the piece has sound) and `send`
+(an OSC message out, to lights or another machine). `continue = true` fires the next cue as soon as
+this one's actions have run, QLab's auto-continue; `follow = S` is its auto-follow.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .curves import CURVES
+from .piece import PIECE_DIR, PieceError, PieceModule, load, resolve
+
+PROGRAM_DIR = PIECE_DIR / "programs"
+KINDS = ("cut", "crossfade", "black", "shader")
+ACTIONS = ("cue", "glide", "set", "sound", "send")
+PROGRAM_KEYS = {"title", "transition", "piece"}
+PIECE_KEYS = {"name", "transition", "follow", "cue"}
+CUE_KEYS = {"name", "number", "note", "pre_wait", "follow", "continue", "actions"}
+TRANSITION_KEYS = {"kind", "seconds", "curve", "shader"}
+
+
+class ProgramError(Exception):
+    """A program file that cannot be used; the message names the piece and cue to fix."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    kind: str = "cut"
+    seconds: float = 0.0
+    curve: str = "ease"
+    shader: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    target: str                       # the cue, parameter, sound or address
+    value: object = None
+    seconds: float = 0.0
+    curve: str = "linear"
+    to: str = ""                      # send: host:port
+
+
+@dataclass(frozen=True)
+class ShowCue:
+    number: str
+    name: str
+    note: str
+    piece: int                        # index into the program's pieces
+    actions: tuple[Action, ...] = ()
+    pre_wait: float = 0.0
+    follow: float | None = None       # seconds after firing, the next cue fires
+    auto_continue: bool = False
+    enter: Transition | None = None   # a piece's first cue: the way into it
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+@dataclass
+class ProgramPiece:
+    module: PieceModule
+    transition: Transition
+    follow: float | None
+
+
+@dataclass
+class Program:
+    title: str
+    pieces: list[ProgramPiece]
+    cues: list[ShowCue] = field(default_factory=list)
+    path: Path | None = None
+
+    @classmethod
+    def single(cls, module: PieceModule) -> "Program":
+        """`play PIECE`: a program of one piece and its own cues, entered with a cut."""
+        program = cls(module.title, [ProgramPiece(module, Transition(), None)])
+        program.cues = _cues(program, [[]])
+        return program
+
+    def entry(self, piece: int) -> int:
+        """The index of a piece's enter cue in the flat list."""
+        return next(i for i, c in enumerate(self.cues) if c.piece == piece and c.enter is not None)
+
+    def find(self, key: str) -> int | None:
+        """A cue by number or name; `piece:cue` or a piece's name alone work too."""
+        piece, _, cue = key.partition(":")
+        for i, c in enumerate(self.cues):
+            module = self.pieces[c.piece].module
+            if cue and module.name == piece and cue in (c.number, c.name):
+                return i
+            if not cue and (key in (c.number, c.name) or (c.enter and key == module.name)):
+                return i
+        return None
+
+
+def available() -> list[tuple[str, str]]:
+    out = []
+    for p in sorted(PROGRAM_DIR.glob("*.toml")):
+        try:
+            title = tomllib.loads(p.read_text(encoding="utf-8")).get("title", p.stem)
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+            title = f"(unreadable: {exc.__class__.__name__})"
+        out.append((p.stem, str(title)))
+    return out
+
+
+def resolve_program(name_or_path: str) -> Path:
+    p = Path(name_or_path)
+    if p.suffix == ".toml":
+        if not p.is_file():
+            raise ProgramError(f"no program file at {p}")
+        return p.resolve()
+    candidate = PROGRAM_DIR / f"{name_or_path}.toml"
+    if candidate.is_file():
+        return candidate.resolve()
+    known = ", ".join(n for n, _ in available()) or "none"
+    raise ProgramError(f"unknown program {name_or_path!r} (known: {known})")
+
+
+def load_program(path: Path) -> Program:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProgramError(f"{path}: not valid TOML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProgramError(f"{path}: cannot read ({exc})") from None
+    _known(data, PROGRAM_KEYS, f"{path}")
+    default = _transition(data.get("transition", {"kind": "crossfade", "seconds": 3.0}), "the default")
+    pieces, cue_tables = [], []
+    entries = data.get("piece")
+    if not isinstance(entries, list) or not entries:
+        raise ProgramError(f"{path}: a program needs at least one [[piece]]")
+    for n, entry in enumerate(entries, 1):
+        where = f"piece {n}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise ProgramError(f"{path}: {where} needs name = \"a piece from pieces/\"")
+        try:
+            module = load(resolve(entry["name"]))
+        except PieceError as exc:
+            raise ProgramError(f"{path}: {where}: {exc}") from None
+        where = f"piece {n} ({module.name})"
+        _known(entry, PIECE_KEYS, where)
+        transition = _transition(entry["transition"], where) if "transition" in entry else \
+            (Transition() if n == 1 else default)
+        pieces.append(ProgramPiece(module, transition, _seconds(entry.get("follow"), f"{where} follow")))
+        cue_tables.append(entry.get("cue", []))
+    program = Program(str(data.get("title", Path(path).stem)), pieces, path=Path(path))
+    program.cues = _cues(program, cue_tables)
+    return program
+
+
+def _cues(program: Program, tables: list) -> list[ShowCue]:
+    many = len(program.pieces) > 1
+    cues: list[ShowCue] = []
+    for k, (piece, table) in enumerate(zip(program.pieces, tables), 1):
+        m = piece.module
+        cues.append(ShowCue(str(k) if many else "0", m.title, m.note.split("\n")[0], k - 1,
+                            follow=piece.follow, enter=piece.transition))
+        own = {c.name: c for c in m.cues}
+        if not table:
+            table = [{"name": c.name} for c in m.cues]
+        if not isinstance(table, list):
+            raise ProgramError(f"piece {k} ({m.name}): cues must be [[piece.cue]] tables")
+        for n, t in enumerate(table, 1):
+            where = f"piece {k} ({m.name}) cue {n}"
+            if not isinstance(t, dict) or not isinstance(t.get("name"), str):
+                raise ProgramError(f"{where}: needs name = \"...\"")
+            _known(t, CUE_KEYS, where)
+            actions = tuple(_action(a, m, f"{where} ({t['name']})") for a in t.get("actions", []))
+            if not actions:
+                if t["name"] not in own:
+                    raise ProgramError(f"{where}: {m.name} has no cue {t['name']!r} and no actions are "
+                                       f"given (its cues: {', '.join(own) or 'none'})")
+                actions = (Action("cue", t["name"]),)
+            mine = own.get(t["name"])
+            number = str(t["number"]) if "number" in t else f"{k}.{n}" if many else mine.number if mine else str(n)
+            note = str(t.get("note", mine.note if mine else ""))
+            cues.append(ShowCue(number, t["name"], note, k - 1, actions,
+                                _seconds(t.get("pre_wait", 0.0), f"{where} pre_wait"),
+                                _seconds(t.get("follow"), f"{where} follow"), bool(t.get("continue", False))))
+    seen: dict = {}
+    for c in cues:
+        if c.number in seen:
+            raise ProgramError(f"cue number {c.number!r} is used twice ({seen[c.number]} and {c.name})")
+        seen[c.number] = c.name
+    return cues
+
+
+def _known(table: dict, keys: set, where: str) -> None:
+    """A misspelt key is a cue that silently does nothing on the night: refuse it."""
+    unknown = sorted(set(table) - keys)
+    if unknown:
+        raise ProgramError(f"{where}: unknown key {unknown[0]!r} (keys: {', '.join(sorted(keys))})")
+
+
+def _seconds(value, where: str) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 86400:
+        raise ProgramError(f"{where} must be a number of seconds from 0, not {value!r}")
+    return float(value)
+
+
+def _transition(t, where: str) -> Transition:
+    if isinstance(t, str):
+        t = {"kind": t}
+    if not isinstance(t, dict):
+        raise ProgramError(f"{where} transition must be a table such as {{ kind = \"crossfade\", seconds = 3 }}")
+    _known(t, TRANSITION_KEYS, f"{where} transition")
+    shader = t.get("shader")
+    kind = t.get("kind", "shader" if shader else "crossfade")
+    if kind not in KINDS:
+        raise ProgramError(f"{where} transition kind {kind!r} must be one of {', '.join(KINDS)}")
+    if (kind == "shader") != isinstance(shader, str):
+        raise ProgramError(f"{where} transition: a shader transition names its file, shader = \"transitions/x.frag\"")
+    curve = t.get("curve", "ease")
+    if curve not in CURVES:
+        raise ProgramError(f"{where} transition curve {curve!r} must be one of {', '.join(CURVES)}")
+    seconds = _seconds(t.get("seconds", 0.0 if kind == "cut" else 3.0), f"{where} transition seconds")
+    return Transition(kind, 0.0 if kind == "cut" else seconds, curve, shader)
+
+
+def _action(a, module: PieceModule, where: str) -> Action:
+    kinds = [k for k in ACTIONS if isinstance(a, dict) and k in a]
+    if len(kinds) != 1:
+        raise ProgramError(f"{where}: an action is one of {', '.join(f'{{ {k} = ... }}' for k in ACTIONS)}")
+    kind = kinds[0]
+    target = a[kind]
+    if kind == "cue" and target not in {c.name for c in module.cues}:
+        raise ProgramError(f"{where}: {module.name} has no cue {target!r}")
+    if kind in ("glide", "set"):
+        if target not in module.params:
+            raise ProgramError(f"{where}: {module.name} has no parameter {target!r}")
+        if "to" not in a:
+            raise ProgramError(f"{where}: {kind} {target!r} needs to = a value")
+        try:
+            module.params[target].coerce(a["to"])
+        except (TypeError, ValueError) as exc:
+            raise ProgramError(f"{where}: {target!r} cannot be {a['to']!r} ({exc})") from None
+    if kind == "glide":
+        if a.get("curve", "linear") not in CURVES:
+            raise ProgramError(f"{where}: unknown curve {a.get('curve')!r}")
+    if kind == "send":
+        if not str(target).startswith("/") or ":" not in str(a.get("to", "")):
+            raise ProgramError(f"{where}: send = \"/address\" needs to = \"host:port\"")
+        return Action("send", str(target), tuple(a.get("args", ())), to=str(a["to"]))
+    return Action(kind, str(target), a.get("to"), float(a.get("seconds", 0.0)), str(a.get("curve", "linear")))
