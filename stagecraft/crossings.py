@@ -4,6 +4,7 @@ Everything else in the engine runs on the frame loop's thread and needs no locks
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 
@@ -46,3 +47,31 @@ class OscInbox:
 
     def __len__(self) -> int:
         return self._count
+
+
+class Heartbeat:
+    """The engine process -> its installation supervisor: a byte down a pipe, at most twice a
+    second, from the frame loop. A frame loop that stops beating is hung, and gets restarted.
+
+    The supervisor makes the pipe and names its writing end in STAGECRAFT_HEARTBEAT_FD."""
+
+    ENV = "STAGECRAFT_HEARTBEAT_FD"
+    EVERY_S = 0.5
+
+    def __init__(self, fd: int | None):
+        self.fd = fd
+        self._at = -1e9
+
+    @classmethod
+    def from_env(cls) -> "Heartbeat":
+        value = os.environ.get(cls.ENV)
+        return cls(int(value) if value and value.isdigit() else None)
+
+    def beat(self, now: float) -> None:
+        if self.fd is None or now - self._at < self.EVERY_S:
+            return
+        self._at = now
+        try:
+            os.write(self.fd, b".")
+        except (BlockingIOError, BrokenPipeError, OSError):
+            self.fd = None  # the supervisor has gone; the show goes on without it

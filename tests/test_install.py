@@ -1,0 +1,122 @@
+"""Installation mode's parts: opening hours, and a supervisor that restarts a crashed or hung
+engine, backs off when restarts come too fast, logs what the engine says, and tells systemd.
+The children here are real processes (tiny stand-ins for the engine); the engine's own
+installation run is tested with the show."""
+import os
+import socket
+import sys
+import threading
+import time
+from datetime import datetime
+
+import pytest
+
+from stagecraft.hours import Hours
+from stagecraft.supervisor import Supervisor
+
+from .conftest import ROOT, wait_for
+
+CHILD = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from stagecraft.crossings import Heartbeat
+beat = Heartbeat.from_env()
+mode = {mode!r}
+print("engine up", flush=True)
+start = time.monotonic()
+while True:
+    now = time.monotonic()
+    if mode == "hang" and now - start > 0.6:
+        time.sleep(3600)
+    beat.beat(now)
+    if mode == "crash" and now - start > 0.2:
+        print("oops: a piece blew up", flush=True)
+        sys.exit(3)
+    if mode == "quit" and now - start > 0.6:
+        sys.exit(0)
+    time.sleep(0.05)
+"""
+
+
+def supervise(tmp_path, mode, **kw):
+    said = []
+    argv = [sys.executable, "-c", CHILD.format(root=str(ROOT), mode=mode)]
+    sup = Supervisor(argv, tmp_path / "install.log", say=said.append, **kw)
+    result = {}
+    thread = threading.Thread(target=lambda: result.setdefault("code", sup.run()), daemon=True)
+    thread.start()
+    return sup, said, thread, result
+
+
+def test_a_crashed_engine_is_restarted_and_its_output_logged(tmp_path):
+    sup, said, thread, _ = supervise(tmp_path, "crash", restarts=10)
+    assert wait_for(lambda: sum("started the engine" in s for s in said) >= 3, seconds=20)
+    sup.stop()
+    thread.join(10)
+    log = (tmp_path / "install.log").read_text()
+    assert "engine up" in log and "oops: a piece blew up" in log and "the engine stopped (3)" in log
+
+
+def test_a_hung_engine_is_stopped_and_restarted(tmp_path):
+    sup, said, thread, _ = supervise(tmp_path, "hang", hang_s=1.0)
+    assert wait_for(lambda: any("is hung" in s for s in said), seconds=20)
+    assert wait_for(lambda: sum("started the engine" in s for s in said) >= 2, seconds=20)
+    sup.stop()
+    thread.join(10)
+
+
+def test_restarts_that_come_too_fast_back_off(tmp_path):
+    sup, said, thread, _ = supervise(tmp_path, "crash", restarts=2, window_s=60, backoff=(0.5, 1.0))
+    assert wait_for(lambda: any("waiting" in s for s in said), seconds=20)
+    starts_before = sum("started the engine" in s for s in said)
+    assert starts_before == 2, "no third start inside the window before the pause"
+    sup.stop()
+    thread.join(10)
+
+
+def test_a_clean_quit_ends_supervision(tmp_path):
+    sup, said, thread, result = supervise(tmp_path, "quit")
+    thread.join(20)
+    assert result.get("code") == 0 and any("the show ended" in s for s in said)
+
+
+def test_systemd_hears_ready_and_the_watchdog_while_the_engine_beats(tmp_path, monkeypatch):
+    path = str(tmp_path / "notify.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(path)
+    listener.settimeout(0.2)
+    monkeypatch.setenv("NOTIFY_SOCKET", path)
+    monkeypatch.setenv("WATCHDOG_USEC", "400000")
+    sup, said, thread, _ = supervise(tmp_path, "hang", hang_s=2.0)
+    heard = []
+    end = time.monotonic() + 6
+    while time.monotonic() < end and not any("is hung" in s for s in said):
+        try:
+            heard.append(listener.recv(256).decode())
+        except socket.timeout:
+            pass
+    sup.stop()
+    thread.join(10)
+    listener.close()
+    assert "READY=1" in heard and "WATCHDOG=1" in heard
+    assert any(h.startswith("STATUS=") for h in heard)
+
+
+@pytest.mark.parametrize("spec, when, open_", [
+    ("10:00-18:00", datetime(2026, 11, 26, 9, 59), False),
+    ("10:00-18:00", datetime(2026, 11, 26, 10, 0), True),
+    ("10:00-18:00", datetime(2026, 11, 26, 18, 0), False),
+    ("mon-fri 10:00-18:00", datetime(2026, 11, 28, 12, 0), False),          # a Saturday
+    ("mon-fri 10:00-18:00, sat-sun 12:00-20:00", datetime(2026, 11, 28, 19, 0), True),
+    ("fri 22:00-02:00", datetime(2026, 11, 28, 1, 30), True),              # Friday night, after midnight
+    ("fri 22:00-02:00", datetime(2026, 11, 29, 1, 30), False),             # Saturday night
+    ("sat-mon 10:00-12:00", datetime(2026, 11, 30, 11, 0), True),          # wraps the week
+])
+def test_opening_hours(spec, when, open_):
+    assert Hours.parse(spec).open_at(when) == open_
+
+
+@pytest.mark.parametrize("bad", ["10-18", "mon-fry 10:00-18:00", "25:00-26:00", "10:00-10:00", ""])
+def test_bad_opening_hours_are_one_clear_error(bad):
+    with pytest.raises(ValueError):
+        Hours.parse(bad)
