@@ -48,6 +48,16 @@ def positive(text: str) -> float:
     return v
 
 
+def block(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 16 <= n <= 8192:
+        raise argparse.ArgumentTypeError(f"audio block {n} must be 16 to 8192 frames")
+    return n
+
+
 def _piece(name: str) -> str:
     resolve(name)
     return name
@@ -76,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--stats", type=Path, default=None, metavar="FILE.json")
     s.add_argument("--strict", action="store_true", help="a piece that raises stops the run")
     s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--audio", default="default", metavar="none|default|DEVICE",
+                   help="where the sound goes: 'none' runs silent (default: the system's output)")
+    s.add_argument("--audio-block", type=block, default=256, metavar="N", help="frames per audio block (256)")
+    s.add_argument("--mic", action="store_true", help="the capture device's level is the performer's voice")
     s.set_defaults(func=cmd_play)
 
     for name, helptext in (("render", "render a piece to an H.264 MP4"), ("snapshot", "render one frame to PNG")):
@@ -88,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--strict", action="store_true")
         if name == "render":
             s.add_argument("--seconds", type=positive, default=10.0)
+            s.add_argument("--wav", type=Path, default=None, metavar="FILE",
+                           help="the sound also as a 32-bit float WAV")
             s.set_defaults(func=cmd_render)
         else:
             s.add_argument("--at", type=float, default=2.0, metavar="SECONDS")
@@ -125,7 +141,8 @@ def cmd_show(args) -> int:
     from .window import has_display
     if has_display():
         return _play(DEFAULT_PIECE, fullscreen=False, display=0, size=None, headless=False,
-                     seconds=None, fps=60.0, stats=None, strict=False, seed=0)
+                     seconds=None, fps=60.0, stats=None, strict=False, seed=0, audio="default", block=256,
+                     mic=False)
     from .offline import trailer
     print(f"No display here: rendering a trailer of the show to {TRAILER} instead.")
     out = trailer(show_pieces(), TRAILER, seconds_each=TRAILER_SECONDS, fps=TRAILER_FPS, size=TRAILER_SIZE)
@@ -141,17 +158,28 @@ def cmd_play(args) -> int:
     _piece(args.piece)
     return _play(args.piece, fullscreen=args.fullscreen, display=args.display, size=args.size,
                  headless=args.headless, seconds=args.seconds, fps=args.fps, stats=args.stats,
-                 strict=args.strict, seed=args.seed)
+                 strict=args.strict, seed=args.seed, audio=args.audio, block=args.audio_block, mic=args.mic)
 
 
-def _play(piece, *, fullscreen, display, size, headless, seconds, fps, stats, strict, seed) -> int:
+def _play(piece, *, fullscreen, display, size, headless, seconds, fps, stats, strict, seed, audio, block,
+          mic) -> int:
     from .engine import Engine
+    from .operator import Operator
+    from .sound.client import Silent, SoundClient
     from .window import Window
     try:
         window = Window(size or (1280, 720), fullscreen=fullscreen, display=display, headless=headless)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    engine = Engine(window, piece, size=size, seed=seed, strict=strict, fps_cap=fps)
+    operator = Operator()
+    sound = Silent() if audio == "none" else SoundClient(device=audio, block=block, mic=mic, seed=seed,
+                                                         tell=operator.tell)
+    try:
+        engine = Engine(window, piece, size=size, seed=seed, strict=strict, fps_cap=fps, operator=operator,
+                        sound=sound)
+    except BaseException:
+        sound.close()
+        raise
     try:
         engine.run(seconds)
         if stats:
@@ -167,7 +195,7 @@ def cmd_render(args) -> int:
     if args.size[0] % 2 or args.size[1] % 2:
         raise UsageError(f"H.264 needs an even width and height, not {args.size[0]}x{args.size[1]}")
     render(args.piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
-           strict=args.strict)
+           strict=args.strict, wav=args.wav)
     print(args.output)
     return 0
 

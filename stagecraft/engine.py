@@ -1,6 +1,7 @@
 """The engine: one frame at a time, the same loop live, headless, and offline.
 
-    tick the clock -> handle input -> reload what changed -> piece update -> piece draw
+    tick the clock -> handle input -> reload what changed -> hear the sound's analysis
+    -> piece update -> send the frame's sound -> piece draw
     -> output pass (the only way to the screen) -> operator overlay -> flip -> stats
 """
 from __future__ import annotations
@@ -16,8 +17,11 @@ from .operator import Operator
 from .overlay import Overlay
 from .piece import PieceError, PieceModule, load, resolve
 from .player import Graphics, Player
-from .render import Renderer
+from .crossings import TEXTURE_SHAPE
+from .render import AUDIO_UNIT, Renderer
 from .shaders import SHADER_DIR, Shaders
+from .sound.analysis import Audio
+from .sound.client import Silent
 from .stats import FrameStats
 from .text import TextCache
 
@@ -30,7 +34,7 @@ OFFLINE_DATE = (2145.0, 0.0, 1.0)  # the story's year; offline frames never read
 
 class Engine:
     def __init__(self, surface, piece, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
-                 operator=None, live=True):
+                 operator=None, live=True, sound=None):
         self.surface = surface
         self.ctx = surface.ctx
         self.operator = operator or Operator()
@@ -49,6 +53,9 @@ class Engine:
         self.blackout = False
         self.fade = 1.0
         self.player: Player | None = None
+        self.sound = sound or Silent()  # a sound.client.SoundClient live, sound.offline.OfflineSound offline
+        self.audio = Audio()
+        self._audio_texture = self.ctx.texture(TEXTURE_SHAPE[::-1], 1, dtype="f4")
         self._mouse = [0.0, 0.0, 0.0, 0.0]
         self._watch_at = self._overlay_at = 0.0
         self._overlay_lines: list[str] = []
@@ -85,6 +92,21 @@ class Engine:
     def set_blackout(self, on: bool) -> None:
         self.blackout = bool(on)
 
+    # sound commands (keys and OSC reach the sound through these) --------------------------------
+    def set_master_volume(self, value: float) -> None:
+        self.sound.set_master_volume(value)
+
+    def panic(self, seconds: float = 0.02) -> None:
+        """The sound's side of panic: fade to silence over `seconds`, latched until reset()."""
+        self.sound.panic(seconds)
+
+    def reset(self) -> None:
+        self.sound.reset()
+
+    def set_voice(self, level: float) -> None:
+        """The performer's voice level, 0..1 (/performer/voice); with --mic the microphone sets it."""
+        self.sound.set_voice(level)
+
     # the frame --------------------------------------------------------------------------------
     def frame(self) -> None:
         start = time.perf_counter()
@@ -95,7 +117,9 @@ class Engine:
         if self.live and start - self._watch_at >= WATCH_EVERY_S:
             self._watch_at = start
             self.reload_changed()
-        self.player.update(self.clock, self._builtins(), self._mouse_uv())
+        self._hear()
+        self.player.update(self.clock, self._builtins(), self._mouse_uv(), self.audio)
+        self.sound.send(self.player.sound.take())
         self.player.draw()
         step = self.clock.dt / BLACKOUT_S
         self.fade = max(self.fade - step, 0.0) if self.blackout else min(self.fade + step, 1.0)
@@ -152,6 +176,12 @@ class Engine:
         self.gfx.renderer.shade(self.output, screen, box[2:], [canvas.texture], {"uFade": self.fade},
                                 viewport=box)
 
+    def _hear(self) -> None:
+        """The sound's latest analysis (never waiting for it), for the piece and every shader."""
+        self.audio = self.sound.poll()
+        self._audio_texture.write(self.audio.texture)
+        self._audio_texture.use(AUDIO_UNIT)
+
     def _builtins(self) -> dict:
         c = self.clock
         if self.live:
@@ -160,7 +190,7 @@ class Engine:
         else:
             date = (*OFFLINE_DATE, c.time)
         return {"iTime": c.time, "iTimeDelta": c.dt, "iFrame": c.frame, "iFrameRate": c.fps,
-                "iMouse": tuple(self._mouse), "iDate": date}
+                "iMouse": tuple(self._mouse), "iDate": date, **self.audio.uniforms()}
 
     # input ------------------------------------------------------------------------------------
     def _handle(self, events) -> None:
@@ -258,9 +288,11 @@ class Engine:
         return out
 
     def counters(self) -> dict:
-        return {"errors": self.operator.errors}
+        return {"errors": self.operator.errors, **self.sound.counters()}
 
     def close(self) -> None:
+        self.sound.close()
+        self._audio_texture.release()
         if self.player is not None:
             self.player.release()
         self.gfx.shaders.release()

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from .curves import curve
 
 RESERVED = {"iResolution", "iTime", "iTimeDelta", "iFrame", "iMouse", "iDate", "iFrameRate",
-            "iChannel0", "iChannel1", "iChannel2", "iChannel3", "iChannelResolution", "main"}
+            "iChannel0", "iChannel1", "iChannel2", "iChannel3", "iChannelResolution", "main",
+            "iAudio", "iAudioLevel", "iAudioPeak", "iAudioBands", "iAudioOnset"}
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 

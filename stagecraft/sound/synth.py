@@ -16,7 +16,7 @@ from .master import CEILING, Master
 from .smooth import GLIDE_S
 from .tracks import Graph
 from .ugen import Context
-from .voices import shed
+from .polyphony import shed
 
 SR = 48000
 

@@ -14,7 +14,7 @@ from .oscillators import Dust, Noise, Saw, Sine, Square, Triangle, Wavetable
 from .samples import Granular, Sampler
 from .smooth import Param
 from .ugen import Context, Ugen
-from .voices import Chain, Voices
+from .polyphony import Chain, Voices
 
 BUILDERS = {
     "sine": Sine, "saw": Saw, "square": Square, "triangle": Triangle, "wavetable": Wavetable,
