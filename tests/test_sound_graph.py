@@ -52,6 +52,7 @@ def test_mistakes_are_caught_where_they_are_written(make, says):
     ({"a": saw(55).gain(1), "b": bus().send("a")}, "sends to 'a', which is not a bus"),
     ({"a": bus().send("b"), "b": bus().send("a")}, "sends go round in a circle"),
     ({"a": voices(sine().lowpass(500))}, "needs an .adsr() or a sampler"),
+    ({"a": voices(sine().adsr(0.1, 0.1, 0, 0).delay(0.2))}, "put delay() on the track, after voices(...)"),
     ({"a": saw(55).lowpass(500).lowpass(900)}, "two units share a name"),
     ({"Bad Name": saw(55)}, "track name"),
     ({"a": 55}, "must be a chain"),

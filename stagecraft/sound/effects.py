@@ -2,7 +2,8 @@
 
 The delay lines are written at the absolute sample index, and each block is cut into pieces no
 longer than the shortest delay, so every sample read back was written before: per sample, the
-same arithmetic for any block size.
+same arithmetic for any block size. Delay and reverb hold seconds of sound, so they run on a
+track's single row, never inside voices(...).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 from scipy.signal import lfilter
 
 from .oscillators import CYCLE, Phase
-from .ugen import ANTI_DENORMAL, Ugen
+from .ugen import ANTI_DENORMAL, Ugen, mono
 
 HALF_SQRT2 = np.sqrt(0.5)
 
@@ -28,10 +29,10 @@ class Pan(Ugen):
 
     def process(self, x, t, n):
         pos = np.asarray(self.p("pos", t, n))
-        if x.ndim == 1:
+        if x.ndim == 2:
             angle = (pos + 1.0) * (np.pi / 4.0)
-            return np.stack((x * np.cos(angle), x * np.sin(angle)))
-        return np.stack((x[0] * np.minimum(1.0, 1.0 - pos), x[1] * np.minimum(1.0, 1.0 + pos)))
+            return np.stack((x * np.cos(angle), x * np.sin(angle)), axis=-2)
+        return np.stack((x[:, 0] * np.minimum(1.0, 1.0 - pos), x[:, 1] * np.minimum(1.0, 1.0 + pos)), axis=-2)
 
 
 class Drive(Ugen):
@@ -51,18 +52,24 @@ def _pow2(n: float) -> int:
     return 1 << int(np.ceil(np.log2(n)))
 
 
+def ring(start: int, n: int, size: int):
+    """Samples start .. start + n of a ring buffer: a slice unless they wrap round."""
+    a = start % size
+    return slice(a, a + n) if a + n <= size else np.arange(start, start + n) % size
+
+
 class Delay(Ugen):
     def __init__(self, ctx, params, options):
         super().__init__(ctx, params, options)
         self.longest = options.get("max_time", 2.0) * self.sr
         self.size = _pow2(2 * (self.longest + 0.03 * self.sr) + 4)
         self.damp = one_pole(options.get("damp", 6000.0), self.sr)
-        self.lfo = Phase(self.sr, 1)
-        self.clear(0)
+        self.lfo = Phase(self.sr, (1, 1))
+        self.clear(0, 0)
 
-    def clear(self, seed):
+    def clear(self, row, seed):
         self.buf = self.zi = None
-        self.lfo.p = self.lfo.start()
+        self.lfo.reset(0)
 
     def process(self, x, t, n):
         if self.buf is None:
@@ -72,7 +79,7 @@ class Delay(Ugen):
         d = np.asarray(self.p("time", t, n), dtype=float)
         depth = self.p("mod_depth", t, n)
         if np.any(depth):
-            d = d + np.asarray(depth) * np.sin(wobble[0] * (2.0 * np.pi / CYCLE))
+            d = d + np.asarray(depth) * np.sin(wobble[0, 0] * (2.0 * np.pi / CYCLE))
         d = np.broadcast_to(np.clip(d * self.sr, 2.0, self.longest), (n,))
         feedback = np.broadcast_to(self.p("feedback", t, n), (n,))
         mix = np.broadcast_to(self.p("mix", t, n), (n,))
@@ -97,14 +104,13 @@ LINES_48K = np.array([1559, 1871, 2243, 2647, 3119, 3527, 3947, 4441])  # mutual
 
 
 def hadamard8(x: np.ndarray) -> np.ndarray:
-    """The 8x8 Hadamard matrix (normalised: lossless) by butterflies, row by row."""
-    rows = list(x)
+    """The 8x8 Hadamard matrix (normalised: lossless) by butterflies: each stage pairs row i with
+    row i + h inside every block of 2h rows. Sums and differences only, so no matrix product's
+    summation order can differ between block sizes."""
     for h in (4, 2, 1):
-        for i in range(8):
-            if not i & h:
-                a, b = rows[i], rows[i + h]
-                rows[i], rows[i + h] = a + b, a - b
-    return np.stack(rows) * (1.0 / np.sqrt(8.0))
+        pairs = x.reshape(8 // (2 * h), 2, h, -1)
+        x = np.concatenate((pairs[:, 0] + pairs[:, 1], pairs[:, 0] - pairs[:, 1]), axis=1).reshape(8, -1)
+    return x * (1.0 / np.sqrt(8.0))
 
 
 class Reverb(Ugen):
@@ -117,31 +123,31 @@ class Reverb(Ugen):
         self.size = _pow2(2 * self.lengths.max() + 2)
         self.damp = one_pole(options.get("damp", 5000.0), self.sr)
         self.inject = np.array([1.0, -1.0] * 4)[:, None] * (1.0 / np.sqrt(8.0))
-        self.clear(0)
+        self.clear(0, 0)
 
     def channels(self, inp):
         return 2
 
-    def clear(self, seed):
+    def clear(self, row, seed):
         self.buf = np.zeros((8, self.size))
         self.zi = np.zeros((8, 1))
 
     def process(self, x, t, n):
-        mono = x if x.ndim == 1 else (x[0] + x[1]) * 0.5
+        feed = mono(x)[0]
         decay = np.asarray(self.p("decay", t, n), dtype=float)
         gains = 10.0 ** (-3.0 * self.lengths[:, None] / (np.atleast_1d(decay)[None, :] * self.sr))
         mix = np.broadcast_to(self.p("mix", t, n), (n,))
         wet = np.empty((2, n))
-        rows = np.arange(8)[:, None]
         step = int(self.lengths.min())
         for pos in range(0, n, step):
             end = min(pos + step, n)
-            now = np.arange(t + pos, t + end)
-            out = self.buf[rows, (now[None, :] - self.lengths[:, None]) % self.size]
+            out = np.stack([line[ring(t + pos - length, end - pos, self.size)]
+                            for line, length in zip(self.buf, self.lengths)])
             out, self.zi = lfilter(*self.damp, out, axis=1, zi=self.zi)
             out = out * (gains if gains.shape[1] == 1 else gains[:, pos:end])
-            self.buf[:, now % self.size] = hadamard8(out) + self.inject * mono[pos:end] + ANTI_DENORMAL
+            self.buf[:, ring(t + pos, end - pos, self.size)] = hadamard8(out) + self.inject * feed[pos:end] \
+                + ANTI_DENORMAL
             wet[0, pos:end] = (out[0] + out[2] + out[4] + out[6]) * 0.5
             wet[1, pos:end] = (out[1] + out[3] + out[5] + out[7]) * 0.5
-        dry = x if x.ndim == 2 else np.stack((x, x)) * HALF_SQRT2
-        return dry * (1.0 - mix) + wet * mix
+        through = x if x.ndim == 3 else np.stack((x, x), axis=-2) * HALF_SQRT2
+        return through * (1.0 - mix) + wet * mix

@@ -1,4 +1,4 @@
-"""ADSR envelopes with curves, computed in closed form from the absolute sample index.
+"""ADSR envelopes with curves, computed in closed form from the absolute sample index, a row each.
 
 The times are read when a note starts (so a change lands on the next note); a note that starts
 while the last still sounds attacks from wherever the envelope is, so retriggers do not click.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ugen import Ugen
+from .ugen import NEVER, Ugen
 
 
 def bend(x: np.ndarray, c: float) -> np.ndarray:
@@ -24,58 +24,66 @@ class ADSR(Ugen):
     def __init__(self, ctx, params, options):
         super().__init__(ctx, params, options)
         self.curve = float(options.get("curve", 3.0))
-        self.clear(0)
+        r = self.rows
+        self.on = np.full(r, -1)            # sample each row's note started (-1: never)
+        self.off = np.full(r, NEVER)        # sample it lets go
+        self.start = np.zeros(r)            # level the attack starts from
+        self.held = np.zeros(r)             # level when it let go
+        self.times = np.zeros((r, 4))       # attack, decay, release (samples) and sustain level
 
-    def clear(self, seed: int) -> None:
-        self.on = None          # sample the current note started
-        self.off = None         # sample it lets go (None: held)
-        self.start = 0.0        # level the attack starts from
-        self.held = 0.0         # level when it let go
-        self.times = (0, 0, 0.0, 0)
+    def clear(self, row: int, seed: int) -> None:
+        self.on[row], self.off[row], self.start[row], self.held[row] = -1, NEVER, 0.0, 0.0
 
-    def note(self, t: int, pitch, dur: int | None) -> None:
-        self.start = self.level(t)
-        p = {k: self.params[k].at(t) for k in ("attack", "decay", "sustain", "release")}
-        self.times = (round(p["attack"] * self.sr), round(p["decay"] * self.sr), p["sustain"],
-                      round(p["release"] * self.sr))
-        self.on, self.off = t, None
+    def note(self, row: int, t: int, pitch, dur: int | None) -> None:
+        self.start[row] = self.level(t)[row]
+        p = [self.params[k].at(t) for k in ("attack", "decay", "release", "sustain")]
+        self.times[row] = [round(p[0] * self.sr), round(p[1] * self.sr), round(p[2] * self.sr), p[3]]
+        self.on[row], self.off[row] = t, NEVER
         if dur is not None:
-            self.release(t + dur)
+            self.release(row, t + dur)
 
-    def release(self, t: int) -> None:
-        if self.on is not None and (self.off is None or t < self.off):
-            self.held = float(self._before_release(np.array([t]))[0])
-            self.off = t
+    def release(self, row: int, t: int) -> None:
+        if self.on[row] >= 0 and t < self.off[row]:
+            self.held[row] = self._before_release(np.array([t]))[row, 0]
+            self.off[row] = t
 
-    def end(self) -> int | None:
-        if self.on is None:
-            return 0
-        a, d, s, r = self.times
+    def end(self) -> np.ndarray:
+        a, d, r, s = self.times.T
         top = self.on + a + d
-        if self.off is not None and (s != 0.0 or self.off < top):
-            return self.off + r
-        return top if s == 0.0 else None
+        released = (self.off < NEVER) & ((s != 0.0) | (self.off < top))
+        out = np.where(released, self.off + r, np.where(s == 0.0, top, NEVER)).astype(np.int64)
+        return np.where(self.on >= 0, out, 0)
 
-    def level(self, t: int) -> float:
-        return float(self.levels(np.array([t]))[0])
+    def level(self, t: int) -> np.ndarray:
+        return self.levels(np.array([t]))[:, 0]
 
-    def _before_release(self, t: np.ndarray) -> np.ndarray:
-        a, d, s, _ = self.times
-        k = (t - self.on).astype(float)
-        attack = self.start + (1.0 - self.start) * bend(np.clip(k / max(a, 1), 0.0, 1.0), self.curve)
-        decay = 1.0 + (s - 1.0) * bend(np.clip((k - a) / max(d, 1), 0.0, 1.0), self.curve)
+    def _before_release(self, t: np.ndarray, rows=slice(None)) -> np.ndarray:
+        a, d, _, s = (c[:, None] for c in self.times[rows].T)
+        k = (t[None, :] - self.on[rows, None]).astype(float)
+        start = self.start[rows, None]
+        attack = start + (1.0 - start) * bend(np.clip(k / np.maximum(a, 1), 0, 1), self.curve)
+        decay = 1.0 + (s - 1.0) * bend(np.clip((k - a) / np.maximum(d, 1), 0.0, 1.0), self.curve)
         return np.where(k < a, attack, decay)
 
     def levels(self, t: np.ndarray) -> np.ndarray:
-        if self.on is None:
-            return np.zeros(t.shape)
-        out = self._before_release(t)
-        if self.off is not None:
-            r = self.times[3]
-            k = (t - self.off).astype(float)
-            fall = self.held * (1.0 - bend(np.clip(k / max(r, 1), 0.0, 1.0), self.curve))
-            out = np.where(t >= self.off, fall, out)
+        """(rows, len(t)): each row's level at the samples t. Rows holding their sustain, and rows
+        silent, are filled in whole; the same arithmetic gives the same values either way."""
+        a, d, r, s = self.times.T
+        started = self.on >= 0
+        holding = started & (t[0] - self.on >= a + np.maximum(d, 1)) & (t[-1] < self.off)
+        moving = started & ~holding & (t[0] < self.off + np.maximum(r, 1))
+        out = np.zeros((self.rows, len(t)))
+        out[holding] = (1.0 + (s[holding] - 1.0) * bend(np.ones(holding.sum()), self.curve))[:, None]
+        if moving.any():
+            out[moving] = self._moving(t, moving)
         return out
 
+    def _moving(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        out = self._before_release(t, rows)
+        off, r = self.off[rows, None], self.times[rows, 2:3]
+        fall = self.held[rows, None] * (1.0 - bend(np.clip((t[None, :] - off) / np.maximum(r, 1), 0, 1), self.curve))
+        return np.where(t[None, :] >= off, fall, out)
+
     def process(self, x, t, n):
-        return x * self.levels(np.arange(t, t + n))
+        env = self.levels(np.arange(t, t + n))
+        return x * (env if x.ndim == 2 else env[:, None, :])

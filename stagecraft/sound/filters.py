@@ -24,17 +24,22 @@ class Retuned(Ugen):
 
     def __init__(self, ctx, params, options):
         super().__init__(ctx, params, options)
-        self.clear(0)
-
-    def clear(self, seed: int) -> None:
         self.key = None    # parameter values the current coefficients were designed for
         self.coef = None
-        self.zi = None
+        self.zi = None     # (bank, rows, [2,] 2), made when the first block shows the channels
+
+    def clear(self, row: int, seed: int) -> None:
+        if self.zi is not None:
+            self.zi[:, row] = 0.0
 
     def design(self, values: tuple):
-        """(b, a, gains): b and a (bank, 3), each section's output gain (bank,), for parameter
+        """(b, a, gains, ...): b and a (bank, 3), each section's output gain (bank,), for parameter
         values in the order of `keys`."""
         raise NotImplementedError
+
+    def design_all(self, keys: list[tuple]) -> list:
+        """The coefficients for each of a block's retunes (a subclass may work them out at once)."""
+        return [self.design(k) for k in keys]
 
     def _changes(self, t: int, n: int) -> list[tuple[int, tuple]]:
         points = grid_points(t, n)
@@ -51,18 +56,28 @@ class Retuned(Ugen):
                 last = key
         return out
 
-    def _apply(self, key: tuple) -> None:
-        self.key, self.coef = key, self.design(key)
+    def _retunes(self, t: int, n: int) -> list[tuple[int, tuple, tuple]]:
+        changes = self._changes(t, n)
+        coefs = self.design_all([key for _, key in changes]) if changes else []
+        return [(offset, key, coef) for (offset, key), coef in zip(changes, coefs)]
+
+    def _apply(self, key: tuple, coef: tuple) -> None:
+        self.key, self.coef = key, coef
+
+    def idle(self, t, n):
+        if self.zi is not None:
+            for _, key, coef in self._retunes(t, n):
+                self._apply(key, coef)
 
     def process(self, x, t, n):
         if self.zi is None:
             self.zi = np.zeros((self.bank, *x.shape[:-1], 2))
         y = np.empty_like(x)
         pos = 0
-        for offset, key in self._changes(t, n) + [(n, None)]:
+        for offset, key, coef in self._retunes(t, n) + [(n, None, None)]:
             if offset > pos:
                 seg = x[..., pos:offset] + ANTI_DENORMAL
-                b, a, gains = self.coef
+                b, a, gains = self.coef[:3]
                 mixed = None
                 for i in range(self.bank):
                     out, self.zi[i] = lfilter(b[i], a[i], seg, axis=-1, zi=self.zi[i])
@@ -70,7 +85,7 @@ class Retuned(Ugen):
                 y[..., pos:offset] = mixed
                 pos = offset
             if key is not None:
-                self._apply(key)
+                self._apply(key, coef)
         return y
 
 
@@ -95,17 +110,18 @@ class Biquad(Retuned):
         self.kind = kind
         super().__init__(ctx, params, options)
 
-    def design(self, values):
-        b, a = rbj(self.kind, values[0], values[1], self.sr)
-        return b[None], a[None], UNITY
+    def design_all(self, keys):
+        b, a = rbj(self.kind, *np.array(keys).T, self.sr)
+        return [(b[k:k + 1], a[k:k + 1], UNITY) for k in range(len(keys))]
 
 
 class SVF(Retuned):
     """Andrew Simper's trapezoidal state-variable filter, run as an lfilter section per grid step.
 
     Its state space (A, B, C, D) gives the section's transfer function, and the observability
-    matrix T = [C; CA + a1 C] maps its integrator states onto lfilter's. At a retune the states
-    are carried through T (old) back and T (new) forward, as the filter itself would carry them.
+    matrix T = [C; CA + a1 C] (kept with the coefficients) maps its integrator states onto
+    lfilter's. At a retune the states are carried through the old T back and the new T forward,
+    as the filter itself would carry them.
     """
     MODES = {"low": (1, 0, 0), "band": (0, 1, 0), "high": (0, 0, 1), "notch": (1, 0, 1)}
 
@@ -129,27 +145,21 @@ class SVF(Retuned):
         den = np.array([1.0, -np.trace(A), np.linalg.det(A)])
         h1, h2 = C @ B, C @ A @ B
         num = np.array([D, h1 + den[1] * D, h2 + den[1] * h1 + den[2] * D])
-        self.T = np.array([C, C @ A + den[1] * C])
-        return num[None], den[None], UNITY
+        return num[None], den[None], UNITY, np.array([C, C @ A + den[1] * C])
 
-    def clear(self, seed: int) -> None:
-        super().clear(seed)
-        self.T = None
-
-    def _apply(self, key: tuple) -> None:
-        old = self.T
-        super()._apply(key)
-        if old is not None:
-            self.zi[0] = carry(self.zi[0], old, self.T)
+    def _apply(self, key: tuple, coef: tuple) -> None:
+        if self.coef is not None:
+            self.zi[0] = carry(self.zi[0], self.coef[3], coef[3])
+        super()._apply(key, coef)
 
 
 def carry(zi: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """lfilter state under `old` -> integrator states -> lfilter state under `new`."""
+    """lfilter states (..., 2) under `old` -> integrator states -> lfilter states under `new`."""
     try:
-        states = np.linalg.solve(old, zi.T)
+        states = np.linalg.solve(old, zi.reshape(-1, 2).T)
     except np.linalg.LinAlgError:
         return zi
-    out = (new @ states).T
+    out = (new @ states).T.reshape(zi.shape)
     return out if np.all(np.isfinite(out)) else zi
 
 

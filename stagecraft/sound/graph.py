@@ -238,13 +238,14 @@ def _check_chain(track: str, steps, in_voice: bool) -> None:
     first = steps[0]["unit"]
     if TABLE[first].kind != "source":
         raise SoundError(f"track {track!r} must start with a source (sine, saw, noise, voices, bus ...)")
-    if in_voice and first in ("voices", "bus"):
+    if in_voice and first in ("voices", "bus", "granular"):
         raise SoundError(f"track {track!r}: a voice cannot be {first}()")
     for s in steps[1:]:
         if TABLE[s["unit"]].kind != "effect":
             raise SoundError(f"track {track!r}: {s['unit']}() is a source; start another track with it")
-        if in_voice and s["unit"] == "send":
-            raise SoundError(f"track {track!r}: send from the track, after voices(...), not inside a voice")
+        if in_voice and s["unit"] in ("send", "delay", "reverb"):
+            raise SoundError(f"track {track!r}: put {s['unit']}() on the track, after voices(...), "
+                             f"not inside a voice")
     if first == "voices":
         voice = steps[0]["options"]["voice"]
         if voice is None:

@@ -57,6 +57,9 @@ class Limiter:
     def __init__(self, sr: int):
         branches = true_peak_branches()
         self.detector = Fir(branches, np.zeros((2, len(branches[0]) - 1)))
+        # No interpolated value can exceed the largest input sample by more than this:
+        # below target / overshoot, the limiter has nothing to do.
+        self.quiet_below = 10.0 ** ((CEILING_DBTP - MARGIN_DB) / 20.0) / max(np.abs(b).sum() for b in branches)
         self.target_db = CEILING_DBTP - MARGIN_DB
         self.rate = RELEASE_DB_S / sr
         self.k = 0                                   # detector samples seen
@@ -67,6 +70,10 @@ class Limiter:
 
     def process(self, x: np.ndarray) -> np.ndarray:
         n = x.shape[1]
+        delayed = np.concatenate((self.delay, x), axis=1)
+        self.delay = delayed[:, n:]
+        if self._idle(x):
+            return delayed[:, :n]
         peak = np.max([np.abs(y).max(axis=0) for y in self.detector(x)], axis=0)
         need = np.minimum(0.0, self.target_db - 20.0 * np.log10(np.maximum(peak, 1e-12)))
         window = np.concatenate((self.needs, need))
@@ -79,11 +86,23 @@ class Limiter:
         self.floor = lowest[-1]
         gain_db = np.minimum(lowest + ramp, 0.0)
         gain = self.box(10.0 ** (gain_db / 20.0)[None])[0][0]
-        # gain index j belongs to the sample the detector saw DETECTOR_DELAY earlier
-        delayed = np.concatenate((self.delay, x), axis=1)
-        self.delay = delayed[:, n:]
         self.k += n
-        return delayed[:, :n] * gain
+        return delayed[:, :n] * gain   # gain j is for the sample DETECTOR_DELAY before detector index j
+
+    def _idle(self, x: np.ndarray) -> bool:
+        """Nothing near the ceiling now or within the look-ahead, and fully recovered: then every
+        gain is exactly 1, and only the histories move on (as the full computation would move
+        them), so a quiet show costs the limiter almost nothing."""
+        n = x.shape[1]
+        recovered = self.floor + self.rate * (self.k - LOOKAHEAD + 1) >= 0.0
+        if not (recovered and not self.needs.any() and np.all(self.box.history == 1.0)):
+            return False
+        if np.abs(np.concatenate((self.detector.history, x), axis=1)).max() >= self.quiet_below:
+            return False
+        self.detector.history = np.concatenate((self.detector.history, x), axis=1)[:, n:]
+        self.floor = min(self.floor, 0.0 - self.rate * (self.k - LOOKAHEAD + n))
+        self.k += n
+        return True
 
 
 class Master:

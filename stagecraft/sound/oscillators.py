@@ -32,58 +32,71 @@ PINK_A = (1.0, -2.494956002, 2.017265875, -0.522189400)
 
 
 class Phase:
-    def __init__(self, sr: int, count: int):
-        self.scale = CYCLE / sr
-        self.count = count
-        self.p = self.start()
+    """Integer phases of shape `shape` (rows, copies); row k can be sent back to its start."""
 
-    def start(self) -> np.ndarray:
-        return (np.arange(self.count) * GOLDEN * CYCLE).astype(np.int64) & MASK
+    def __init__(self, sr: int, shape: tuple[int, int]):
+        self.scale = CYCLE / sr
+        self.start = np.broadcast_to((np.arange(shape[1]) * GOLDEN * CYCLE).astype(np.int64) & MASK, shape)
+        self.p = self.start.copy()
+
+    def reset(self, row: int) -> None:
+        self.p[row] = self.start[row]
 
     def advance(self, freq, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Phases (count, n) as integers, and the increments, for `freq` in Hz ((count, 1|n))."""
-        inc = np.broadcast_to(np.rint(np.asarray(freq) * self.scale).astype(np.int64), (self.count, n))
-        steps = np.cumsum(inc, axis=1)
-        phase = (self.p[:, None] + steps - inc) & MASK
-        self.p = (self.p + steps[:, -1]) & MASK
+        """Phases (rows, copies, n) as integers, and the increments, for `freq` in Hz (broadcast
+        against (rows, copies, 1 or n))."""
+        inc = np.rint(np.asarray(freq) * self.scale).astype(np.int64)
+        inc = np.broadcast_to(inc, (*self.p.shape, inc.shape[-1] if inc.ndim else 1))
+        if inc.shape[-1] == 1:
+            steps = inc * np.arange(1, n + 1)
+        else:
+            steps = np.cumsum(inc, axis=-1)
+        phase = (self.p[..., None] + steps - inc) & MASK
+        self.p = (self.p + steps[..., -1]) & MASK
         return phase, inc
 
 
 class Oscillator(Ugen):
-    """Pitched: `freq` follows notes; `detune` cents spread `unison` copies; vibrato in cents."""
+    """Pitched: `detune` cents spread `unison` copies; vibrato in cents. On a track, a note sets
+    `freq`; in voices(...), each row plays its own note's pitch."""
 
     def __init__(self, ctx: Context, params: dict, options: dict):
         super().__init__(ctx, params, options)
         u = int(options.get("unison", 1))
-        self.phase = Phase(self.sr, u)
-        self.vibrato = Phase(self.sr, 1)
+        self.phase = Phase(self.sr, (self.rows, u))
+        self.vibrato = Phase(self.sr, (self.rows, 1))
         self.spread = np.linspace(-1.0, 1.0, u)[:, None] if u > 1 else np.zeros((1, 1))
         self.gain = 1.0 / np.sqrt(u)
+        self.hz = np.full((self.rows, 1, 1), params["freq"])
 
-    def clear(self, seed: int) -> None:
-        self.phase.p = self.phase.start()
-        self.vibrato.p = self.vibrato.start()
+    def clear(self, row: int, seed: int) -> None:
+        self.phase.reset(row)
+        self.vibrato.reset(row)
 
-    def note(self, t: int, pitch: float, dur) -> None:
-        self.params["freq"].set(midi_to_hz(pitch), t)
+    def note(self, row: int, t: int, pitch: float, dur) -> None:
+        if self.rows > 1:
+            self.hz[row] = midi_to_hz(pitch)
+        else:
+            self.params["freq"].set(midi_to_hz(pitch), t)
 
     def _freqs(self, t: int, n: int) -> np.ndarray:
-        f = np.asarray(self.p("freq", t, n), dtype=float)
+        f = self.hz if self.rows > 1 else np.asarray(self.p("freq", t, n), dtype=float)
         detune = self.p("detune", t, n)
-        f = f * 2.0 ** (self.spread * (np.asarray(detune) / 1200.0))
+        if np.any(detune):
+            f = f * 2.0 ** (self.spread * (np.asarray(detune) / 1200.0))
         vib, _ = self.vibrato.advance(self.p("vib_rate", t, n), n)  # always, so its phase is the same
         depth = self.p("vib_depth", t, n)
         if np.any(depth):
-            f = f * 2.0 ** (np.asarray(depth) / 1200.0 * np.sin(vib[0] * (2.0 * np.pi / CYCLE)))
+            f = f * 2.0 ** (np.asarray(depth) / 1200.0 * np.sin(vib * (2.0 * np.pi / CYCLE)))
         return np.minimum(f, self.sr * 0.45)
 
     def process(self, x, t: int, n: int) -> np.ndarray:
         phase, inc = self.phase.advance(self._freqs(t, n), n)
         dt = np.maximum(np.abs(inc) / CYCLE, 1e-9)
-        rows = self.wave(phase, phase / CYCLE, dt, t, n)
-        y = rows[0]
-        for r in rows[1:]:
-            y = y + r   # row by row: the same sums in the same order for any block size
+        copies = self.wave(phase, phase / CYCLE, dt, t, n)
+        y = copies[:, 0]
+        for k in range(1, copies.shape[1]):
+            y = y + copies[:, k]   # copy by copy: the same sums in the same order for any block size
         return y * (self.gain * np.asarray(self.p("amp", t, n)))
 
     def wave(self, phase, cycle, dt, t, n) -> np.ndarray:
@@ -91,17 +104,23 @@ class Oscillator(Ugen):
 
 
 def blep(t: np.ndarray, dt: np.ndarray) -> np.ndarray:
-    """polyBLEP residual of a unit step at phase 0 (two samples wide)."""
-    after = np.minimum(t / dt, 1.0)
-    before = np.maximum((t - 1.0) / dt, -1.0)
-    return np.where(t < dt, 2 * after - after * after - 1.0, 0.0) + \
-        np.where(t > 1.0 - dt, before * before + 2 * before + 1.0, 0.0)
+    """polyBLEP residual of a unit step at phase 0: two samples wide, so worked out only there."""
+    out = np.zeros(t.shape)
+    dt = np.broadcast_to(dt, t.shape)
+    near = np.nonzero(t < dt)
+    after = t[near] / dt[near]
+    out[near] = 2 * after - after * after - 1.0
+    near = np.nonzero(t > 1.0 - dt)
+    before = (t[near] - 1.0) / dt[near]
+    out[near] += before * before + 2 * before + 1.0
+    return out
 
 
-def blamp(distance: np.ndarray) -> np.ndarray:
-    """polyBLAMP residual at `distance` samples from a corner (zero beyond one sample)."""
-    d = np.minimum(np.abs(distance), 1.0)
-    return (1.0 - d) ** 3 / 6.0
+def blamp(out: np.ndarray, near: np.ndarray, distance: np.ndarray, slope: np.ndarray) -> None:
+    """Add the polyBLAMP residual of a corner where the slope changes by `slope` (per sample) to
+    `out` at the samples `near` it, `distance` samples (under one) away."""
+    e = 1.0 - distance
+    out[near] += slope * (e * e * e / 6.0)
 
 
 class Sine(Oscillator):
@@ -123,10 +142,15 @@ class Square(Oscillator):
 
 class Triangle(Oscillator):
     def wave(self, phase, cycle, dt, t, n):
-        naive = np.where(cycle < 0.5, 4.0 * cycle - 1.0, 3.0 - 4.0 * cycle)
-        to_start = np.minimum(cycle, 1.0 - cycle) / dt      # the trough at phase 0
-        to_middle = np.abs(cycle - 0.5) / dt                # the crest at phase 0.5
-        return naive + 8.0 * dt * (blamp(to_start) - blamp(to_middle))
+        out = np.where(cycle < 0.5, 4.0 * cycle - 1.0, 3.0 - 4.0 * cycle)
+        dt = np.broadcast_to(dt, cycle.shape)
+        trough = np.minimum(cycle, 1.0 - cycle)             # the corner at phase 0: slope +8 dt
+        near = np.nonzero(trough < dt)
+        blamp(out, near, trough[near] / dt[near], 8.0 * dt[near])
+        crest = np.abs(cycle - 0.5)                         # the corner at phase 0.5: slope -8 dt
+        near = np.nonzero(crest < dt)
+        blamp(out, near, crest[near] / dt[near], -8.0 * dt[near])
+        return out
 
 
 class Wavetable(Oscillator):
@@ -159,22 +183,39 @@ def octave_tables(harmonics: tuple, sr: int) -> np.ndarray:
     return out / np.abs(out[0]).max()
 
 
-class Noise(Ugen):
+class Random(Ugen):
+    """A seeded stream per row: a row's stream starts over from its own seed when it is cleared."""
+
+    def __init__(self, ctx, params, options):
+        super().__init__(ctx, params, options)
+        self.streams = [self._stream(row) for row in range(self.rows)]
+
+    def _stream(self, seed: int) -> np.random.Generator:
+        return np.random.Generator(np.random.PCG64(self.ctx.seed + seed))
+
+    def clear(self, row: int, seed: int) -> None:
+        self.streams[row] = self._stream(seed)
+
+    def uniform(self, n: int) -> np.ndarray:
+        return np.stack([s.random(n) for s in self.streams])
+
+
+class Noise(Random):
     """White or pink; `amp` is scaled so amp 0.1 has the RMS of a sine of amplitude 0.1."""
 
     def __init__(self, ctx, params, options):
         super().__init__(ctx, params, options)
         self.pink = options.get("color") == "pink"
-        self.clear(0)
+        self.zi = np.zeros((self.rows, 3))
 
-    def clear(self, seed: int) -> None:
-        self.rng = np.random.Generator(np.random.PCG64(self.ctx.seed + seed))
-        self.zi = np.zeros(3)
+    def clear(self, row: int, seed: int) -> None:
+        super().clear(row, seed)
+        self.zi[row] = 0.0
 
     def process(self, x, t, n):
-        white = self.rng.random(n) * 2.0 - 1.0
+        white = self.uniform(n) * 2.0 - 1.0
         if self.pink:
-            white, self.zi = lfilter(PINK_B, PINK_A, white, zi=self.zi)
+            white, self.zi = lfilter(PINK_B, PINK_A, white, axis=-1, zi=self.zi)
             white = white * pink_gain()
         return white * (np.sqrt(1.5) * np.asarray(self.p("amp", t, n)))
 
@@ -187,17 +228,10 @@ def pink_gain() -> float:
     return float(1.0 / np.sqrt(np.sum(lfilter(PINK_B, PINK_A, impulse) ** 2)))
 
 
-class Dust(Ugen):
+class Dust(Random):
     """Single-sample clicks at random, `density` a second on average, of random height."""
 
-    def __init__(self, ctx, params, options):
-        super().__init__(ctx, params, options)
-        self.clear(0)
-
-    def clear(self, seed: int) -> None:
-        self.rng = np.random.Generator(np.random.PCG64(self.ctx.seed + seed))
-
     def process(self, x, t, n):
-        u = self.rng.random(n)
+        u = self.uniform(n)
         p = np.maximum(np.asarray(self.p("density", t, n)) / self.sr, 1e-12)
         return np.where(u < p, 2.0 * u / p - 1.0, 0.0) * np.asarray(self.p("amp", t, n))

@@ -1,23 +1,23 @@
-"""Polyphony: a pool of voices, each a copy of one chain, given out note by note.
+"""Polyphony: one chain run for all the voices of a track at once, a row per voice.
 
-A voice starts every note from a cleared state (phase, filters, envelopes, a fresh noise seed),
-so what a note sounds like never depends on what the voice did before, nor on block sizes. A
-voice sounds from its note until its envelopes (or sampler) end, plus a short tail for filters
-after them; beyond that its samples are zero, cut at the exact sample.
+A voice starts every note from a cleared row (phase, filter state, envelope, a fresh noise seed),
+so what a note sounds like never depends on what the row did before, nor on block sizes. A voice
+sounds from its note until its envelopes (or sampler) end, plus a short tail for filters after
+them; beyond that its samples are zero, cut at the exact sample.
 
 With every voice busy, a new note steals the oldest, which fades out over a few milliseconds
-(never cut, which would click) on a spare voice while the new note starts on another. When the
+(never cut, which would click) on its row while the new note starts on a spare one. When the
 sound process runs late it sheds voices too, quietest first, then oldest.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .ugen import Ugen, silence
+from .ugen import NEVER, Ugen
 
 FADE_S = 0.005    # a stolen or shed voice fades out over this
 TAIL_S = 0.02     # filters after a voice's envelope ring on for this much
-SPARE = 2         # extra voices for stolen notes to fade out on
+SPARE = 2         # extra rows for stolen notes to fade out on
 
 
 class Chain:
@@ -36,72 +36,31 @@ class Chain:
             x = u.process(x, t, n)
         return x
 
-    def clear(self, seed: int) -> None:
+    def clear(self, row: int, seed: int) -> None:
         for u in self.units:
-            u.clear(seed)
+            u.clear(row, seed)
 
-    def note(self, t: int, pitch: float, dur: int | None) -> None:
+    def note(self, row: int, t: int, pitch: float, dur: int | None) -> None:
         for u in self.units:
-            u.note(t, pitch, dur)
+            u.note(row, t, pitch, dur)
 
-    def release(self, t: int) -> None:
+    def release(self, row: int, t: int) -> None:
         for u in self.units:
-            u.release(t)
+            u.release(row, t)
 
-    def end(self) -> int | None:
+    def idle(self, t: int, n: int) -> None:
+        for u in self.units:
+            u.idle(t, n)
+
+    def end(self) -> np.ndarray:
+        """Per row, the first sample every unit that ends notes is silent from."""
         ends = [u.end() for u in self.units if u.ends_notes]
-        return None if not ends or None in ends else max(ends)
+        return np.max(ends, axis=0) if ends else np.full(self.units[0].rows, NEVER)
 
-
-class Voice:
-    def __init__(self, chain: Chain, sr: int):
-        self.chain = chain
-        self.tail, self.fade_len = round(TAIL_S * sr), round(FADE_S * sr)
-        self.on = None
-        self.pitch = 0.0
-        self.velocity = 1.0
-        self.fade_at = None
-
-    def start(self, t: int, pitch: float, velocity: float, dur: int | None, seed: int) -> None:
-        self.chain.clear(seed)
-        self.chain.note(t, pitch, dur)
-        self.on, self.pitch, self.velocity, self.fade_at = t, pitch, velocity, None
-
-    def stop(self) -> int | None:
-        """The first sample this voice is silent from (None: it holds)."""
-        if self.on is None:
-            return 0
-        end = self.chain.end()
-        end = None if end is None else end + self.tail
-        if self.fade_at is not None:
-            faded = self.fade_at + self.fade_len
-            end = faded if end is None else min(end, faded)
-        return end
-
-    def busy(self, t: int) -> bool:
-        end = self.stop()
-        return end is None or end > t
-
-    def fading(self) -> bool:
-        return self.fade_at is not None
-
-    def fade(self, t: int) -> None:
-        if self.fade_at is None:
-            self.fade_at = t
-
-    def level(self, t: int) -> float:
-        envs = [u.level(t) for u in self.chain.units if hasattr(u, "level")]
-        return self.velocity * (max(envs) if envs else 1.0)
-
-    def render(self, t: int, n: int) -> np.ndarray:
-        y = self.chain.process(t, n) * self.velocity
-        idx = np.arange(t, t + n)
-        if self.fade_at is not None:
-            y = y * np.clip(1.0 - (idx - self.fade_at) / self.fade_len, 0.0, 1.0)
-        end = self.stop()
-        if end is not None and end < t + n:
-            y = y * (idx < end)
-        return y
+    def level(self, t: int) -> np.ndarray:
+        """Per row, the loudest envelope's level now (1 without envelopes)."""
+        levels = [u.level(t) for u in self.units if hasattr(u, "level")]
+        return np.max(levels, axis=0) if levels else np.ones(self.units[0].rows)
 
 
 class Voices(Ugen):
@@ -110,46 +69,92 @@ class Voices(Ugen):
     def __init__(self, ctx, make_chain, count: int):
         super().__init__(ctx, {}, {})
         self.count = count
-        self.pool = [Voice(make_chain(i), self.sr) for i in range(count + SPARE)]
-        self.out_channels = self.pool[0].chain.out_channels
+        self.chain: Chain = make_chain(count + SPARE)
+        rows = count + SPARE
+        self.tail, self.fade_len = round(TAIL_S * self.sr), round(FADE_S * self.sr)
+        self.on = np.full(rows, -1)
+        self.pitch = np.zeros(rows)
+        self.velocity = np.ones(rows)
+        self.fade_at = np.full(rows, NEVER)
         self.notes = 0
+        self._stops = None
 
     def channels(self, inp):
-        return self.out_channels
+        return self.chain.out_channels
 
-    def clear(self, seed):
-        for v in self.pool:
-            v.on, v.fade_at = None, None
+    def stops(self) -> np.ndarray:
+        """Per row, the first sample it is silent from (it changes only with notes and fades)."""
+        if self._stops is None:
+            end = self.chain.end()
+            end = np.where(end < NEVER, end + self.tail, NEVER)
+            end = np.minimum(end, np.where(self.fade_at < NEVER, self.fade_at + self.fade_len, NEVER))
+            self._stops = np.where(self.on >= 0, end, 0)
+        return self._stops
 
-    def note(self, t, pitch, dur, velocity=1.0):
-        sounding = [v for v in self.pool if v.busy(t) and not v.fading()]
-        if len(sounding) >= self.count:
-            min(sounding, key=lambda v: v.on).fade(t)
-        free = [v for v in self.pool if not v.busy(t)]
-        voice = free[0] if free else min([v for v in self.pool if v.fading()] or self.pool, key=lambda v: v.on)
-        self.notes += 1
-        voice.start(t, pitch, velocity, dur, seed=self.notes)
+    def fade(self, row: int, t: int) -> None:
+        self.fade_at[row] = t
+        self._stops = None
 
-    def release(self, t, pitch=None):
-        for v in self.pool:
-            if v.busy(t) and (pitch is None or v.pitch == pitch):
-                v.chain.release(t)
+    def busy(self, t: int) -> np.ndarray:
+        return self.stops() > t
 
     def sounding(self, t: int) -> int:
-        return sum(v.busy(t) for v in self.pool)
+        return int(self.busy(t).sum())
+
+    def playing(self, t: int) -> np.ndarray:
+        """Rows that sound and are not on their way out."""
+        return self.busy(t) & (self.fade_at == NEVER)
+
+    def clear(self, row, seed):
+        self.on[row], self.fade_at[row] = -1, NEVER
+        self._stops = None
+
+    def note(self, t, pitch, dur, velocity=1.0):
+        playing = np.flatnonzero(self.playing(t))
+        if len(playing) >= self.count:
+            self.fade(playing[np.argmin(self.on[playing])], t)
+        free = np.flatnonzero(~self.busy(t))
+        if len(free):
+            row = free[0]
+        else:   # more spares fading than spare rows: cut the oldest of them short
+            fading = np.flatnonzero(self.fade_at < NEVER)
+            row = fading[np.argmin(self.on[fading])]
+        self.notes += 1
+        self.chain.clear(row, self.notes)
+        self.chain.note(row, t, pitch, dur)
+        self.on[row], self.pitch[row], self.velocity[row], self.fade_at[row] = t, pitch, velocity, NEVER
+        self._stops = None
+
+    def release(self, t, pitch=None):
+        for row in np.flatnonzero(self.busy(t)):
+            if pitch is None or self.pitch[row] == pitch:
+                self.chain.release(row, t)
+        self._stops = None
+
+    def levels(self, t: int) -> np.ndarray:
+        return self.velocity * self.chain.level(t)
 
     def process(self, x, t, n):
-        out = silence(self.out_channels, n)
-        for v in self.pool:
-            if v.busy(t):
-                out = out + v.render(t, n)
-        return out
+        if not self.busy(t).any():
+            self.chain.idle(t, n)
+            return np.zeros((1, n) if self.chain.out_channels == 1 else (1, 2, n))
+        y = self.chain.process(t, n)
+        idx = np.arange(t, t + n)
+        gain = np.clip(1.0 - (idx[None, :] - self.fade_at[:, None]) / self.fade_len, 0.0, 1.0)
+        gain = gain * (idx[None, :] < self.stops()[:, None]) * self.velocity[:, None]
+        y = y * (gain if y.ndim == 2 else gain[:, None, :])
+        out = y[0]
+        for row in y[1:]:
+            out = out + row   # row by row: the same sums in the same order for any block size
+        return out[None]
 
 
 def shed(pools: list[Voices], t: int) -> bool:
     """Fade out the quietest voice of all (the oldest of equals). False when none is left."""
-    sounding = [v for pool in pools for v in pool.pool if v.busy(t) and not v.fading()]
-    if not sounding:
+    candidates = [(pool.levels(t)[row], pool.on[row], k, row)
+                  for k, pool in enumerate(pools) for row in np.flatnonzero(pool.playing(t))]
+    if not candidates:
         return False
-    min(sounding, key=lambda v: (v.level(t), v.on)).fade(t)
+    _, _, k, row = min(candidates)
+    pools[k].fade(row, t)
     return True

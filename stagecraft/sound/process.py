@@ -8,10 +8,11 @@ SDL's thread calls the callback: drain what the main thread prepared, render a b
 the analysis. If a block comes late the leaky-bucket model below counts an xrun; if the DSP
 runs over budget the synth sheds a voice.
 
-A block is counted late (an xrun) when its callback comes more than half a block after it was
-due. SDL's dummy and disk drivers call back a whole number of milliseconds after the last
-callback returned, not in step with a clock, so lateness is measured from one callback to the
-next rather than accumulated.
+A block is counted late (an xrun) when its callback takes longer than a block to compute, or
+when SDL's thread is woken half a block or more later than the device's own wait explains. (SDL's
+dummy and disk drivers wait a whole number of milliseconds after each callback returns rather
+than keeping step with a clock, so lateness is measured from the end of one callback to the start
+of the next, not accumulated.)
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from .synth import Synth
 
 DEVICE_FAILED = 3      # exit status: no device to open; restarting would not help
 SHED_AT = 0.8          # of the block's time: beyond this the DSP is about to be late
-LATE = 1.5             # blocks between callbacks that make a block late
+LATE = 1.5             # blocks between one callback's end and the next one's start: late
 
 
 class Callback:
@@ -46,16 +47,17 @@ class Callback:
         self.blocks = 0
         self.xruns = 0
         self.load_sum = self.load_max = 0.0
-        self.last = None
+        self.ended = None
         self.told = False
 
     def __call__(self, device, buffer) -> None:
         start = time.monotonic()
-        if self.last is None:
+        if self.ended is None:
             urgent()
+        elif (start - self.ended) / self.period > LATE:
+            self.xruns += max(1, int((start - self.ended) / self.period) - 1)
         out = np.frombuffer(buffer, dtype=np.float32)
         try:
-            self._late(start)
             while self.inbox:
                 self.synth.post(self.inbox.popleft())
             out[:] = self.synth.render(len(out) // 2).ravel()
@@ -65,20 +67,15 @@ class Callback:
             if not self.told:
                 self.told = True
                 traceback.print_exc()
-        load = (time.monotonic() - start) / self.period
+        self.ended = time.monotonic()
+        load = (self.ended - start) / self.period
         if load > SHED_AT:
             self.synth.shed_voice()
+        self.xruns += load > 1.0
         self.blocks += 1
         self.load_sum += load
         self.load_max = max(self.load_max, load)
         self._publish(start)
-
-    def _late(self, now: float) -> None:
-        if self.last is not None:
-            gap = (now - self.last) / self.period
-            if gap > LATE:
-                self.xruns += max(1, round(gap) - 1)
-        self.last = now
 
     def _publish(self, wall: float) -> None:
         s, a = self.synth, self.synth.analyser
@@ -141,7 +138,6 @@ def main(channel: SoundChannel, board_name: str) -> None:
     if first[0][0] != "start":
         return
     _, _, options = first[0]
-    sys.setswitchinterval(0.0005)   # hand the GIL to SDL's thread promptly when it wakes
     warm_up(options["block"])
     synth = Synth(seed=options["seed"])
     inbox: deque = deque()

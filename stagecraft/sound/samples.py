@@ -50,8 +50,8 @@ def _voice(t, rng, sr):
     saw = Saw(ctx, {"freq": 220.0, "amp": 1.0, "detune": 0.0, "vib_rate": 5.5, "vib_depth": 30.0}, {})
     vowel = Formant(ctx, {"vowel": 0.0, "shift": 1.0}, {"voice": "soprano"})
     env = ADSR(ctx, {"attack": 0.08, "decay": 0.2, "sustain": 0.8, "release": 0.3}, {"curve": 3.0})
-    env.note(0, 57.0, n - round(0.3 * sr))
-    return env.process(vowel.process(saw.process(None, 0, n), 0, n), 0, n)
+    env.note(0, 0, 57.0, n - round(0.3 * sr))
+    return env.process(vowel.process(saw.process(None, 0, n), 0, n), 0, n)[0]
 
 
 RECIPES = {"coin": (_coin, 0.35), "click": (_click, 0.01), "knock": (_knock, 0.25),
@@ -95,37 +95,38 @@ class Sampler(Ugen):
         super().__init__(ctx, params, options)
         self.data = load(options["sample"], self.sr)
         self.root = options.get("root", 60)
-        self.clear(0)
+        self.on = np.full(self.rows, -1)
+        self.rate = np.ones(self.rows)
+        self.stop = np.zeros(self.rows, dtype=np.int64)
 
-    def clear(self, seed):
-        self.on, self.rate, self.stop = None, 1.0, 0
+    def clear(self, row, seed):
+        self.on[row], self.rate[row], self.stop[row] = -1, 1.0, 0
 
-    def note(self, t, pitch, dur):
-        self.on, self.rate = t, 2.0 ** ((pitch - self.root) / 12.0)
-        self.stop = t + int(np.ceil((len(self.data) - 1) / self.rate))
+    def note(self, row, t, pitch, dur):
+        self.on[row], self.rate[row] = t, 2.0 ** ((pitch - self.root) / 12.0)
+        self.stop[row] = t + int(np.ceil((len(self.data) - 1) / self.rate[row]))
 
     def end(self):
         return self.stop
 
     def process(self, x, t, n):
-        if self.on is None:
-            return np.zeros(n)
-        pos = (np.arange(t, t + n) - self.on) * self.rate
-        playing = (pos >= 0) & (pos < len(self.data) - 1)
+        pos = (np.arange(t, t + n)[None, :] - self.on[:, None]) * self.rate[:, None]
+        playing = (pos >= 0) & (pos < len(self.data) - 1) & (self.on[:, None] >= 0)
         return np.where(playing, read(self.data, pos), 0.0) * np.asarray(self.p("amp", t, n))
 
 
 class Granular(Ugen):
     """Grains of a sound, each a Hann-windowed slice read at `position` (+- `spread`) and pitched
     by `pitch` (+- `jitter`) semitones; onsets fall around `density` a second. Grains are scheduled
-    on the absolute sample clock from a seeded stream, so a render repeats exactly."""
+    on the absolute sample clock from a seeded stream, so a render repeats exactly. One row: it
+    plays on its own, not per note."""
 
     def __init__(self, ctx, params, options):
         super().__init__(ctx, params, options)
         self.data = load(options["sample"], self.sr)
-        self.clear(0)
+        self.clear(0, 0)
 
-    def clear(self, seed):
+    def clear(self, row, seed):
         self.rng = np.random.Generator(np.random.PCG64(self.ctx.seed + seed))
         self.next = None
         self.grains: list[tuple] = []   # (start, length, source position, rate, gain)
@@ -155,4 +156,4 @@ class Granular(Ugen):
                 window = 0.5 - 0.5 * np.cos(2.0 * np.pi * k / length)
                 out[lo - t:hi - t] += read(self.data, src + k * rate) * window * gain
         self.grains = [g for g in self.grains if g[0] + g[1] > end]
-        return out * np.asarray(self.p("amp", t, n))
+        return (out * np.asarray(self.p("amp", t, n)))[None]

@@ -47,7 +47,9 @@ class Send(Ugen):
 
     def process(self, x, t, n):
         part = x * np.asarray(self.p("amount", t, n))
-        self.inputs[self.to] = self.inputs[self.to] + (np.stack((part, part)) * HALF_SQRT2 if x.ndim == 1 else part)
+        if x.ndim == 2:
+            part = np.stack((part, part), axis=-2) * HALF_SQRT2
+        self.inputs[self.to] = self.inputs[self.to] + part
         return x
 
 
@@ -59,14 +61,15 @@ class Track:
         self.faults = 0
 
     def render(self, t: int, n: int) -> np.ndarray:
+        """(2, n)"""
         y = self.chain.process(t, n)
         if not np.all(np.isfinite(y)):
             # A unit blew up (feedback past 1, a wild parameter): start it over rather than
             # leave its state poisoned; the master bus never sees the non-finite samples.
             self.faults += 1
-            self.chain.clear(self.faults)
+            self.chain.clear(0, self.faults)
             y = np.zeros_like(y)
-        return self.pan.process(self.level.process(y, t, n), t, n)
+        return self.pan.process(self.level.process(y, t, n), t, n)[0]
 
 
 class Graph:
@@ -83,8 +86,8 @@ class Graph:
             uctx = ctx.derive(i, s["label"])
             kind = s["unit"]
             if kind == "voices":
-                def make(k, voice=s["options"]["voice"], vctx=uctx):
-                    return self._chain(track, voice, vctx.derive(k))
+                def make(rows, voice=s["options"]["voice"], vctx=uctx):
+                    return self._chain(track, voice, vctx.with_rows(rows))
                 unit = Voices(uctx, make, s["options"]["count"])
             elif kind == "bus":
                 unit = Bus(uctx, self.inputs, track)
@@ -98,7 +101,7 @@ class Graph:
     def render(self, t: int, n: int) -> np.ndarray:
         for name in self.spec["tracks"]:
             if self.spec["tracks"][name][0]["unit"] == "bus":
-                self.inputs[name] = np.zeros((2, n))
+                self.inputs[name] = np.zeros((1, 2, n))
         out = np.zeros((2, n))
         for track in self.tracks:
             out = out + track.render(t, n)
@@ -106,8 +109,8 @@ class Graph:
 
     # what messages reach --------------------------------------------------------------------
     def params(self, path: str) -> list[Param]:
-        """Every Param an address names (one per voice in a polyphonic track); none if it names
-        nothing here (a message meant for the graph this one replaced)."""
+        """The Param an address names; none if it names nothing here (a message meant for the
+        graph this one replaced)."""
         try:
             track, label, name = resolve(path, self.spec["tracks"])
         except (KeyError, ValueError, StopIteration):
@@ -125,7 +128,7 @@ class Graph:
             if isinstance(chain.units[0], Voices):
                 chain.units[0].note(t, pitch, dur, velocity)
             else:
-                chain.note(t, pitch, dur)
+                chain.note(0, t, pitch, dur)
 
     def release(self, track: str, t: int, pitch: float | None) -> None:
         if track in self.by_name:
@@ -133,14 +136,16 @@ class Graph:
             if isinstance(chain.units[0], Voices):
                 chain.units[0].release(t, pitch)
             else:
-                chain.release(t)
+                chain.release(0, t)
 
     def polyphonic(self) -> list[Voices]:
         return [t.chain.units[0] for t in self.tracks if isinstance(t.chain.units[0], Voices)]
 
     def clear(self) -> None:
         for t in self.tracks:
-            t.chain.clear(0)
+            for chain in _chains(t.chain):
+                for row in range(chain.units[0].rows):
+                    chain.clear(row, 0)
 
     def faults(self) -> int:
         return sum(t.faults for t in self.tracks)
@@ -148,8 +153,6 @@ class Graph:
 
 def _chains(chain: Chain):
     yield chain
-    source = chain.units[0]
-    if isinstance(source, Voices):
-        for v in source.pool:
-            yield v.chain
+    if isinstance(chain.units[0], Voices):
+        yield chain.units[0].chain
 
