@@ -42,8 +42,8 @@ from stagecraft.piece import ROOT, available  # noqa: E402
 from stagecraft.sound import patches  # noqa: E402
 from stagecraft.sound.client import Silent  # noqa: E402
 from stagecraft.sound.graph import compile_sound  # noqa: E402
-from stagecraft.sound.messages import stamp  # noqa: E402
-from stagecraft.sound.synth import SR, Synth  # noqa: E402
+from stagecraft.sound.messages import SR, stamp  # noqa: E402
+from stagecraft.sound.synth import Synth  # noqa: E402
 from stagecraft.window import Offscreen  # noqa: E402
 
 TEMPLATE = ROOT / "pieces" / "_template.py"

@@ -40,6 +40,7 @@ def test_a_sound_compiles_to_plain_data_with_senders_before_their_bus():
     (lambda: noise("purple"), "choose one of 'white', 'pink'"),
     (lambda: sampler("kazoo"), "sample 'kazoo'"),
     (lambda: saw(float("nan")), "must be between"),
+    (lambda: saw(55, unison=2.5), "must be a whole number"),
     (lambda: voices(sine(), count=2).gain(1, name="Loud"), "lower case"),
 ])
 def test_mistakes_are_caught_where_they_are_written(make, says):

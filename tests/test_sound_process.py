@@ -1,9 +1,9 @@
 """The sound process for real: through SDL's disk driver (the file holds what was played), a
 microphone read from a file, and a process killed or frozen mid-run coming back while the engine
 keeps drawing. These are the only tests that open an audio device."""
+import multiprocessing
 import os
 import signal
-import threading
 import time
 
 import numpy as np
@@ -30,19 +30,24 @@ def _wait(condition, seconds: float, step=lambda: time.sleep(0.01)) -> bool:
     return condition()
 
 
+def _scribble(name: str, stop) -> None:
+    """Another process writing the board as fast as it can, every field and texel the same."""
+    board = AnalysisBoard.attach(name)
+    k = 0
+    while not stop.is_set():
+        k += 1
+        board.publish([float(k)] * len(BOARD_FIELDS), np.full((2, 512), k, np.float32))
+    board.close()
+
+
 def test_the_board_never_hands_out_a_half_written_reading():
     board = AnalysisBoard.create()
-    done = threading.Event()
-
-    def write():
-        k = 0
-        while not done.is_set():
-            k += 1
-            board.publish([float(k)] * len(BOARD_FIELDS), np.full((2, 512), k, np.float32))
-
-    writer = threading.Thread(target=write)
+    ctx = multiprocessing.get_context("spawn")
+    stop = ctx.Event()
+    writer = ctx.Process(target=_scribble, args=(board.name, stop))
     writer.start()
     try:
+        assert _wait(lambda: (r := board.read()) is not None and r.pid > 0, 30)
         seen = 0
         for _ in range(20000):
             r = board.read()
@@ -52,8 +57,8 @@ def test_the_board_never_hands_out_a_half_written_reading():
                 seen += 1
         assert seen > 1000
     finally:
-        done.set()
-        writer.join()
+        stop.set()
+        writer.join(10)
         board.close()
 
 

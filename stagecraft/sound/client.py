@@ -15,9 +15,8 @@ from collections import deque
 
 from ..crossings import AnalysisBoard, Reading, SoundChannel
 from .analysis import Audio, Bands
-from .messages import stamp
+from .messages import SR, stamp
 
-SR = 48000
 STALE_S = 0.5        # no block published for this long: hung
 STARTUP_S = 10.0     # a cold start may take this long before its first block
 STANDBY_AFTER_S = 2.0  # the standby is spawned once the active process has played this long,
@@ -25,7 +24,7 @@ STANDBY_AFTER_S = 2.0  # the standby is spawned once the active process has play
 LATENCY_S = 0.03     # events are dated this far ahead of where the device is playing
 GIVE_UP = 5          # restarts within GIVE_UP_S: stop restarting, run silent
 GIVE_UP_S = 10.0
-DEVICE_FAILED = 3    # process.DEVICE_FAILED, without importing the DSP here
+DEVICE_FAILED = 3    # the sound process's exit status when it has no device: restarting would not help
 
 
 def _run(channel: SoundChannel, board_name: str) -> None:

@@ -94,7 +94,6 @@ TABLE: dict[str, Unit] = {
 }
 OPTION_LIMITS = {"unison": (1, 7), "count": (1, 64), "root": (0, 127), "max_time": (0.01, 10.0),
                  "damp": (200.0, 20000.0), "size": (0.25, 4.0), "curve": (0.0, 12.0)}
-STEREO = {"pan", "reverb", "bus"}   # units whose output is stereo whatever comes in
 FADER = {"level": (1.0, 0.0, 8.0), "pan": (0.0, -1.0, 1.0)}  # every track has these
 
 
@@ -167,6 +166,8 @@ def _option(unit: str, key: str, v, spec: Unit):
         return _sample(v)
     if key in OPTION_LIMITS:
         x = _number(unit, key, v, (default, *OPTION_LIMITS[key]))
+        if isinstance(default, int) and not x.is_integer():
+            raise ValueError(f"{unit}({key}={v!r}) must be a whole number")
         return int(x) if isinstance(default, int) else x
     if not isinstance(v, str):
         raise TypeError(f"{unit}({key}=...) must be a name, not {v!r}")

@@ -6,6 +6,8 @@ against its own idea of now in samples, giving crossings.SoundChannel's form.
 """
 from __future__ import annotations
 
+SR = 48000   # the sound's clock: samples a second, everywhere
+
 
 def graph(spec: dict) -> tuple:
     return ("graph", spec)

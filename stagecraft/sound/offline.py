@@ -14,8 +14,8 @@ import numpy as np
 from scipy.io import wavfile
 
 from .analysis import Audio
-from .client import SR, Silent
-from .messages import stamp
+from .client import Silent
+from .messages import SR, stamp
 from .synth import Synth
 
 

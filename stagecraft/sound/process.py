@@ -30,9 +30,10 @@ from pygame._sdl2 import audio
 
 from ..crossings import AnalysisBoard, SoundChannel
 from .analysis import voice_level
+from .client import DEVICE_FAILED
+from .messages import SR
 from .synth import Synth
 
-DEVICE_FAILED = 3      # exit status: no device to open; restarting would not help
 SHED_AT = 0.8          # of the block's time: beyond this the DSP is about to be late
 LATE = 1.5             # blocks between one callback's end and the next one's start: late
 
@@ -119,7 +120,7 @@ def _open(name: str, capture: bool, block: int, callback):
     device = names[0] if name == "default" else name
     if device not in names:
         raise RuntimeError(f"no audio device {device!r} (there are: {', '.join(names)})")
-    dev = audio.AudioDevice(devicename=device, iscapture=capture, frequency=48000, audioformat=audio.AUDIO_F32,
+    dev = audio.AudioDevice(devicename=device, iscapture=capture, frequency=SR, audioformat=audio.AUDIO_F32,
                             numchannels=1 if capture else 2, chunksize=block, allowed_changes=0, callback=callback)
     dev.pause(0)
     return dev

@@ -13,12 +13,11 @@ import numpy as np
 
 from .analysis import Analyser
 from .master import CEILING, Master
+from .messages import SR
+from .polyphony import shed
 from .smooth import GLIDE_S
 from .tracks import Graph
 from .ugen import Context
-from .polyphony import shed
-
-SR = 48000
 
 
 class Synth:

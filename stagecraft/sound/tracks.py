@@ -11,10 +11,10 @@ from .envelopes import ADSR
 from .filters import SVF, Biquad, Formant
 from .graph import resolve
 from .oscillators import Dust, Noise, Saw, Sine, Square, Triangle, Wavetable
+from .polyphony import Chain, Voices
 from .samples import Granular, Sampler
 from .smooth import Param
 from .ugen import Context, Ugen
-from .polyphony import Chain, Voices
 
 BUILDERS = {
     "sine": Sine, "saw": Saw, "square": Square, "triangle": Triangle, "wavetable": Wavetable,
