@@ -16,6 +16,7 @@ of the next, not accumulated.)
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -105,11 +106,14 @@ def urgent() -> None:
         pass
 
 
-def warm_up(block: int) -> None:
-    """Run the DSP once on silence before the device opens: first calls into numpy and scipy
-    cost milliseconds that the first real blocks cannot spare."""
+def warm_up(block: int, specs: list) -> None:
+    """Run the DSP on a throwaway copy of the sound before the device opens: first calls into
+    numpy and scipy, and first touches of new buffers, cost milliseconds the first real blocks
+    cannot spare."""
     synth = Synth()
-    for _ in range(8):
+    for spec in specs:
+        synth.post(("graph", -1, synth.build(spec)))
+    for _ in range(16):
         synth.render(block)
 
 
@@ -139,7 +143,14 @@ def main(channel: SoundChannel, board_name: str) -> None:
     if first[0][0] != "start":
         return
     _, _, options = first[0]
-    warm_up(options["block"])
+    warm_up(options["block"], [m[2] for m in first if m[0] == "graph"])
+    # The cyclic garbage collector stops whichever thread triggers it for milliseconds at a time;
+    # the DSP makes no reference cycles worth the risk, so it is off in this process.
+    gc.freeze()
+    gc.disable()
+    # This thread takes the GIL briefly for each message; were it an ordinary thread, a busy
+    # machine could keep it off the CPU while SDL's thread waits for the GIL it handed over.
+    urgent()
     synth = Synth(seed=options["seed"])
     inbox: deque = deque()
     callback = Callback(synth, board, inbox, options["block"], options["mic"])
