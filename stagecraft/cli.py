@@ -52,6 +52,16 @@ def positive(text: str) -> float:
     return v
 
 
+def block(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 16 <= n <= 8192:
+        raise argparse.ArgumentTypeError(f"audio block {n} must be 16 to 8192 frames")
+    return n
+
+
 def port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"port {text!r} must be a number from 0 to 65535")
@@ -67,7 +77,7 @@ def networks(text: str) -> str:
 
 
 def _live_options(s: argparse.ArgumentParser) -> None:
-    """What the live show needs besides a window: its OSC ports and the audience's file."""
+    """What the live show needs besides a window: its OSC ports, the audience's file, its sound."""
     s.add_argument("--osc-port", type=port, default=CONTROL_PORT, metavar="P",
                    help=f"the control port, UDP and TCP/SLIP (default {CONTROL_PORT}; 0: any free one)")
     s.add_argument("--audience-port", type=port, default=AUDIENCE_PORT, metavar="P",
@@ -81,6 +91,10 @@ def _live_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--audience-file", type=Path, default=AUDIENCE_FILE, metavar="FILE",
                    help=f"where the audience's state is kept (default {AUDIENCE_FILE})")
     s.add_argument("--fresh", action="store_true", help="start with an empty audience (the old file is kept aside)")
+    s.add_argument("--audio", default="default", metavar="none|default|DEVICE",
+                   help="where the sound goes: 'none' runs silent (default: the system's output)")
+    s.add_argument("--audio-block", type=block, default=256, metavar="N", help="frames per audio block (256)")
+    s.add_argument("--mic", action="store_true", help="the capture device's level is the performer's voice")
 
 
 def _piece(name: str) -> str:
@@ -127,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
             s.add_argument("--seconds", type=positive, default=10.0)
             s.add_argument("--replay", type=Path, default=None, metavar="FILE",
                            help="feed a --record-osc recording in at its recorded times")
+            s.add_argument("--wav", type=Path, default=None, metavar="FILE",
+                           help="the sound also as a 32-bit float WAV")
             s.set_defaults(func=cmd_render)
         else:
             s.add_argument("--at", type=float, default=2.0, metavar="SECONDS")
@@ -204,13 +220,23 @@ def cmd_play(args) -> int:
 def _play(piece, live, *, fullscreen, display, size, headless, seconds, fps, stats, strict, seed) -> int:
     """`live` holds the _live_options."""
     from .engine import Engine
+    from .operator import Operator
+    from .sound.client import Silent, SoundClient
     from .window import Window
     try:
         window = Window(size or (1280, 720), fullscreen=fullscreen, display=display, headless=headless)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    engine = Engine(window, piece, size=size, seed=seed, strict=strict, fps_cap=fps,
-                    audience_file=live.audience_file, fresh=live.fresh)
+    operator = Operator()
+    sound = Silent() if live.audio == "none" else SoundClient(device=live.audio, block=live.audio_block,
+                                                              mic=live.mic, seed=seed, tell=operator.tell)
+    try:
+        engine = Engine(window, piece, size=size, seed=seed, strict=strict, fps_cap=fps, operator=operator,
+                        sound=sound, audience_file=live.audience_file, fresh=live.fresh)
+    except BaseException:
+        sound.close()
+        window.close()
+        raise
     try:
         if not live.no_osc:
             try:
@@ -241,7 +267,7 @@ def cmd_render(args) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     render(args.piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
-           strict=args.strict, replay=replay)
+           strict=args.strict, wav=args.wav, replay=replay)
     print(args.output)
     return 0
 

@@ -1,12 +1,23 @@
-"""Where work crosses between threads and processes. Each crossing is one named class here.
+"""Every crossing between threads and processes, in one place. Nothing else crosses.
 
+    OscInbox       OSC receiver threads -> the frame loop: validated messages, whole datagrams
+    SoundChannel   render -> sound process: lists of small tuples (notes, parameter targets,
+                   graphs), in order, never blocking the sender
+    AnalysisBoard  sound process -> render: the latest analysis in shared memory, lock-free
+    Heartbeat      engine process -> installation supervisor: a byte down a pipe from the frame loop
+
+Both ends of each crossing are named here, so what may travel, and how, can be read in one sitting.
 Everything else in the engine runs on the frame loop's thread and needs no locks.
 """
 from __future__ import annotations
 
 import os
+import queue
 import threading
-from collections import deque
+from collections import deque, namedtuple
+from multiprocessing import shared_memory
+
+import numpy as np
 
 
 class OscInbox:
@@ -75,3 +86,98 @@ class Heartbeat:
             os.write(self.fd, b".")
         except (BlockingIOError, BrokenPipeError, OSError):
             self.fd = None  # the supervisor has gone; the show goes on without it
+
+
+class SoundChannel:
+    """Render -> sound. A message is a plain tuple, (kind, sample, *args) with the sample it acts on
+    (-1: as soon as possible): ("start", -1, options) ("graph", t, spec) ("set", t, path, value,
+    samples) ("note", t, track, pitch, velocity, samples | None) ("release", t, track, pitch | None)
+    ("volume", t, v) ("panic", t, seconds) ("reset", t) ("stop", -1). A frame's messages travel
+    as one list. `send` never waits: a multiprocessing queue hands the bytes to its own thread."""
+
+    def __init__(self, ctx):
+        self._queue = ctx.Queue()
+
+    def send(self, messages: list) -> None:
+        if messages:
+            self._queue.put(messages)
+
+    def receive(self, timeout: float) -> list | None:
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def close(self) -> None:
+        """The sender's end: drop what a dead reader never took, without waiting at exit."""
+        self._queue.cancel_join_thread()
+        self._queue.close()
+
+
+BOARD_FIELDS = ("pid", "sample", "wall", "blocks", "level", "peak", "low", "mid", "high", "onsets", "voice",
+                "xruns", "load_mean", "load_max", "shed", "voices", "late", "faults")
+TEXTURE_SHAPE = (2, 512)
+Reading = namedtuple("Reading", BOARD_FIELDS + ("texture",))
+
+
+class AnalysisBoard:
+    """Sound -> render: one writer, any readers, latest value wins, nobody waits.
+
+    A seqlock: the writer makes the counter odd, writes, makes it even again; a reader copies the
+    fields and keeps the copy only if the counter was even and unchanged around it, else tries
+    again a few times and otherwise returns None (the caller keeps what it read last). The board
+    lives in the render process for the whole run, so a restarted sound process writes to the
+    same place."""
+
+    _OFFSET = 8
+    _SIZE = 8 + 8 * len(BOARD_FIELDS) + 4 * TEXTURE_SHAPE[0] * TEXTURE_SHAPE[1]
+    RETRIES = 16
+
+    def __init__(self, shm: shared_memory.SharedMemory, owner: bool):
+        self._shm, self._owner = shm, owner
+        buf = shm.buf
+        self._seq = np.ndarray((1,), np.uint64, buf, 0)
+        self._fields = np.ndarray((len(BOARD_FIELDS),), np.float64, buf, self._OFFSET)
+        self._texture = np.ndarray(TEXTURE_SHAPE, np.float32, buf, self._OFFSET + 8 * len(BOARD_FIELDS))
+
+    @classmethod
+    def create(cls) -> "AnalysisBoard":
+        board = cls(shared_memory.SharedMemory(create=True, size=cls._SIZE), owner=True)
+        board._seq[0] = 0
+        board._fields[:] = 0.0
+        board._texture[:] = 0.0
+        return board
+
+    @classmethod
+    def attach(cls, name: str) -> "AnalysisBoard":
+        """The sound process's end. (Attaching registers the segment again with the resource
+        tracker the spawned child shares with its parent: harmless, as its registry is a set, and
+        the owner's unlink takes it off.)"""
+        return cls(shared_memory.SharedMemory(name=name), owner=False)
+
+    @property
+    def name(self) -> str:
+        return self._shm.name
+
+    def publish(self, fields, texture: np.ndarray) -> None:
+        seq = int(self._seq[0])
+        self._seq[0] = seq + 1
+        self._fields[:] = fields
+        self._texture[:] = texture
+        self._seq[0] = seq + 2
+
+    def read(self) -> Reading | None:
+        for _ in range(self.RETRIES):
+            before = int(self._seq[0])
+            if before & 1:
+                continue
+            fields, texture = self._fields.copy(), self._texture.copy()
+            if int(self._seq[0]) == before:
+                return Reading(*fields.tolist(), texture)
+        return None
+
+    def close(self) -> None:
+        del self._seq, self._fields, self._texture
+        self._shm.close()
+        if self._owner:
+            self._shm.unlink()

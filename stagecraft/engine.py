@@ -1,12 +1,14 @@
 """The engine: one frame at a time, the same loop live, headless, and offline.
 
-    tick the clock -> apply OSC -> handle input -> reload what changed -> piece update
-    -> piece draw -> output pass (the only way to the screen) -> operator overlay -> flip -> stats
+    tick the clock -> apply OSC -> handle input -> reload what changed -> hear the sound's analysis
+    -> piece update -> send the frame's sound -> piece draw -> output pass (the only way to the
+    screen) -> operator overlay -> flip -> stats
 """
 from __future__ import annotations
 
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import pygame
@@ -21,12 +23,16 @@ from .overlay import Overlay
 from .performer import Performer
 from .piece import PieceError, PieceModule, load, resolve
 from .player import Graphics, Player
-from .render import Renderer
+from .crossings import TEXTURE_SHAPE
+from .render import AUDIO_UNIT, Renderer
 from .shaders import SHADER_DIR, Shaders
+from .sound.analysis import Audio
+from .sound.client import Silent
 from .stats import FrameStats
 from .text import TextCache
 
 OUTPUT = SHADER_DIR / "output.frag"
+SOUND_PANIC_S = 0.02        # the sound goes quiet fast, never with a click
 WATCH_EVERY_S = 0.25
 OVERLAY_EVERY_S = 0.25
 OFFLINE_DATE = (2145.0, 0.0, 1.0)  # the story's year; offline frames never read the wall clock
@@ -34,7 +40,7 @@ OFFLINE_DATE = (2145.0, 0.0, 1.0)  # the story's year; offline frames never read
 
 class Engine:
     def __init__(self, surface, piece, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
-                 operator=None, live=True, audience_file=None, fresh=False):
+                 operator=None, live=True, audience_file=None, fresh=False, sound=None):
         self.surface = surface
         self.ctx = surface.ctx
         self.operator = operator or Operator()
@@ -57,6 +63,9 @@ class Engine:
         self.audience = self._open_audience(fresh)
         self.osc = Osc(self)
         self.player: Player | None = None
+        self.sound = sound or Silent()  # a sound.client.SoundClient live, sound.offline.OfflineSound offline
+        self.audio = Audio()
+        self._audio_texture = self.ctx.texture(TEXTURE_SHAPE[::-1], 1, dtype="f4")
         self._mouse = [0.0, 0.0, 0.0, 0.0]
         self._watch_at = self._overlay_at = 0.0
         self._overlay_lines: list[str] = []
@@ -122,19 +131,29 @@ class Engine:
         """Hold every parameter where it is now."""
         self.player.params.stop()
 
-    def panic(self, seconds: float = DEFAULT_PANIC_S) -> None:
-        """Fade the picture to black over `seconds` and hold it there until reset (the sound issue
-        adds the audio's own ramp)."""
-        self.fade.panic(seconds)
+    def panic(self, seconds: float | None = None) -> None:
+        """Fade the picture to black (over DEFAULT_PANIC_S) and the sound to silence (in 20 ms),
+        or both over `seconds` (/panicInTime), and hold them there until reset."""
+        self.fade.panic(DEFAULT_PANIC_S if seconds is None else seconds)
+        self.sound.panic(SOUND_PANIC_S if seconds is None else max(seconds, SOUND_PANIC_S))
 
     def reset(self) -> None:
         """Clear a panic, hold the parameters, and stand by on the first cue."""
         self.fade.reset()
+        self.sound.reset()
         self.stop()
         self.player.playhead.rewind()
 
     def set_master_volume(self, volume: float) -> None:
         self.master_volume = min(max(float(volume), 0.0), 1.0)
+        self.sound.set_master_volume(self.master_volume)
+
+    def set_performer(self, **sensors) -> None:
+        """The performer's sensors (/performer/voice, /performer/hand). The voice also reaches the
+        sound, which hands it back as the audio's voice (the microphone's level under --mic)."""
+        self.performer = replace(self.performer, **sensors)
+        if "voice" in sensors:
+            self.sound.set_voice(sensors["voice"])
 
     # the frame --------------------------------------------------------------------------------
     def frame(self) -> None:
@@ -148,7 +167,9 @@ class Engine:
         if self.live and start - self._watch_at >= WATCH_EVERY_S:
             self._watch_at = start
             self.reload_changed()
-        self.player.update(self.clock, self._builtins(), self._mouse_uv(), self.performer)
+        self._hear()
+        self.player.update(self.clock, self._builtins(), self._mouse_uv(), self.performer, self.audio)
+        self.sound.send(self.player.sound.take())
         self.player.draw()
         self.fade.step(self.clock.dt)
         self._draw_output()
@@ -204,6 +225,13 @@ class Engine:
         self.gfx.renderer.shade(self.output, screen, box[2:], [canvas.texture], {"uFade": self.fade.level},
                                 viewport=box)
 
+    def _hear(self) -> None:
+        """The sound's latest analysis (never waiting for it), for the piece and every shader."""
+        self.audio = self.sound.poll()
+        self.performer = replace(self.performer, voice=self.audio.voice)
+        self._audio_texture.write(self.audio.texture)
+        self._audio_texture.use(AUDIO_UNIT)
+
     def _builtins(self) -> dict:
         c = self.clock
         if self.live:
@@ -212,7 +240,7 @@ class Engine:
         else:
             date = (*OFFLINE_DATE, c.time)
         return {"iTime": c.time, "iTimeDelta": c.dt, "iFrame": c.frame, "iFrameRate": c.fps,
-                "iMouse": tuple(self._mouse), "iDate": date}
+                "iMouse": tuple(self._mouse), "iDate": date, **self.audio.uniforms()}
 
     # input ------------------------------------------------------------------------------------
     def _handle(self, events) -> None:
@@ -310,11 +338,13 @@ class Engine:
         return out
 
     def counters(self) -> dict:
-        return {"errors": self.operator.errors, **self.osc.counters()}
+        return {"errors": self.operator.errors, **self.osc.counters(), **self.sound.counters()}
 
     def close(self) -> None:
         self.surface.make_current()
         self.osc.close()
+        self.sound.close()
+        self._audio_texture.release()
         if self.audience_file is not None:
             self.audience_file.save(self.audience)
         if self.player is not None:

@@ -1,4 +1,5 @@
-"""Offline output: videos, stills and the trailer, driven by frame index and seed alone."""
+"""Offline output: videos, stills and the trailer, driven by frame index and seed alone, with
+their sound rendered in this process from the same graph (the same inputs give the same samples)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,13 +8,14 @@ from .clock import FrameClock
 from .engine import Engine
 from .operator import Operator
 from .progress import Progress
-from .record import Readback, VideoWriter, save_png
+from .record import Readback, VideoWriter, mux, save_png
+from .sound.offline import OfflineSound, write_wav
 from .window import Offscreen
 
 
-def offline_engine(piece, size, *, seed=0, fps=30.0, strict=False, operator=None) -> Engine:
+def offline_engine(piece, size, *, seed=0, fps=30.0, strict=False, operator=None, keep_sound=False) -> Engine:
     return Engine(Offscreen(size), piece, size=size, seed=seed, strict=strict, clock=FrameClock(fps),
-                  operator=operator or Operator(), live=False)
+                  operator=operator or Operator(), live=False, sound=OfflineSound(fps, seed, keep=keep_sound))
 
 
 def frames(engine: Engine, count: int, before_frame=None):
@@ -39,22 +41,43 @@ def frames(engine: Engine, count: int, before_frame=None):
         rb.release()
 
 
-def render(piece, out: Path, *, seconds: float, fps: float, size, seed: int, strict=False, replay=None) -> Path:
-    """`replay` (osc.record.Replay) feeds recorded OSC into each frame at its recorded time."""
+def _encode(engine: Engine, out: Path, wav: Path | None, render_video) -> Path:
+    """Video first (to a hidden file beside `out`), then the sound the frames made, then both in `out`."""
+    out = Path(out)
+    video = out.with_name(f".{out.stem}.video{out.suffix}")
+    sound = Path(wav) if wav else out.with_name(f".{out.stem}.sound.wav")
+    writer = VideoWriter(video, engine.canvas_size, engine.clock.rate)
+    try:
+        render_video(writer)
+        writer.close()
+        write_wav(sound, engine.sound.samples())
+        mux(video, sound, out)
+    finally:
+        writer.close()
+        video.unlink(missing_ok=True)
+        if not wav:
+            sound.unlink(missing_ok=True)
+    return out
+
+
+def render(piece, out: Path, *, seconds: float, fps: float, size, seed: int, strict=False, wav=None,
+           replay=None) -> Path:
+    """An MP4 (H.264 and AAC); with `wav`, the sound as a 32-bit float WAV too. `replay`
+    (osc.record.Replay) feeds recorded OSC into each frame at its recorded time."""
     count = max(1, round(seconds * fps))
-    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict)
-    writer = VideoWriter(out, size, fps)
+    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, keep_sound=True)
     bar = Progress(count, f"render {engine.player.name}")
     feed = (lambda i: replay.feed(engine.osc.inbox, i / fps)) if replay else None
-    try:
+
+    def video(writer):
         for i, f in enumerate(frames(engine, count, feed), 1):
             writer.write(f)
             bar.update(i)
+    try:
+        return _encode(engine, out, wav, video)
     finally:
         bar.done()
-        writer.close()
         engine.close()
-    return out
 
 
 def still(engine: Engine, at: float):
@@ -78,10 +101,10 @@ def snapshot(piece, out: Path, *, at: float, size, seed: int, fps: float = 30.0,
 def trailer(pieces: list[str], out: Path, *, seconds_each: float, fps: float, size, seed=0) -> Path:
     """A few seconds of each piece, cut together, so a machine with no screen still shows the show."""
     per = max(1, round(seconds_each * fps))
-    engine = offline_engine(pieces[0], size, seed=seed, fps=fps)
-    writer = VideoWriter(out, size, fps)
+    engine = offline_engine(pieces[0], size, seed=seed, fps=fps, keep_sound=True)
     bar = Progress(per * len(pieces), "trailer")
-    try:
+
+    def video(writer):
         done = 0
         for n, piece in enumerate(pieces):
             if n:
@@ -90,8 +113,8 @@ def trailer(pieces: list[str], out: Path, *, seconds_each: float, fps: float, si
                 writer.write(f)
                 done += 1
                 bar.update(done)
+    try:
+        return _encode(engine, out, None, video)
     finally:
         bar.done()
-        writer.close()
         engine.close()
-    return out

@@ -14,7 +14,8 @@ from .curves import curve
 
 RESERVED = {"iResolution", "iTime", "iTimeDelta", "iFrame", "iMouse", "iDate", "iFrameRate",
             "iChannel0", "iChannel1", "iChannel2", "iChannel3", "iChannelResolution", "main",
-            "mainImage", "vUV", "vData", "vInstance"}
+            "mainImage", "vUV", "vData", "vInstance", "iAudio", "iAudioLevel", "iAudioPeak",
+            "iAudioBands", "iAudioOnset"}
 # A parameter becomes a uniform of the same name, so it must not shadow GLSL's own words.
 GLSL_WORDS = set("""
 attribute const uniform varying layout centroid flat smooth noperspective break continue do for

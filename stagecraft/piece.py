@@ -14,6 +14,7 @@ from typing import Callable
 from .cues import Cue, collect
 from .params import check_spec
 from .shaders import ROOT, SHADER_DIR
+from .sound.graph import SoundError, compile_sound
 
 PIECE_DIR = ROOT / "pieces"
 
@@ -36,6 +37,7 @@ class PieceModule:
     setup: Callable
     update: Callable
     draw: Callable | None
+    sound: dict                # SOUND, compiled (sound/graph.py): sent whole to the sound process
 
     def shader_dirs(self) -> list[Path]:
         return [self.path.parent, self.path.parent.parent / "shaders", SHADER_DIR]
@@ -138,7 +140,12 @@ def check(name: str, path: Path, module: ModuleType) -> PieceModule:
     for c in cues:
         if _arity(c.fn) not in (2, -1):
             problems.append(f"cue {c.name!r} must be a function of (stage, state)")
+    try:
+        sound = compile_sound(getattr(module, "SOUND", {}))
+    except SoundError as exc:
+        problems.append(str(exc))
+        sound = None
     if problems:
         raise PieceError(f"piece {name!r} ({path}): " + "; ".join(problems))
     return PieceModule(name, path, module, title.strip(), inspect.cleandoc(note), params, cues,
-                       shader, list(shaders), funcs["setup"], funcs["update"], funcs.get("draw"))
+                       shader, list(shaders), funcs["setup"], funcs["update"], funcs.get("draw"), sound)

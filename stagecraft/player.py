@@ -19,6 +19,8 @@ from .params import ParamValues
 from .piece import PieceModule
 from .render import Renderer
 from .shaders import ShaderError, Shaders
+from .sound.analysis import Audio
+from .sound.messages import Outbox
 from .stage import Stage
 from .text import TextCache
 
@@ -49,7 +51,8 @@ class Player:
         self.params = ParamValues(piece.params)
         self.canvas = Canvas(gfx.ctx, gfx.renderer, gfx.shaders, gfx.text, size,
                              piece.shader_dirs(), piece.params)
-        self.stage = Stage(self.params, self.canvas, seed, self._note, audience)
+        self.sound = Outbox(piece.sound)
+        self.stage = Stage(self.params, self.canvas, seed, self._note, audience, self.sound)
         self.playhead = Playhead(piece.cues)
         self.state = None
         self._snapshots = True
@@ -123,13 +126,13 @@ class Player:
         return ok
 
     # the frame --------------------------------------------------------------------------------
-    def update(self, clock, builtins: dict, mouse, performer) -> None:
+    def update(self, clock, builtins: dict, mouse, performer, audio: Audio) -> None:
         """A piece's time and frame count from its own start, as Shadertoy's iTime and iFrame do."""
         if self._start is None:
             self._start = (clock.time, clock.frame)
         s = self.stage
         s.time, s.frame = clock.time - self._start[0], clock.frame - self._start[1]
-        s.dt, s.mouse, s.performer = clock.dt, mouse, performer
+        s.dt, s.mouse, s.performer, s.audio = clock.dt, mouse, performer, audio
         s._builtins = {**builtins, "iTime": s.time, "iFrame": s.frame}
         self.params.step(clock.dt)
         self._mutate("update", self.piece.update, clock.dt)
@@ -168,13 +171,16 @@ class Player:
     def reload(self, new: PieceModule) -> bool:
         """Swap in a freshly imported module; keep the old one if the new one cannot set up."""
         old = (self.piece, self.params)
+        sound = self.sound.spec
         params = ParamValues(new.params)
         params.carry_from(self.params)
         self._bind(new, params)
         self.compile(new)
+        self.sound.replace(new.sound)
         ok, fresh = self._call("setup", new.setup, self.stage)
         if not ok:
             self._bind(*old)
+            self.sound.replace(sound)
             self._note("the new version failed in setup; still running the last good version")
             return False
         self.playhead.rebind(new.cues)

@@ -1,6 +1,8 @@
-"""Frames out of the GPU and into files: pixel-buffer readback, H.264 video, PNG stills."""
+"""Frames out of the GPU and into files: pixel-buffer readback, H.264 video, PNG stills, and the
+sound muxed in as AAC."""
 from __future__ import annotations
 
+import subprocess
 from collections import deque
 from pathlib import Path
 
@@ -61,6 +63,14 @@ class VideoWriter:
 
     def close(self) -> None:
         self._gen.close()
+
+
+def mux(video: Path, audio: Path, out: Path) -> None:
+    """A finished video and a WAV in one MP4: the video stream copied as it is, the sound as AAC.
+    (The sound of a render is only whole once its last frame is drawn, so it joins afterwards.)"""
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-i", str(video), "-i", str(audio),
+                    "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", "-c:a", "aac", "-b:a", "192k", str(out)],
+                   check=True, capture_output=True)
 
 
 def save_png(path: Path, frame: np.ndarray) -> None:

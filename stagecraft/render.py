@@ -13,6 +13,7 @@ from .shaders import MAX_DATA
 
 _CORNERS = np.array([-1, -1, 1, -1, -1, 1, 1, 1], dtype="f4")
 _MAX_VEC4 = MAX_DATA + 1
+AUDIO_UNIT = 8  # iAudio's texture unit: above iChannel0..3, below moderngl's scratch unit (the last)
 
 
 class Target:
@@ -152,6 +153,7 @@ class Renderer:
         width = self._upload(data)
         u = dict(uniforms or {})
         u["iResolution"] = (size[0], size[1], 1.0)
+        u["iAudio"] = AUDIO_UNIT
         res = []
         for unit, tex in enumerate(channels):
             tex.use(unit)

@@ -12,12 +12,16 @@ from .canvas import Canvas
 from .audience import AudienceView
 from .params import Color, ParamValues, ParamView
 from .performer import Performer
+from .sound.analysis import Audio
+from .sound.graph import compile_sound
+from .sound.messages import Outbox
 
 NIGHT = (0.043, 0.027, 0.063, 1.0)  # #0B0710, the art direction's background
 
 
 class Stage:
-    def __init__(self, params: ParamValues, canvas: Canvas, seed: int, tell, audience: AudienceView):
+    def __init__(self, params: ParamValues, canvas: Canvas, seed: int, tell, audience: AudienceView,
+                 sound: Outbox):
         self.rng = np.random.default_rng(seed)
         self.time = 0.0
         self.dt = 0.0
@@ -25,6 +29,8 @@ class Stage:
         self.mouse = (0.5, 0.5, False)
         self.audience = audience          # read-only: the evening's audience (stagecraft.audience)
         self.performer = Performer()      # the performer's sensors this frame
+        self.audio = Audio()     # what the audience hears: level, peak, bands, onset, voice
+        self._sound = sound
         self._canvas = canvas
         self._tell = tell
         self._custom: dict = {}
@@ -68,6 +74,27 @@ class Stage:
     def log(self, message: str) -> None:
         """Tell the operator something, once."""
         self._tell(message)
+
+    # sound ------------------------------------------------------------------------------------
+    def note(self, track: str, pitch: float = 60, velocity: float = 1.0, dur: float | None = 0.25,
+             at: float = 0.0, sync: float | None = None) -> None:
+        """Play a note on a SOUND track: pitch in MIDI numbers (60 is middle C; fractions bend),
+        dur in seconds (None holds it until stage.release), `at` seconds from now, and `sync`
+        moves it onto the next multiple of that many seconds of the sound's clock (a pulse)."""
+        self._sound.note(track, pitch, velocity, dur, at, sync)
+
+    def release(self, track: str, pitch: float | None = None, at: float = 0.0) -> None:
+        """Let go of held notes on a track (all of them, or those at `pitch`)."""
+        self._sound.release(track, pitch, at)
+
+    def sound_set(self, path: str, value: float, seconds: float = 0.02, at: float = 0.0) -> None:
+        """Move a sound parameter ("drone.cutoff", "drone.lowpass.q", "drone.level") to `value`
+        over `seconds`, starting `at` seconds from now."""
+        self._sound.set(path, value, seconds, at)
+
+    def sound(self, **tracks) -> None:
+        """Replace the piece's whole sound (it crossfades), as SOUND declares it."""
+        self._sound.replace(compile_sound(tracks))
 
     # images -----------------------------------------------------------------------------------
     def target(self, name: str, *, float: bool = False, scale: float = 1.0) -> None:

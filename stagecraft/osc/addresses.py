@@ -56,7 +56,7 @@ def _load(osc, name, sender):
 
 def _sensor(field):
     def act(osc, value, sender):
-        osc.engine.performer = replace(osc.engine.performer, **{field: value})
+        osc.engine.set_performer(**{field: value})
     return act
 
 

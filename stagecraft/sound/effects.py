@@ -1,0 +1,153 @@
+"""Effects: gain, pan, drive, a modulated feedback delay, and a feedback-delay-network reverb.
+
+The delay lines are written at the absolute sample index, and each block is cut into pieces no
+longer than the shortest delay, so every sample read back was written before: per sample, the
+same arithmetic for any block size. Delay and reverb hold seconds of sound, so they run on a
+track's single row, never inside voices(...).
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import lfilter
+
+from .oscillators import CYCLE, Phase
+from .ugen import ANTI_DENORMAL, Ugen, mono
+
+HALF_SQRT2 = np.sqrt(0.5)
+
+
+class Gain(Ugen):
+    def process(self, x, t, n):
+        return x * np.asarray(self.p("amount", t, n))
+
+
+class Pan(Ugen):
+    """Equal-power pan for mono; balance for stereo."""
+
+    def channels(self, inp):
+        return 2
+
+    def process(self, x, t, n):
+        pos = np.asarray(self.p("pos", t, n))
+        if x.ndim == 2:
+            angle = (pos + 1.0) * (np.pi / 4.0)
+            return np.stack((x * np.cos(angle), x * np.sin(angle)), axis=-2)
+        return np.stack((x[:, 0] * np.minimum(1.0, 1.0 - pos), x[:, 1] * np.minimum(1.0, 1.0 + pos)), axis=-2)
+
+
+class Drive(Ugen):
+    """tanh saturation, scaled so a full-scale input still peaks at full scale."""
+
+    def process(self, x, t, n):
+        g = 1.0 + 24.0 * np.asarray(self.p("amount", t, n)) ** 2
+        return np.tanh(x * g) / np.tanh(g)
+
+
+def one_pole(cutoff: float, sr: int):
+    p = np.exp(-2.0 * np.pi * cutoff / sr)
+    return np.array([1.0 - p]), np.array([1.0, -p])
+
+
+def _pow2(n: float) -> int:
+    return 1 << int(np.ceil(np.log2(n)))
+
+
+def ring(start: int, n: int, size: int):
+    """Samples start .. start + n of a ring buffer: a slice unless they wrap round."""
+    a = start % size
+    return slice(a, a + n) if a + n <= size else np.arange(start, start + n) % size
+
+
+class Delay(Ugen):
+    def __init__(self, ctx, params, options):
+        super().__init__(ctx, params, options)
+        self.longest = options.get("max_time", 2.0) * self.sr
+        self.size = _pow2(2 * (self.longest + 0.03 * self.sr) + 4)
+        self.damp = one_pole(options.get("damp", 6000.0), self.sr)
+        self.lfo = Phase(self.sr, (1, 1))
+        self.clear(0, 0)
+
+    def clear(self, row, seed):
+        self.buf = self.zi = None
+        self.lfo.reset(0)
+
+    def process(self, x, t, n):
+        if self.buf is None:
+            self.buf = np.zeros((*x.shape[:-1], self.size))
+            self.zi = np.zeros((*x.shape[:-1], 1))
+        wobble, _ = self.lfo.advance(self.p("mod_rate", t, n), n)
+        d = np.asarray(self.p("time", t, n), dtype=float)
+        depth = self.p("mod_depth", t, n)
+        if np.any(depth):
+            d = d + np.asarray(depth) * np.sin(wobble[0, 0] * (2.0 * np.pi / CYCLE))
+        d = np.broadcast_to(np.clip(d * self.sr, 2.0, self.longest), (n,))
+        feedback = np.broadcast_to(self.p("feedback", t, n), (n,))
+        mix = np.broadcast_to(self.p("mix", t, n), (n,))
+        step = max(1, int(d.min()) - 1)
+        out = np.empty_like(x)
+        for pos in range(0, n, step):
+            end = min(pos + step, n)
+            now = np.arange(t + pos, t + end)
+            back = now - d[pos:end]
+            i0 = np.floor(back).astype(np.int64)
+            frac = back - i0
+            a = self.buf[..., i0 % self.size]
+            wet = a + (self.buf[..., (i0 + 1) % self.size] - a) * frac
+            wet, self.zi = lfilter(*self.damp, wet, axis=-1, zi=self.zi)
+            dry = x[..., pos:end]
+            self.buf[..., now % self.size] = dry + feedback[pos:end] * wet + ANTI_DENORMAL
+            out[..., pos:end] = dry * (1.0 - mix[pos:end]) + wet * mix[pos:end]
+        return out
+
+
+LINES_48K = np.array([1559, 1871, 2243, 2647, 3119, 3527, 3947, 4441])  # mutually prime, 32 to 93 ms
+
+
+def hadamard8(x: np.ndarray) -> np.ndarray:
+    """The 8x8 Hadamard matrix (normalised: lossless) by butterflies: each stage pairs row i with
+    row i + h inside every block of 2h rows. Sums and differences only, so no matrix product's
+    summation order can differ between block sizes."""
+    for h in (4, 2, 1):
+        pairs = x.reshape(8 // (2 * h), 2, h, -1)
+        x = np.concatenate((pairs[:, 0] + pairs[:, 1], pairs[:, 0] - pairs[:, 1]), axis=1).reshape(8, -1)
+    return x * (1.0 / np.sqrt(8.0))
+
+
+class Reverb(Ugen):
+    """Eight delay lines mixed through a Hadamard matrix, each damped and scaled so that sound
+    falls 60 dB in `decay` seconds; even lines feed the left output, odd lines the right."""
+
+    def __init__(self, ctx, params, options):
+        super().__init__(ctx, params, options)
+        self.lengths = np.round(LINES_48K * options.get("size", 1.0) * self.sr / 48000).astype(np.int64)
+        self.size = _pow2(2 * self.lengths.max() + 2)
+        self.damp = one_pole(options.get("damp", 5000.0), self.sr)
+        self.inject = np.array([1.0, -1.0] * 4)[:, None] * (1.0 / np.sqrt(8.0))
+        self.clear(0, 0)
+
+    def channels(self, inp):
+        return 2
+
+    def clear(self, row, seed):
+        self.buf = np.zeros((8, self.size))
+        self.zi = np.zeros((8, 1))
+
+    def process(self, x, t, n):
+        feed = mono(x)[0]
+        decay = np.asarray(self.p("decay", t, n), dtype=float)
+        gains = 10.0 ** (-3.0 * self.lengths[:, None] / (np.atleast_1d(decay)[None, :] * self.sr))
+        mix = np.broadcast_to(self.p("mix", t, n), (n,))
+        wet = np.empty((2, n))
+        step = int(self.lengths.min())
+        for pos in range(0, n, step):
+            end = min(pos + step, n)
+            out = np.stack([line[ring(t + pos - length, end - pos, self.size)]
+                            for line, length in zip(self.buf, self.lengths)])
+            out, self.zi = lfilter(*self.damp, out, axis=1, zi=self.zi)
+            out = out * (gains if gains.shape[1] == 1 else gains[:, pos:end])
+            self.buf[:, ring(t + pos, end - pos, self.size)] = hadamard8(out) + self.inject * feed[pos:end] \
+                + ANTI_DENORMAL
+            wet[0, pos:end] = (out[0] + out[2] + out[4] + out[6]) * 0.5
+            wet[1, pos:end] = (out[1] + out[3] + out[5] + out[7]) * 0.5
+        through = x if x.ndim == 3 else np.stack((x, x), axis=-2) * HALF_SQRT2
+        return through * (1.0 - mix) + wet * mix

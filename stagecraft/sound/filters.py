@@ -1,0 +1,212 @@
+"""Filters: biquad low/high/band-pass, a state-variable filter, and a formant (vowel) filter.
+
+All run through scipy.signal.lfilter with its state carried from block to block, which gives the
+same samples for any block split. Coefficients follow their parameters on a fixed grid of
+absolute samples (smooth.GRID); the state-variable filter differs from the biquad in what it
+carries across a retune: its two integrator states, so fast sweeps stay smooth.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import lfilter
+
+from .smooth import grid_points
+from .ugen import ANTI_DENORMAL, Ugen
+
+MAX_CUTOFF = 0.45  # of the sample rate
+UNITY = np.ones(1)
+
+
+class Retuned(Ugen):
+    """A bank of second-order sections whose coefficients follow `keys` on the control grid."""
+    keys = ("cutoff", "q")
+    bank = 1
+
+    def __init__(self, ctx, params, options):
+        super().__init__(ctx, params, options)
+        self.key = None    # parameter values the current coefficients were designed for
+        self.coef = None
+        self.zi = None     # (bank, rows, [2,] 2), made when the first block shows the channels
+
+    def clear(self, row: int, seed: int) -> None:
+        if self.zi is not None:
+            self.zi[:, row] = 0.0
+
+    def design(self, values: tuple):
+        """(b, a, gains, ...): b and a (bank, 3), each section's output gain (bank,), for parameter
+        values in the order of `keys`."""
+        raise NotImplementedError
+
+    def design_all(self, keys: list[tuple]) -> list:
+        """The coefficients for each of a block's retunes (a subclass may work them out at once)."""
+        return [self.design(k) for k in keys]
+
+    def _changes(self, t: int, n: int) -> list[tuple[int, tuple]]:
+        points = grid_points(t, n)
+        if self.key is None:
+            points = np.concatenate(([t], points[points > t]))
+        if len(points) and all(self.params[k].settled(int(points[0])) for k in self.keys):
+            points = points[:1]
+        values = [self.params[k].values(points) for k in self.keys] if len(points) else []
+        out, last = [], self.key
+        for i, g in enumerate(points):
+            key = tuple(float(v[i]) for v in values)
+            if key != last:
+                out.append((int(g) - t, key))
+                last = key
+        return out
+
+    def _retunes(self, t: int, n: int) -> list[tuple[int, tuple, tuple]]:
+        changes = self._changes(t, n)
+        coefs = self.design_all([key for _, key in changes]) if changes else []
+        return [(offset, key, coef) for (offset, key), coef in zip(changes, coefs)]
+
+    def _apply(self, key: tuple, coef: tuple) -> None:
+        self.key, self.coef = key, coef
+
+    def idle(self, t, n):
+        if self.zi is not None:
+            for _, key, coef in self._retunes(t, n):
+                self._apply(key, coef)
+
+    def process(self, x, t, n):
+        if self.zi is None:
+            self.zi = np.zeros((self.bank, *x.shape[:-1], 2))
+        y = np.empty_like(x)
+        pos = 0
+        for offset, key, coef in self._retunes(t, n) + [(n, None, None)]:
+            if offset > pos:
+                seg = x[..., pos:offset] + ANTI_DENORMAL
+                b, a, gains = self.coef[:3]
+                mixed = None
+                for i in range(self.bank):
+                    out, self.zi[i] = lfilter(b[i], a[i], seg, axis=-1, zi=self.zi[i])
+                    mixed = out * gains[i] if mixed is None else mixed + out * gains[i]
+                y[..., pos:offset] = mixed
+                pos = offset
+            if key is not None:
+                self._apply(key, coef)
+        return y
+
+
+def rbj(kind: str, fc, q, sr: int):
+    """Robert Bristow-Johnson's cookbook biquads, vectorised over fc and q."""
+    w = 2.0 * np.pi * np.clip(np.asarray(fc, dtype=float), 1.0, MAX_CUTOFF * sr) / sr
+    cos, alpha = np.cos(w), np.sin(w) / (2.0 * np.asarray(q, dtype=float))
+    one = np.ones_like(w)
+    if kind == "lowpass":
+        b = [(1 - cos) / 2, 1 - cos, (1 - cos) / 2]
+    elif kind == "highpass":
+        b = [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2]
+    else:
+        b = [alpha, 0 * one, -alpha]
+    a = [1 + alpha, -2 * cos, 1 - alpha]
+    a0 = a[0]
+    return np.stack(b, axis=-1) / a0[..., None], np.stack(a, axis=-1) / a0[..., None]
+
+
+class Biquad(Retuned):
+    def __init__(self, ctx, params, options, kind: str):
+        self.kind = kind
+        super().__init__(ctx, params, options)
+
+    def design_all(self, keys):
+        b, a = rbj(self.kind, *np.array(keys).T, self.sr)
+        return [(b[k:k + 1], a[k:k + 1], UNITY) for k in range(len(keys))]
+
+
+class SVF(Retuned):
+    """Andrew Simper's trapezoidal state-variable filter, run as an lfilter section per grid step.
+
+    Its state space (A, B, C, D) gives the section's transfer function, and the observability
+    matrix T = [C; CA + a1 C] (kept with the coefficients) maps its integrator states onto
+    lfilter's. At a retune the states are carried through the old T back and the new T forward,
+    as the filter itself would carry them.
+    """
+    MODES = {"low": (1, 0, 0), "band": (0, 1, 0), "high": (0, 0, 1), "notch": (1, 0, 1)}
+
+    def __init__(self, ctx, params, options):
+        self.mix = self.MODES[options.get("mode", "low")]
+        super().__init__(ctx, params, options)
+
+    def design(self, values):
+        fc, q = values
+        g = np.tan(np.pi * min(max(fc, 1.0), MAX_CUTOFF * self.sr) / self.sr)
+        k = 1.0 / q
+        a1 = 1.0 / (1.0 + g * (g + k))
+        a2, a3 = g * a1, g * g * a1
+        A = np.array([[2 * a1 - 1, -2 * a2], [2 * a2, 1 - 2 * a3]])
+        B = np.array([2 * a2, 2 * a3])
+        low, band = (np.array([a2, 1 - a3]), a3), (np.array([a1, -a2]), a2)
+        high = (-k * band[0] - low[0], 1.0 - k * a2 - a3)
+        m = self.mix
+        C = m[0] * low[0] + m[1] * band[0] + m[2] * high[0]
+        D = m[0] * low[1] + m[1] * band[1] + m[2] * high[1]
+        den = np.array([1.0, -np.trace(A), np.linalg.det(A)])
+        h1, h2 = C @ B, C @ A @ B
+        num = np.array([D, h1 + den[1] * D, h2 + den[1] * h1 + den[2] * D])
+        return num[None], den[None], UNITY, np.array([C, C @ A + den[1] * C])
+
+    def _apply(self, key: tuple, coef: tuple) -> None:
+        if self.coef is not None:
+            self.zi[0] = carry(self.zi[0], self.coef[3], coef[3])
+        super()._apply(key, coef)
+
+
+def carry(zi: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """lfilter states (..., 2) under `old` -> integrator states -> lfilter states under `new`."""
+    try:
+        states = np.linalg.solve(old, zi.reshape(-1, 2).T)
+    except np.linalg.LinAlgError:
+        return zi
+    out = (new @ states).T.reshape(zi.shape)
+    return out if np.all(np.isfinite(out)) else zi
+
+
+# Formants (Hz), levels (dB) and bandwidths (Hz) of five vowels a e i o u, per voice
+# (the table in the Csound manual's appendix, after Peterson & Barney and Sundberg).
+FORMANTS = {
+    "soprano": ([[800, 1150, 2900, 3900, 4950], [350, 2000, 2800, 3600, 4950], [270, 2140, 2950, 3900, 4950],
+                 [450, 800, 2830, 3800, 4950], [325, 700, 2700, 3800, 4950]],
+                [[0, -6, -32, -20, -50], [0, -20, -15, -40, -56], [0, -12, -26, -26, -44],
+                 [0, -11, -22, -22, -50], [0, -16, -35, -40, -60]],
+                [[80, 90, 120, 130, 140], [60, 100, 120, 150, 200], [60, 90, 100, 120, 120],
+                 [70, 80, 100, 130, 135], [50, 60, 170, 180, 200]]),
+    "alto": ([[800, 1150, 2800, 3500, 4950], [400, 1600, 2700, 3300, 4950], [350, 1700, 2700, 3700, 4950],
+              [450, 800, 2830, 3500, 4950], [325, 700, 2530, 3500, 4950]],
+             [[0, -4, -20, -36, -60], [0, -24, -30, -35, -60], [0, -20, -30, -36, -60],
+              [0, -9, -16, -28, -55], [0, -12, -30, -40, -64]],
+             [[80, 90, 120, 130, 140], [60, 80, 120, 150, 200], [50, 100, 120, 150, 200],
+              [70, 80, 100, 130, 135], [50, 60, 170, 180, 200]]),
+    "tenor": ([[650, 1080, 2650, 2900, 3250], [400, 1700, 2600, 3200, 3580], [290, 1870, 2800, 3250, 3540],
+               [400, 800, 2600, 2800, 3000], [350, 600, 2700, 2900, 3300]],
+              [[0, -6, -7, -8, -22], [0, -14, -12, -14, -20], [0, -15, -18, -20, -30],
+               [0, -10, -12, -12, -26], [0, -20, -17, -14, -26]],
+              [[80, 90, 120, 130, 140], [70, 80, 100, 120, 120], [40, 90, 100, 120, 120],
+               [40, 80, 100, 120, 120], [40, 60, 100, 120, 120]]),
+    "bass": ([[600, 1040, 2250, 2450, 2750], [400, 1620, 2400, 2800, 3100], [250, 1750, 2600, 3050, 3340],
+              [400, 750, 2400, 2600, 2900], [350, 600, 2400, 2675, 2950]],
+             [[0, -7, -9, -9, -20], [0, -12, -9, -12, -18], [0, -30, -16, -22, -28],
+              [0, -11, -21, -20, -40], [0, -20, -32, -28, -36]],
+             [[60, 70, 110, 120, 130], [40, 80, 100, 120, 120], [60, 90, 100, 120, 120],
+              [40, 80, 100, 120, 120], [40, 80, 100, 120, 120]]),
+}
+
+
+class Formant(Retuned):
+    """Five band-passes at a vowel's formants, summed at their levels; `vowel` glides between."""
+    keys = ("vowel", "shift")
+    bank = 5
+
+    def __init__(self, ctx, params, options):
+        freqs, levels, widths = (np.array(a, dtype=float) for a in FORMANTS[options.get("voice", "soprano")])
+        self.table = (freqs, levels, widths)
+        super().__init__(ctx, params, options)
+
+    def design(self, values):
+        vowel, shift = values
+        i = min(int(vowel), 3)
+        frac = vowel - i
+        freqs, levels, widths = (row[i] + (row[i + 1] - row[i]) * frac for row in self.table)
+        b, a = rbj("bandpass", freqs * shift, freqs / widths, self.sr)
+        return b, a, 10.0 ** (levels / 20.0)

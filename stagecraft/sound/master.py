@@ -1,0 +1,139 @@
+"""The master bus, the last thing before the speakers, as broadcast and PA safety does it:
+
+    NaN/Inf guard -> DC blocker -> master volume x panic -> true-peak limiter -> hard clip
+
+The limiter looks ahead: a 4x oversampled peak detector (BS.1770's way of measuring true peak)
+gives the gain each sample needs; a sliding minimum over the look-ahead and a moving average of
+the same length bring the gain down smoothly *before* the peak arrives; it recovers at a steady
+rate in dB. Every step is a closed form over absolute sample indices or an lfilter with its state
+carried, so the master bus too gives the same samples for any block size.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy.signal import firwin, lfilter
+
+from .smooth import GLIDE_S, Param
+from .ugen import ANTI_DENORMAL
+
+CEILING_DBTP = -1.0
+MARGIN_DB = 0.3           # aims this far under the ceiling: the detector is an estimate, and gain moves
+CEILING = 10.0 ** (CEILING_DBTP / 20.0)
+LOOKAHEAD = 64            # samples (1.3 ms at 48 kHz)
+RELEASE_DB_S = 40.0       # recovery after a peak
+DC_HZ = 10.0
+MADNESS = 1e4             # +80 dBFS: beyond this a sample is a fault, not music
+OVERSAMPLE = 4
+FIR_TAPS = 20 * OVERSAMPLE + 1
+DETECTOR_DELAY = FIR_TAPS // 2 // OVERSAMPLE
+LATENCY = LOOKAHEAD + DETECTOR_DELAY - 1   # samples from the master's input to its output
+
+
+class Fir:
+    """FIR filters over rows, carrying their input history (np.convolve is far quicker than
+    lfilter for these short filters, and as exact across block splits)."""
+
+    def __init__(self, taps: list[np.ndarray], history: np.ndarray):
+        self.taps = taps
+        self.history = history
+
+    def __call__(self, x: np.ndarray) -> list[np.ndarray]:
+        """Each filter on each row of x: a list, per filter, of (rows, n)."""
+        joined = np.concatenate((self.history, x), axis=-1)
+        self.history = joined[..., x.shape[-1]:]
+        return [np.array([np.convolve(row, h, mode="valid") for row in joined]) for h in self.taps]
+
+
+def true_peak_branches() -> list[np.ndarray]:
+    """The 4x interpolator (the same design scipy.signal.resample_poly uses), split into polyphase
+    branches of equal length: branch k gives the signal k/4 of a sample after its centre."""
+    h = firwin(FIR_TAPS, 1.0 / OVERSAMPLE, window=("kaiser", 5.0)) * OVERSAMPLE
+    h = np.concatenate((h, np.zeros(-len(h) % OVERSAMPLE)))
+    return [h[k::OVERSAMPLE] for k in range(OVERSAMPLE)]
+
+
+class Limiter:
+    def __init__(self, sr: int):
+        branches = true_peak_branches()
+        self.detector = Fir(branches, np.zeros((2, len(branches[0]) - 1)))
+        # No interpolated value can exceed the largest input sample by more than this:
+        # below target / overshoot, the limiter has nothing to do.
+        self.quiet_below = 10.0 ** ((CEILING_DBTP - MARGIN_DB) / 20.0) / max(np.abs(b).sum() for b in branches)
+        self.target_db = CEILING_DBTP - MARGIN_DB
+        self.rate = RELEASE_DB_S / sr
+        self.k = 0                                   # detector samples seen
+        self.needs = np.zeros(LOOKAHEAD)             # last LOOKAHEAD required gains (dB)
+        self.floor = np.inf                          # running min of (gain - rate * index)
+        self.box = Fir([np.full(LOOKAHEAD, 1.0 / LOOKAHEAD)], np.ones((1, LOOKAHEAD - 1)))  # as if gain was 1
+        self.delay = np.zeros((2, LATENCY))
+
+    def process(self, x: np.ndarray) -> np.ndarray:
+        n = x.shape[1]
+        delayed = np.concatenate((self.delay, x), axis=1)
+        self.delay = delayed[:, n:]
+        if self._idle(x):
+            return delayed[:, :n]
+        peak = np.max([np.abs(y).max(axis=0) for y in self.detector(x)], axis=0)
+        need = np.minimum(0.0, self.target_db - 20.0 * np.log10(np.maximum(peak, 1e-12)))
+        window = np.concatenate((self.needs, need))
+        self.needs = window[-LOOKAHEAD:]
+        # gain index j needs what every peak in [j - 1, j + LOOKAHEAD - 1] needs
+        ahead = sliding_window_view(window, LOOKAHEAD + 1).min(axis=1)
+        j = self.k - LOOKAHEAD + 1 + np.arange(n)
+        ramp = self.rate * j
+        lowest = np.minimum.accumulate(np.concatenate(([self.floor], ahead - ramp)))[1:]
+        self.floor = lowest[-1]
+        gain_db = np.minimum(lowest + ramp, 0.0)
+        gain = self.box(10.0 ** (gain_db / 20.0)[None])[0][0]
+        self.k += n
+        return delayed[:, :n] * gain   # gain j is for the sample DETECTOR_DELAY before detector index j
+
+    def _idle(self, x: np.ndarray) -> bool:
+        """Nothing near the ceiling now or within the look-ahead, and fully recovered: then every
+        gain is exactly 1, and only the histories move on (as the full computation would move
+        them), so a quiet show costs the limiter almost nothing."""
+        n = x.shape[1]
+        recovered = self.floor + self.rate * (self.k - LOOKAHEAD + 1) >= 0.0
+        if not (recovered and not self.needs.any() and np.all(self.box.history == 1.0)):
+            return False
+        if np.abs(np.concatenate((self.detector.history, x), axis=1)).max() >= self.quiet_below:
+            return False
+        self.detector.history = np.concatenate((self.detector.history, x), axis=1)[:, n:]
+        self.floor = min(self.floor, 0.0 - self.rate * (self.k - LOOKAHEAD + n))
+        self.k += n
+        return True
+
+
+class Master:
+    def __init__(self, sr: int):
+        self.sr = sr
+        r = np.exp(-2.0 * np.pi * DC_HZ / sr)
+        self.dc = (np.array([1.0, -1.0]) * (1.0 + r) / 2.0, np.array([1.0, -r]))  # unity gain at Nyquist
+        self.dc_zi = np.zeros((2, 1))
+        self.volume = Param(1.0)
+        self.panic_gain = Param(1.0)
+        self.latched = False
+        self.limiter = Limiter(sr)
+        self.faults = 0
+
+    def set_volume(self, value: float, t: int) -> None:
+        self.volume.set(min(max(float(value), 0.0), 1.0), t, round(GLIDE_S * self.sr))
+
+    def panic(self, t: int, seconds: float) -> None:
+        """Fade to silence over `seconds` and stay there until reset."""
+        self.latched = True
+        self.panic_gain.set(0.0, t, max(1, round(seconds * self.sr)))
+
+    def reset(self, t: int) -> None:
+        self.latched = False
+        self.panic_gain.set(1.0, t, round(GLIDE_S * self.sr))
+
+    def process(self, x: np.ndarray, t: int) -> np.ndarray:
+        n = x.shape[1]
+        if not np.all(np.isfinite(x)) or np.abs(x).max() > MADNESS:
+            self.faults += 1
+            x = np.clip(np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), -MADNESS, MADNESS)
+        x, self.dc_zi = lfilter(*self.dc, x + ANTI_DENORMAL, axis=1, zi=self.dc_zi)
+        x = x * (np.asarray(self.volume.block(t, n)) * np.asarray(self.panic_gain.block(t, n)))
+        return np.clip(self.limiter.process(x), -CEILING, CEILING)

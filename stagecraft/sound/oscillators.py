@@ -1,0 +1,237 @@
+"""Sources that run on their own: sine, band-limited saw, pulse and triangle, wavetable, noise, dust.
+
+Phase is an integer accumulator (a 32-bit fraction of a cycle): integer sums are exact, so a
+block split anywhere gives the same phases, and there is no drift to wrap. Saw and pulse have
+their steps smoothed by polyBLEP, the triangle its corners by polyBLAMP; the wavetable keeps one
+band-limited table per octave.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from scipy.signal import lfilter
+
+from .ugen import Context, Ugen, midi_to_hz
+
+CYCLE = 2 ** 32
+MASK = CYCLE - 1
+TABLE_BITS = 11              # 2048 points a cycle
+TABLE_OCTAVES = 11           # tables for fundamentals up to 20 Hz * 2**k
+GOLDEN = 0.6180339887498949  # spreads unison start phases without lining them up
+NAMED_TABLES = {
+    "organ": (1.0, 0.6, 0.0, 0.4, 0.0, 0.25, 0.0, 0.2),
+    "glass": (1.0, 0.0, 0.0, 0.35, 0.0, 0.0, 0.0, 0.2, 0.0, 0.0, 0.0, 0.12),
+    "reed": tuple(1.0 / h ** 1.5 for h in range(1, 25)),
+    "hollow": tuple((1.0 / h if h % 2 else 0.0) for h in range(1, 17)),
+}
+# A pinking filter (Robert Bristow-Johnson's, from the music-dsp archive): within 0.5 dB of
+# -3 dB/octave across the audio band.
+PINK_B = (0.049922035, -0.095993537, 0.050612699, -0.004408786)
+PINK_A = (1.0, -2.494956002, 2.017265875, -0.522189400)
+
+
+class Phase:
+    """Integer phases of shape `shape` (rows, copies); row k can be sent back to its start."""
+
+    def __init__(self, sr: int, shape: tuple[int, int]):
+        self.scale = CYCLE / sr
+        self.start = np.broadcast_to((np.arange(shape[1]) * GOLDEN * CYCLE).astype(np.int64) & MASK, shape)
+        self.p = self.start.copy()
+
+    def reset(self, row: int) -> None:
+        self.p[row] = self.start[row]
+
+    def advance(self, freq, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Phases (rows, copies, n) as integers, and the increments, for `freq` in Hz (broadcast
+        against (rows, copies, 1 or n))."""
+        inc = np.rint(np.asarray(freq) * self.scale).astype(np.int64)
+        inc = np.broadcast_to(inc, (*self.p.shape, inc.shape[-1] if inc.ndim else 1))
+        if inc.shape[-1] == 1:
+            steps = inc * np.arange(1, n + 1)
+        else:
+            steps = np.cumsum(inc, axis=-1)
+        phase = (self.p[..., None] + steps - inc) & MASK
+        self.p = (self.p + steps[..., -1]) & MASK
+        return phase, inc
+
+
+class Oscillator(Ugen):
+    """Pitched: `detune` cents spread `unison` copies; vibrato in cents. On a track, a note sets
+    `freq`; in voices(...), each row plays its own note's pitch."""
+
+    def __init__(self, ctx: Context, params: dict, options: dict):
+        super().__init__(ctx, params, options)
+        u = int(options.get("unison", 1))
+        self.phase = Phase(self.sr, (self.rows, u))
+        self.vibrato = Phase(self.sr, (self.rows, 1))
+        self.spread = np.linspace(-1.0, 1.0, u)[:, None] if u > 1 else np.zeros((1, 1))
+        self.gain = 1.0 / np.sqrt(u)
+        self.hz = np.full((self.rows, 1, 1), params["freq"])
+
+    def clear(self, row: int, seed: int) -> None:
+        self.phase.reset(row)
+        self.vibrato.reset(row)
+
+    def note(self, row: int, t: int, pitch: float, dur) -> None:
+        if self.rows > 1:
+            self.hz[row] = midi_to_hz(pitch)
+        else:
+            self.params["freq"].set(midi_to_hz(pitch), t)
+
+    def _freqs(self, t: int, n: int) -> np.ndarray:
+        f = self.hz if self.rows > 1 else np.asarray(self.p("freq", t, n), dtype=float)
+        detune = self.p("detune", t, n)
+        if np.any(detune):
+            f = f * 2.0 ** (self.spread * (np.asarray(detune) / 1200.0))
+        vib, _ = self.vibrato.advance(self.p("vib_rate", t, n), n)  # always, so its phase is the same
+        depth = self.p("vib_depth", t, n)
+        if np.any(depth):
+            f = f * 2.0 ** (np.asarray(depth) / 1200.0 * np.sin(vib * (2.0 * np.pi / CYCLE)))
+        return np.minimum(f, self.sr * 0.45)
+
+    def process(self, x, t: int, n: int) -> np.ndarray:
+        phase, inc = self.phase.advance(self._freqs(t, n), n)
+        dt = np.maximum(np.abs(inc) / CYCLE, 1e-9)
+        copies = self.wave(phase, phase / CYCLE, dt, t, n)
+        y = copies[:, 0]
+        for k in range(1, copies.shape[1]):
+            y = y + copies[:, k]   # copy by copy: the same sums in the same order for any block size
+        return y * (self.gain * np.asarray(self.p("amp", t, n)))
+
+    def wave(self, phase, cycle, dt, t, n) -> np.ndarray:
+        raise NotImplementedError
+
+
+def blep(t: np.ndarray, dt: np.ndarray) -> np.ndarray:
+    """polyBLEP residual of a unit step at phase 0: two samples wide, so worked out only there."""
+    out = np.zeros(t.shape)
+    dt = np.broadcast_to(dt, t.shape)
+    near = np.nonzero(t < dt)
+    after = t[near] / dt[near]
+    out[near] = 2 * after - after * after - 1.0
+    near = np.nonzero(t > 1.0 - dt)
+    before = (t[near] - 1.0) / dt[near]
+    out[near] += before * before + 2 * before + 1.0
+    return out
+
+
+def blamp(out: np.ndarray, near: np.ndarray, distance: np.ndarray, slope: np.ndarray) -> None:
+    """Add the polyBLAMP residual of a corner where the slope changes by `slope` (per sample) to
+    `out` at the samples `near` it, `distance` samples (under one) away."""
+    e = 1.0 - distance
+    out[near] += slope * (e * e * e / 6.0)
+
+
+class Sine(Oscillator):
+    def wave(self, phase, cycle, dt, t, n):
+        return np.sin(cycle * (2.0 * np.pi))
+
+
+class Saw(Oscillator):
+    def wave(self, phase, cycle, dt, t, n):
+        return 2.0 * cycle - 1.0 - blep(cycle, dt)
+
+
+class Square(Oscillator):
+    def wave(self, phase, cycle, dt, t, n):
+        w = np.asarray(self.p("width", t, n))
+        naive = np.where(cycle < w, 1.0, -1.0)
+        return naive + blep(cycle, dt) - blep((cycle - w) % 1.0, dt)
+
+
+class Triangle(Oscillator):
+    def wave(self, phase, cycle, dt, t, n):
+        out = np.where(cycle < 0.5, 4.0 * cycle - 1.0, 3.0 - 4.0 * cycle)
+        dt = np.broadcast_to(dt, cycle.shape)
+        trough = np.minimum(cycle, 1.0 - cycle)             # the corner at phase 0: slope +8 dt
+        near = np.nonzero(trough < dt)
+        blamp(out, near, trough[near] / dt[near], 8.0 * dt[near])
+        crest = np.abs(cycle - 0.5)                         # the corner at phase 0.5: slope -8 dt
+        near = np.nonzero(crest < dt)
+        blamp(out, near, crest[near] / dt[near], -8.0 * dt[near])
+        return out
+
+
+class Wavetable(Oscillator):
+    def __init__(self, ctx, params, options):
+        super().__init__(ctx, params, options)
+        table = options.get("table", "organ")
+        self.tables = octave_tables(tuple(NAMED_TABLES[table] if isinstance(table, str) else table), self.sr)
+
+    def wave(self, phase, cycle, dt, t, n):
+        f = dt * self.sr
+        level = np.clip(np.ceil(np.log2(np.maximum(f, 20.0) / 20.0)), 0, TABLE_OCTAVES - 1).astype(np.intp)
+        shift = 32 - TABLE_BITS
+        i = phase >> shift
+        frac = (phase & ((1 << shift) - 1)) / float(1 << shift)
+        a = self.tables[level, i]
+        return a + (self.tables[level, i + 1] - a) * frac
+
+
+@lru_cache(maxsize=32)
+def octave_tables(harmonics: tuple, sr: int) -> np.ndarray:
+    """One single-cycle table per octave, each holding only harmonics below Nyquist for it."""
+    size = 1 << TABLE_BITS
+    x = np.arange(size + 1) * (2.0 * np.pi / size)
+    out = np.zeros((TABLE_OCTAVES, size + 1))
+    for k in range(TABLE_OCTAVES):
+        top = int((sr / 2) // (20.0 * 2 ** k))
+        for h, a in enumerate(harmonics[:top], start=1):
+            if a:
+                out[k] += a * np.sin(h * x)
+    return out / np.abs(out[0]).max()
+
+
+class Random(Ugen):
+    """A seeded stream per row: a row's stream starts over from its own seed when it is cleared."""
+
+    def __init__(self, ctx, params, options):
+        super().__init__(ctx, params, options)
+        self.streams = [self._stream(row) for row in range(self.rows)]
+
+    def _stream(self, seed: int) -> np.random.Generator:
+        return np.random.Generator(np.random.PCG64(self.ctx.seed + seed))
+
+    def clear(self, row: int, seed: int) -> None:
+        self.streams[row] = self._stream(seed)
+
+    def uniform(self, n: int) -> np.ndarray:
+        return np.stack([s.random(n) for s in self.streams])
+
+
+class Noise(Random):
+    """White or pink; `amp` is scaled so amp 0.1 has the RMS of a sine of amplitude 0.1."""
+
+    def __init__(self, ctx, params, options):
+        super().__init__(ctx, params, options)
+        self.pink = options.get("color") == "pink"
+        self.zi = np.zeros((self.rows, 3))
+
+    def clear(self, row: int, seed: int) -> None:
+        super().clear(row, seed)
+        self.zi[row] = 0.0
+
+    def process(self, x, t, n):
+        white = self.uniform(n) * 2.0 - 1.0
+        if self.pink:
+            white, self.zi = lfilter(PINK_B, PINK_A, white, axis=-1, zi=self.zi)
+            white = white * pink_gain()
+        return white * (np.sqrt(1.5) * np.asarray(self.p("amp", t, n)))
+
+
+@lru_cache(maxsize=1)
+def pink_gain() -> float:
+    """Scales the pinking filter's output back to the RMS of its white input."""
+    impulse = np.zeros(1 << 18)
+    impulse[0] = 1.0
+    return float(1.0 / np.sqrt(np.sum(lfilter(PINK_B, PINK_A, impulse) ** 2)))
+
+
+class Dust(Random):
+    """Single-sample clicks at random, `density` a second on average, of random height."""
+
+    def process(self, x, t, n):
+        u = self.uniform(n)
+        p = np.maximum(np.asarray(self.p("density", t, n)) / self.sr, 1e-12)
+        return np.where(u < p, 2.0 * u / p - 1.0, 0.0) * np.asarray(self.p("amp", t, n))

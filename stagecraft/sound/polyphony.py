@@ -1,0 +1,160 @@
+"""Polyphony: one chain run for all the voices of a track at once, a row per voice.
+
+A voice starts every note from a cleared row (phase, filter state, envelope, a fresh noise seed),
+so what a note sounds like never depends on what the row did before, nor on block sizes. A voice
+sounds from its note until its envelopes (or sampler) end, plus a short tail for filters after
+them; beyond that its samples are zero, cut at the exact sample.
+
+With every voice busy, a new note steals the oldest, which fades out over a few milliseconds
+(never cut, which would click) on its row while the new note starts on a spare one. When the
+sound process runs late it sheds voices too, quietest first, then oldest.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .ugen import NEVER, Ugen
+
+FADE_S = 0.005    # a stolen or shed voice fades out over this
+TAIL_S = 0.02     # filters after a voice's envelope ring on for this much
+SPARE = 2         # extra rows for stolen notes to fade out on
+
+
+class Chain:
+    """Built units in order; the first is the source."""
+
+    def __init__(self, units: list[Ugen], labels: list[str]):
+        self.units, self.labels = units, labels
+        ch = 1
+        for u in units:
+            ch = u.channels(ch)
+        self.out_channels = ch
+
+    def process(self, t: int, n: int) -> np.ndarray:
+        x = None
+        for u in self.units:
+            x = u.process(x, t, n)
+        return x
+
+    def clear(self, row: int, seed: int) -> None:
+        for u in self.units:
+            u.clear(row, seed)
+
+    def note(self, row: int, t: int, pitch: float, dur: int | None) -> None:
+        for u in self.units:
+            u.note(row, t, pitch, dur)
+
+    def release(self, row: int, t: int) -> None:
+        for u in self.units:
+            u.release(row, t)
+
+    def idle(self, t: int, n: int) -> None:
+        for u in self.units:
+            u.idle(t, n)
+
+    def end(self) -> np.ndarray:
+        """Per row, the first sample every unit that ends notes is silent from."""
+        ends = [u.end() for u in self.units if u.ends_notes]
+        return np.max(ends, axis=0) if ends else np.full(self.units[0].rows, NEVER)
+
+    def level(self, t: int) -> np.ndarray:
+        """Per row, the loudest envelope's level now (1 without envelopes)."""
+        levels = [u.level(t) for u in self.units if hasattr(u, "level")]
+        return np.max(levels, axis=0) if levels else np.ones(self.units[0].rows)
+
+
+class Voices(Ugen):
+    """The source of a polyphonic track; notes reach it through the track."""
+
+    def __init__(self, ctx, make_chain, count: int):
+        super().__init__(ctx, {}, {})
+        self.count = count
+        self.chain: Chain = make_chain(count + SPARE)
+        rows = count + SPARE
+        self.tail, self.fade_len = round(TAIL_S * self.sr), round(FADE_S * self.sr)
+        self.on = np.full(rows, -1)
+        self.pitch = np.zeros(rows)
+        self.velocity = np.ones(rows)
+        self.fade_at = np.full(rows, NEVER)
+        self.notes = 0
+        self._stops = None
+
+    def channels(self, inp):
+        return self.chain.out_channels
+
+    def stops(self) -> np.ndarray:
+        """Per row, the first sample it is silent from (it changes only with notes and fades)."""
+        if self._stops is None:
+            end = self.chain.end()
+            end = np.where(end < NEVER, end + self.tail, NEVER)
+            end = np.minimum(end, np.where(self.fade_at < NEVER, self.fade_at + self.fade_len, NEVER))
+            self._stops = np.where(self.on >= 0, end, 0)
+        return self._stops
+
+    def fade(self, row: int, t: int) -> None:
+        self.fade_at[row] = t
+        self._stops = None
+
+    def busy(self, t: int) -> np.ndarray:
+        return self.stops() > t
+
+    def sounding(self, t: int) -> int:
+        return int(self.busy(t).sum())
+
+    def playing(self, t: int) -> np.ndarray:
+        """Rows that sound and are not on their way out."""
+        return self.busy(t) & (self.fade_at == NEVER)
+
+    def clear(self, row, seed):
+        self.on[row], self.fade_at[row] = -1, NEVER
+        self._stops = None
+
+    def note(self, t, pitch, dur, velocity=1.0):
+        playing = np.flatnonzero(self.playing(t))
+        if len(playing) >= self.count:
+            self.fade(playing[np.argmin(self.on[playing])], t)
+        free = np.flatnonzero(~self.busy(t))
+        if len(free):
+            row = free[0]
+        else:   # more spares fading than spare rows: cut the oldest of them short
+            fading = np.flatnonzero(self.fade_at < NEVER)
+            row = fading[np.argmin(self.on[fading])]
+        self.notes += 1
+        self.chain.clear(row, self.notes)
+        self.chain.note(row, t, pitch, dur)
+        self.on[row], self.pitch[row], self.velocity[row], self.fade_at[row] = t, pitch, velocity, NEVER
+        self._stops = None
+
+    def release(self, t, pitch=None):
+        for row in np.flatnonzero(self.busy(t)):
+            if pitch is None or self.pitch[row] == pitch:
+                self.chain.release(row, t)
+        self._stops = None
+
+    def levels(self, t: int) -> np.ndarray:
+        return self.velocity * self.chain.level(t)
+
+    def process(self, x, t, n):
+        if not self.busy(t).any():
+            self.chain.idle(t, n)
+            return np.zeros((1, n) if self.chain.out_channels == 1 else (1, 2, n))
+        y = self.chain.process(t, n)
+        idx = np.arange(t, t + n)
+        gain = np.clip(1.0 - (idx[None, :] - self.fade_at[:, None]) / self.fade_len, 0.0, 1.0)
+        gain = gain * (idx[None, :] < self.stops()[:, None]) * self.velocity[:, None]
+        y = y * (gain if y.ndim == 2 else gain[:, None, :])
+        out = y[0]
+        for row in y[1:]:
+            out = out + row   # row by row: the same sums in the same order for any block size
+        return out[None]
+
+
+def shed(pools: list[Voices], t: int) -> bool:
+    """Fade out the quietest voice of all (the oldest of equals). False when none is left."""
+    candidates = [(pool.levels(t)[row], pool.on[row], k, row)
+                  for k, pool in enumerate(pools) for row in np.flatnonzero(pool.playing(t))]
+    if not candidates:
+        return False
+    _, _, k, row = min(candidates)
+    pools[k].fade(row, t)
+    return True

@@ -1,0 +1,178 @@
+"""The sound process: it owns the SDL audio device and renders the Synth inside SDL's callback.
+
+Started by the render side (client.py) with multiprocessing's spawn context, it imports what it
+needs and then waits, a warm standby, for ("start", -1, options). Then it opens the device
+(initialising SDL's audio subsystem alone: a full pygame.init() opens the mixer, and then the
+device is "already open"), and its main thread does the slow work (building a new graph) while
+SDL's thread calls the callback: drain what the main thread prepared, render a block, publish
+the analysis. If a block comes late the leaky-bucket model below counts an xrun; if the DSP
+runs over budget the synth sheds a voice.
+
+A block is counted late (an xrun) when its callback takes longer than a block to compute, or
+when SDL's thread is woken half a block or more later than the device's own wait explains. (SDL's
+dummy and disk drivers wait a whole number of milliseconds after each callback returns rather
+than keeping step with a clock, so lateness is measured from the end of one callback to the start
+of the next, not accumulated.)
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+
+import numpy as np
+import pygame._sdl2.sdl2 as sdl2
+from pygame._sdl2 import audio
+
+from ..crossings import AnalysisBoard, SoundChannel
+from .analysis import voice_level
+from .client import DEVICE_FAILED
+from .messages import SR
+from .synth import Synth
+
+SHED_AT = 0.8          # of the block's time: beyond this the DSP is about to be late
+LATE = 1.5             # blocks between one callback's end and the next one's start: late
+
+
+class Callback:
+    """What SDL's audio thread runs each block."""
+
+    def __init__(self, synth: Synth, board: AnalysisBoard, inbox: deque, block: int, mic: bool):
+        self.synth, self.board, self.inbox = synth, board, inbox
+        self.period = block / synth.sr
+        self.voice = -1.0 if mic else 0.0   # -1 until the microphone's first block
+        self.blocks = 0
+        self.xruns = 0
+        self.load_sum = self.load_max = 0.0
+        self.ended = None
+        self.told = False
+
+    def __call__(self, device, buffer) -> None:
+        start = time.monotonic()
+        if self.ended is None:
+            urgent()
+        elif (start - self.ended) / self.period > LATE:
+            self.xruns += max(1, int((start - self.ended) / self.period) - 1)
+        out = np.frombuffer(buffer, dtype=np.float32)
+        try:
+            while self.inbox:
+                self.synth.post(self.inbox.popleft())
+            out[:] = self.synth.render(len(out) // 2).ravel()
+        except Exception:   # a bug must cost one silent block, not the show's sound
+            out[:] = 0.0
+            self.synth.master.faults += 1
+            if not self.told:
+                self.told = True
+                traceback.print_exc()
+        self.ended = time.monotonic()
+        load = (self.ended - start) / self.period
+        if load > SHED_AT:
+            self.synth.shed_voice()
+        self.xruns += load > 1.0
+        self.blocks += 1
+        self.load_sum += load
+        self.load_max = max(self.load_max, load)
+        self._publish(start)
+
+    def _publish(self, wall: float) -> None:
+        s, a = self.synth, self.synth.analyser
+        self.board.publish((os.getpid(), s.t, wall, self.blocks, a.level, a.peak, *a.bands, a.onsets, self.voice,
+                            self.xruns, self.load_sum / self.blocks, self.load_max, s.shed, s.voices(), s.late,
+                            s.faults()), a.texture)
+
+    def capture(self, device, buffer) -> None:
+        if self.voice < 0:
+            urgent()
+        self.voice = voice_level(np.frombuffer(buffer, dtype=np.float32))
+
+
+def urgent() -> None:
+    """Ask the OS to run the calling thread (SDL's audio thread) ahead of ordinary work, as audio
+    software does: real-time round-robin where allowed, else a higher nice level, else as it is.
+    It sleeps most of each block, so this costs the rest of the machine little."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(os.sched_get_priority_min(os.SCHED_RR) + 9))
+        return
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), -10)
+    except (AttributeError, OSError):
+        pass
+
+
+def warm_up(block: int, specs: list) -> None:
+    """Run the DSP on a throwaway copy of the sound before the device opens: first calls into
+    numpy and scipy, and first touches of new buffers, cost milliseconds the first real blocks
+    cannot spare."""
+    synth = Synth()
+    for spec in specs:
+        synth.post(("graph", -1, synth.build(spec)))
+    for _ in range(16):
+        synth.render(block)
+
+
+def _open(name: str, capture: bool, block: int, callback):
+    names = audio.get_audio_device_names(capture)
+    if not names:
+        raise RuntimeError(f"no audio {'capture' if capture else 'output'} device")
+    device = names[0] if name == "default" else name
+    if device not in names:
+        raise RuntimeError(f"no audio device {device!r} (there are: {', '.join(names)})")
+    dev = audio.AudioDevice(devicename=device, iscapture=capture, frequency=SR, audioformat=audio.AUDIO_F32,
+                            numchannels=1 if capture else 2, chunksize=block, allowed_changes=0, callback=callback)
+    dev.pause(0)
+    return dev
+
+
+def main(channel: SoundChannel, board_name: str) -> None:
+    """The spawn target. Waits as a standby until started, then plays until told to stop."""
+    parent = multiprocessing.parent_process()
+    board = AnalysisBoard.attach(board_name)
+    first = None
+    while first is None:
+        batch = channel.receive(timeout=0.1)
+        if batch is None and parent is not None and not parent.is_alive():
+            return
+        first = batch
+    if first[0][0] != "start":
+        return
+    _, _, options = first[0]
+    warm_up(options["block"], [m[2] for m in first if m[0] == "graph"])
+    # The cyclic garbage collector stops whichever thread triggers it for milliseconds at a time;
+    # the DSP makes no reference cycles worth the risk, so it is off in this process.
+    gc.freeze()
+    gc.disable()
+    # This thread takes the GIL briefly for each message; were it an ordinary thread, a busy
+    # machine could keep it off the CPU while SDL's thread waits for the GIL it handed over.
+    urgent()
+    synth = Synth(seed=options["seed"])
+    inbox: deque = deque()
+    callback = Callback(synth, board, inbox, options["block"], options["mic"])
+    try:
+        sdl2.init_subsystem(sdl2.INIT_AUDIO)
+        devices = [_open(options["device"], False, options["block"], callback)]
+        if options["mic"]:
+            devices.append(_open("default", True, options["block"], callback.capture))
+    except Exception as exc:
+        print(f"[stagecraft sound] cannot open the audio device: {exc}", file=sys.stderr)
+        os._exit(DEVICE_FAILED)
+    batch = first[1:]
+    while True:
+        for message in batch or ():
+            if message[0] == "stop":
+                for dev in devices:
+                    dev.pause(1)
+                    dev.close()
+                return
+            if message[0] == "graph":
+                message = ("graph", message[1], synth.build(message[2]))
+            inbox.append(message)
+        batch = channel.receive(timeout=0.1)
+        if batch is None and parent is not None and not parent.is_alive():
+            return

@@ -1,0 +1,158 @@
+"""The DSP built from a compiled SOUND: tracks of unit generators, buses, sends, and where a
+parameter address or a note lands."""
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+
+from .effects import HALF_SQRT2, Delay, Drive, Gain, Pan, Reverb
+from .envelopes import ADSR
+from .filters import SVF, Biquad, Formant
+from .graph import resolve
+from .oscillators import Dust, Noise, Saw, Sine, Square, Triangle, Wavetable
+from .polyphony import Chain, Voices
+from .samples import Granular, Sampler
+from .smooth import Param
+from .ugen import Context, Ugen
+
+BUILDERS = {
+    "sine": Sine, "saw": Saw, "square": Square, "triangle": Triangle, "wavetable": Wavetable,
+    "noise": Noise, "dust": Dust, "sampler": Sampler, "granular": Granular,
+    "gain": Gain, "pan": Pan, "adsr": ADSR, "svf": SVF, "formant": Formant, "drive": Drive,
+    "delay": Delay, "reverb": Reverb,
+    "lowpass": partial(Biquad, kind="lowpass"), "highpass": partial(Biquad, kind="highpass"),
+    "bandpass": partial(Biquad, kind="bandpass"),
+}
+
+
+class Bus(Ugen):
+    """The source of a bus track: whatever was sent to it in this block (stereo)."""
+
+    def __init__(self, ctx, inputs: dict, name: str):
+        super().__init__(ctx, {}, {})
+        self.inputs, self.name = inputs, name
+
+    def channels(self, inp):
+        return 2
+
+    def process(self, x, t, n):
+        return self.inputs[self.name]
+
+
+class Send(Ugen):
+    def __init__(self, ctx, params, options, inputs: dict):
+        super().__init__(ctx, params, options)
+        self.inputs, self.to = inputs, options["to"]
+
+    def process(self, x, t, n):
+        part = x * np.asarray(self.p("amount", t, n))
+        if x.ndim == 2:
+            part = np.stack((part, part), axis=-2) * HALF_SQRT2
+        self.inputs[self.to] = self.inputs[self.to] + part
+        return x
+
+
+class Track:
+    def __init__(self, name: str, chain: Chain, ctx: Context):
+        self.name, self.chain = name, chain
+        self.level = Gain(ctx, {"amount": 1.0}, {})
+        self.pan = Pan(ctx, {"pos": 0.0}, {})
+        self.faults = 0
+
+    def render(self, t: int, n: int) -> np.ndarray:
+        """(2, n)"""
+        y = self.chain.process(t, n)
+        if not np.all(np.isfinite(y)):
+            # A unit blew up (feedback past 1, a wild parameter): start it over rather than
+            # leave its state poisoned; the master bus never sees the non-finite samples.
+            self.faults += 1
+            self.chain.clear(0, self.faults)
+            y = np.zeros_like(y)
+        return self.pan.process(self.level.process(y, t, n), t, n)[0]
+
+
+class Graph:
+    def __init__(self, spec: dict, ctx: Context):
+        self.spec = spec
+        self.inputs: dict[str, np.ndarray] = {}
+        self.tracks = [Track(name, self._chain(name, spec["tracks"][name], ctx.derive(name)), ctx)
+                       for name in spec["order"]]
+        self.by_name = {t.name: t for t in self.tracks}
+
+    def _chain(self, track: str, steps: list, ctx: Context) -> Chain:
+        units = []
+        for i, s in enumerate(steps):
+            uctx = ctx.derive(i, s["label"])
+            kind = s["unit"]
+            if kind == "voices":
+                def make(rows, voice=s["options"]["voice"], vctx=uctx):
+                    return self._chain(track, voice, vctx.with_rows(rows))
+                unit = Voices(uctx, make, s["options"]["count"])
+            elif kind == "bus":
+                unit = Bus(uctx, self.inputs, track)
+            elif kind == "send":
+                unit = Send(uctx, s["params"], s["options"], self.inputs)
+            else:
+                unit = BUILDERS[kind](uctx, s["params"], s["options"])
+            units.append(unit)
+        return Chain(units, [s["label"] for s in steps])
+
+    def render(self, t: int, n: int) -> np.ndarray:
+        for name in self.spec["tracks"]:
+            if self.spec["tracks"][name][0]["unit"] == "bus":
+                self.inputs[name] = np.zeros((1, 2, n))
+        out = np.zeros((2, n))
+        for track in self.tracks:
+            out = out + track.render(t, n)
+        return out
+
+    # what messages reach --------------------------------------------------------------------
+    def params(self, path: str) -> list[Param]:
+        """The Param an address names; none if it names nothing here (a message meant for the
+        graph this one replaced)."""
+        try:
+            track, label, name = resolve(path, self.spec["tracks"])
+        except (KeyError, ValueError, StopIteration):
+            return []
+        tr = self.by_name[track]
+        if label is None:
+            fader = tr.level if name == "level" else tr.pan
+            return [next(iter(fader.params.values()))]
+        return [u.params[name] for chain in _chains(tr.chain)
+                for u, lab in zip(chain.units, chain.labels) if lab == label]
+
+    def note(self, track: str, t: int, pitch: float, velocity: float, dur: int | None) -> None:
+        if track in self.by_name:
+            chain = self.by_name[track].chain
+            if isinstance(chain.units[0], Voices):
+                chain.units[0].note(t, pitch, dur, velocity)
+            else:
+                chain.note(0, t, pitch, dur)
+
+    def release(self, track: str, t: int, pitch: float | None) -> None:
+        if track in self.by_name:
+            chain = self.by_name[track].chain
+            if isinstance(chain.units[0], Voices):
+                chain.units[0].release(t, pitch)
+            else:
+                chain.release(0, t)
+
+    def polyphonic(self) -> list[Voices]:
+        return [t.chain.units[0] for t in self.tracks if isinstance(t.chain.units[0], Voices)]
+
+    def clear(self) -> None:
+        for t in self.tracks:
+            for chain in _chains(t.chain):
+                for row in range(chain.units[0].rows):
+                    chain.clear(row, 0)
+
+    def faults(self) -> int:
+        return sum(t.faults for t in self.tracks)
+
+
+def _chains(chain: Chain):
+    yield chain
+    if isinstance(chain.units[0], Voices):
+        yield chain.units[0].chain
+

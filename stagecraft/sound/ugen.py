@@ -1,0 +1,81 @@
+"""What every unit generator shares: its parameters, its rows of state, and how a note reaches it.
+
+Signals carry a leading axis of rows: (rows, n) mono, (rows, 2, n) stereo, time last. A track
+has one row; a polyphonic track (voices) runs its chain once for all its voices, a row each, so
+twelve voices cost one set of numpy calls rather than twelve. Parameters are shared by the rows.
+
+`process(x, t, n)` renders samples [t, t + n) of the absolute sample clock from input `x` (None
+for a source) and carries its state on exactly where it stopped. `clear(row, seed)` puts one
+row back to the start, as a voice does for each new note.
+"""
+from __future__ import annotations
+
+import dataclasses
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .smooth import Param
+
+ANTI_DENORMAL = 1e-20  # added inside recursive loops so decaying tails never reach subnormal floats
+NEVER = np.iinfo(np.int64).max // 4   # the end of a note that is held
+
+
+@dataclass(frozen=True)
+class Context:
+    sr: int
+    seed: int
+    rows: int = 1
+
+    def derive(self, *names) -> "Context":
+        """A seed of its own for each unit, stable across runs (Python's hash() is not)."""
+        key = ":".join(map(str, (self.seed, *names))).encode()
+        return dataclasses.replace(self, seed=zlib.crc32(key))
+
+    def with_rows(self, rows: int) -> "Context":
+        return dataclasses.replace(self, rows=rows)
+
+
+class Ugen:
+    ends_notes = False   # an envelope or a sampler: a voice is over when these are
+
+    def __init__(self, ctx: Context, params: dict, options: dict):
+        self.ctx, self.sr, self.rows = ctx, ctx.sr, ctx.rows
+        self.params = {k: Param(v) for k, v in params.items()}
+        self.options = options
+
+    def channels(self, inp: int) -> int:
+        return inp
+
+    def process(self, x, t: int, n: int):
+        raise NotImplementedError
+
+    def idle(self, t: int, n: int) -> None:
+        """In voices(...), a block in which no row sounds: move on only the state the rows share
+        (per-row state is cleared before a row is used again), as process would have."""
+
+    def clear(self, row: int, seed: int) -> None:
+        """One row back to its initial state (parameters keep their values)."""
+
+    def note(self, row: int, t: int, pitch: float, dur: int | None) -> None:
+        """A note starts on a row at sample t (dur samples long, or held when None)."""
+
+    def release(self, row: int, t: int) -> None:
+        """A row's held note lets go at sample t."""
+
+    def end(self) -> np.ndarray:
+        """For units that end notes: per row, the first sample it is silent from (NEVER: held)."""
+        return np.full(self.rows, NEVER)
+
+    def p(self, name: str, t: int, n: int):
+        return self.params[name].block(t, n)
+
+
+def midi_to_hz(pitch: float) -> float:
+    return 440.0 * 2.0 ** ((pitch - 69.0) / 12.0)
+
+
+def mono(x: np.ndarray) -> np.ndarray:
+    """(rows, n) as it is; (rows, 2, n) mixed down."""
+    return x if x.ndim == 2 else (x[:, 0] + x[:, 1]) * 0.5

@@ -1,0 +1,148 @@
+"""The sound process for real: through SDL's disk driver (the file holds what was played), a
+microphone read from a file, and a process killed or frozen mid-run coming back while the engine
+keeps drawing. These are the only tests that open an audio device."""
+import multiprocessing
+import os
+import signal
+import time
+
+import numpy as np
+import pytest
+
+from stagecraft.crossings import BOARD_FIELDS, AnalysisBoard
+from stagecraft.engine import Engine
+from stagecraft.sound.graph import compile_sound, sine
+from stagecraft.sound.client import SoundClient
+from stagecraft.sound.master import CEILING
+from stagecraft.window import Window
+
+from .audio import SR, db, peak_hz
+from .conftest import close_all
+
+TONE = {"tone": sine(440, 0.1).pan(-1)}
+FRAMES_TO_COME_BACK = 60   # a second of frames at 60 fps
+
+
+def _wait(condition, seconds: float, step=lambda: time.sleep(0.01)) -> bool:
+    end = time.monotonic() + seconds
+    while not condition() and time.monotonic() < end:
+        step()
+    return condition()
+
+
+def _scribble(name: str, stop) -> None:
+    """Another process writing the board as fast as it can, every field and texel the same."""
+    board = AnalysisBoard.attach(name)
+    k = 0
+    while not stop.is_set():
+        k += 1
+        board.publish([float(k)] * len(BOARD_FIELDS), np.full((2, 512), k, np.float32))
+    board.close()
+
+
+def test_the_board_never_hands_out_a_half_written_reading():
+    board = AnalysisBoard.create()
+    ctx = multiprocessing.get_context("spawn")
+    stop = ctx.Event()
+    writer = ctx.Process(target=_scribble, args=(board.name, stop))
+    writer.start()
+    try:
+        assert _wait(lambda: (r := board.read()) is not None and r.pid > 0, 30)
+        seen = 0
+        for _ in range(20000):
+            r = board.read()
+            if r is not None:
+                values = set(r[:-1]) | set(np.unique(r.texture).tolist())
+                assert len(values) == 1, values
+                seen += 1
+        assert seen > 1000
+    finally:
+        stop.set()
+        writer.join(10)
+        board.close()
+
+
+def test_sound_reaches_the_device_and_the_microphone_is_heard(tmp_path, monkeypatch, operator):
+    played, heard = tmp_path / "out.raw", tmp_path / "in.raw"
+    t = np.arange(3 * SR) / SR
+    (0.3 * np.sin(2 * np.pi * 300 * t)).astype(np.float32).tofile(heard)
+    monkeypatch.setenv("SDL_AUDIODRIVER", "disk")
+    monkeypatch.setenv("SDL_DISKAUDIOFILE", str(played))
+    monkeypatch.setenv("SDL_DISKAUDIOFILEIN", str(heard))
+    client = SoundClient(mic=True, tell=operator.tell)
+    try:
+        client.send([("graph", compile_sound(TONE))])
+        assert _wait(lambda: client.playing and client.reading.blocks > SR // 256, 20, client.poll)
+        voice = client.poll().voice
+        level = client.poll().level
+    finally:
+        client.close()
+    out = np.fromfile(played, np.float32).reshape(-1, 2)
+    steady = out[np.argmax(np.abs(out[:, 0]) > 0.05) + SR // 10:][:SR // 2]
+    assert len(steady) == SR // 2, "half a second of the tone at least"
+    left, right = steady[:, 0], steady[:, 1]
+    assert abs(db(np.abs(left).max()) - -20.0) < 0.05, "-20 dBFS"
+    assert abs(peak_hz(left) - 440.0) < 1.0
+    assert np.abs(right).max() < 1e-6 and np.abs(out).max() <= CEILING
+    assert 0.7 < voice < 0.85, "a -13.5 dBFS RMS voice is 0.78 on the 60 dB scale"
+    assert abs(level - 0.05) < 0.005, "the output's RMS over both channels"
+
+
+@pytest.fixture
+def live_sound(monkeypatch, operator):
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    made = []
+
+    def make():
+        sound = SoundClient(tell=operator.tell)
+        engine = Engine(Window((160, 90), headless=True), "calibration", operator=operator, fps_cap=60,
+                        sound=sound)
+        made.append(engine)
+        return engine, sound
+    yield make
+    close_all(made)
+
+
+def _frames(engine, condition, limit) -> int:
+    """Engine frames (paced at 60 fps) until the condition holds; how many it took."""
+    for n in range(limit):
+        if condition():
+            return n
+        engine.frame()
+        engine._pace()
+    return limit
+
+
+def _ready_standby(engine, sound):
+    assert _frames(engine, lambda: sound.playing and sound.standby is not None, 60 * 20) < 60 * 20
+    _frames(engine, lambda: False, 60 * 3)   # the standby imports numpy and scipy meanwhile
+
+
+def _back(engine, sound, old: int) -> int:
+    return _frames(engine, lambda: sound.playing and sound.active.pid != old, FRAMES_TO_COME_BACK * 2)
+
+
+def test_a_killed_sound_process_is_back_within_a_second_of_frames(live_sound):
+    engine, sound = live_sound()
+    _ready_standby(engine, sound)
+    old = sound.active.pid
+    os.kill(old, signal.SIGKILL)
+    frames = _back(engine, sound, old)
+    assert frames <= FRAMES_TO_COME_BACK, f"back after {frames} frames"
+    blocks = sound.reading.blocks
+    _frames(engine, lambda: False, 10)
+    assert sound.reading.blocks > blocks, "and it goes on producing"
+    assert engine.counters()["audio_restarts"] == 1
+    assert "restarted it" in engine.operator.stream.text
+
+
+def test_a_frozen_sound_process_is_replaced(live_sound):
+    engine, sound = live_sound()
+    _ready_standby(engine, sound)
+    frozen = sound.active.process
+    os.kill(frozen.pid, signal.SIGSTOP)
+    frames = _back(engine, sound, frozen.pid)
+    assert frames <= FRAMES_TO_COME_BACK * 1.5, f"back after {frames} frames (0.5 s of silence to notice)"
+    frozen.join(2.0)
+    assert not frozen.is_alive(), "the frozen one is killed, not left behind"
+    assert engine.counters()["audio_restarts"] == 1
