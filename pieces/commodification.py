@@ -3,12 +3,14 @@
 Juno Voss's live performance. One mouth fills the stage, wrapped in everything that is sold to
 it: chrome veneer foil, a barcode label, logos, SALE stickers. Her voice opens the mouth. Her
 gestures tear the layers away like foil, first the stickers, then the chrome, until her own smile
-shows. Every echo from the audience runs through the picture as a glitch.
+shows. Every echo from the audience runs through the picture as a glitch. Her voice is heard
+granulated; every tear crackles, and the glitches distort.
 """
 import numpy as np
 
 from stagecraft import Float, cue
 from stagecraft import smile as sm
+from stagecraft.sound import patches
 
 SHADER = "commodification.frag"
 SHADERS = ["tear.frag", "sticker.frag"]
@@ -18,6 +20,8 @@ PARAMS = {
     "tear_speed": Float(0.6, 0.1, 3.0, doc="hand speed (screens per second) at which a gesture tears"),
     "glitch_decay": Float(1.2, 0.2, 5.0, doc="seconds an echo's glitch takes to fade"),
 }
+
+SOUND = {**patches.grains(), **patches.tearing()}
 
 # kind (0 starburst, 1 badge, 2 label), colour, x, y, size, text
 STICKERS = [
@@ -37,7 +41,7 @@ def setup(stage):
                                         veneer=0.0, lip_r=0.62, lip_g=0.12, lip_b=0.25)
     stage.texture("juno", sm.pack([juno]))
     return {"hand": None, "open": 0.2, "glitch": 0.0, "seed": 0.0, "force": 0.0, "path": (0, 0, 0, 0),
-            "gesture": []}
+            "gesture": [], "tearing": False}
 
 
 def update(stage, state, dt):
@@ -57,6 +61,14 @@ def update(stage, state, dt):
         state["glitch"] = 1.0
         state["seed"] = float(stage.rng.integers(1000))
     state["glitch"] *= np.exp(-dt / stage.p.glitch_decay)
+    if state["force"] > 0 and not state["tearing"]:
+        stage.note("tear", 60 + float(stage.rng.uniform(-3, 3)), velocity=0.6 + 0.4 * state["force"])
+    state["tearing"] = state["force"] > 0
+    stage.sound_set("grains.density", 4 + 60 * voice, seconds=0.05)
+    stage.sound_set("grains.level", min(1.0, 0.15 + voice), seconds=0.05)
+    stage.sound_set("crackle.density", 220 * state["glitch"], seconds=0.05)    # a burst, not a wall
+    stage.sound_set("crackle.amount", 0.3 + 0.5 * state["glitch"], seconds=0.05)
+    stage.sound_set("crackle.level", 0.35, seconds=0.05)
 
 
 def draw(stage, state):

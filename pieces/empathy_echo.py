@@ -3,7 +3,8 @@
 Ivy Zheng's live stream, the Empathy Echo Platform. A wall of hundreds of small smiles, like a
 stream's chat; a bias filter blurs the ones the market would price highest. Every message from
 the audience appears and ripples outward; the smiles the ripple reaches smile back, in unison,
-and the blur lifts from them. Words the room repeats make larger ripples.
+and the blur lifts from them. Words the room repeats make larger ripples. Every message is a
+pitched ping that echoes on in a feedback-delay network.
 """
 import re
 import zlib
@@ -13,6 +14,7 @@ import numpy as np
 
 from stagecraft import Float, cue
 from stagecraft import smile as sm
+from stagecraft.sound import patches
 
 SHADER = "empathy_echo.frag"
 SHADERS = ["smile.frag"]
@@ -22,6 +24,8 @@ PARAMS = {
     "ripple_speed": Float(0.35, 0.05, 1.5, doc="canvas heights per second"),
 }
 
+SOUND = patches.pings()
+PENTATONIC = (0, 2, 4, 7, 9)
 COLS, ROWS = 24, 14
 WALL = 0.74                     # the wall's right edge; the chat is to the right
 RIPPLE_S = 3.5
@@ -53,6 +57,9 @@ def echo(stage, state, text: str, sender: str):
     state["ripples"] = (state["ripples"] + [[*state["pos"][seat], 0.0, strength, text]])[-12:]
     state["chat"] = (state["chat"] + [(f"@{sender[:6] or 'guest'}", text, strength)])[-CHAT_LINES:]
     state["messages"] += 1
+    degree = zlib.crc32(text.encode()) % 15                     # the same words, the same note
+    pitch = 72 + 12 * (degree // 5) + PENTATONIC[degree % 5] - 12
+    stage.note("ping", pitch, velocity=min(1.0, 0.5 + 0.2 * strength))
 
 
 def _reach(strength):

@@ -4,12 +4,14 @@ Dr. Elyse Harlow's public forum on dental equity. The stage is split: on one sid
 chrome and identical, cold under a grid; on the other the Bazaar, warm and various. Votes push
 the dividing line, and a smile that finds itself on the other side becomes what that side is.
 The more the room disagrees, the more the seam fractures. Fragments of the debate drift across
-it. The mediator's cue softens the seam into a meeting ground.
+it. The mediator's cue softens the seam into a meeting ground. Two harmonic fields sound the two
+sides; the more divided the room, the further the elite's field is pulled out of tune.
 """
 import numpy as np
 
 from stagecraft import Float, cue
 from stagecraft import smile as sm
+from stagecraft.sound import patches
 
 SHADER = "forum.frag"
 SHADERS = ["smile.frag"]
@@ -20,6 +22,8 @@ PARAMS = {
     "sway": Float(0.25, 0.0, 1.0, smooth=0.8, doc="how far one vote moves the seam"),
 }
 
+SOUND = patches.harmonic_fields()
+FIELD = (50, 57, 62, 66, 69)          # D major, spread: the same chord on both sides, at first
 COLS, ROWS = 14, 6
 ELITE_ROW = COLS * ROWS          # the one smile the elite side wears, identical everywhere
 BAZAAR_WORDS = ["WHO OWNS YOUR SMILE?", "A GAP IS A STORY", "CLINICS FREE OF CREDITS",
@@ -38,6 +42,9 @@ def setup(stage):
                       0.1 + (i // COLS) / ROWS * 0.62, rng.uniform(0, 6.28, COLS * ROWS)], axis=1)
     words = [(w, -1, row) for row, w in enumerate(BAZAAR_WORDS)] + [(w, 1, row) for row, w in enumerate(ELITE_WORDS)]
     drift = rng.uniform(0, 1, len(words))
+    for pitch in FIELD:
+        stage.note("field_a", pitch, velocity=0.6, dur=None)
+        stage.note("field_b", pitch + 12, velocity=0.5, dur=None)
     return {"spots": spots, "line": 0.5, "jag": 0.0, "words": words, "drift": drift}
 
 
@@ -50,6 +57,10 @@ def update(stage, state, dt):
         state["line"] = float(np.clip(state["line"] - 0.04 * vote.amount * (0.5 + stage.p.sway), 0.08, 0.92))
     state["jag"] += (a.spread - state["jag"]) * min(1.0, dt * 2.0)
     state["drift"] = (state["drift"] + dt * 0.012) % 1.0
+    discord = max(state["jag"], abs(a.polarity) * 0.5) * (1.0 - stage.p.soften)
+    stage.sound_set("field_b.detune", 60 * discord, seconds=0.4)
+    stage.sound_set("field_a.level", 0.5 + 0.5 * (1 - state["line"]), seconds=0.4)   # the larger side louder
+    stage.sound_set("field_b.level", 0.5 + 0.5 * state["line"], seconds=0.4)
 
 
 def draw(stage, state):

@@ -3,12 +3,14 @@
 The underground market where no smile has a price. Lantern light over a crowd of singular
 smiles: gaps, gold caps, crooked and chipped teeth, braces, painted gums, each on its own stall
 under a hand-lettered sign. A barter swaps traits between two stalls' smiles, and an arc carries
-the trade between them. Cheering makes the whole crowd sing.
+the trade between them. Cheering makes the whole crowd sing. The market keeps three rhythms at
+once (knock in threes, shaker in fours, clave in fives); every barter is a sung call and answer.
 """
 import numpy as np
 
 from stagecraft import Event, Float, cue
 from stagecraft import smile as sm
+from stagecraft.sound import patches
 
 SHADER = "smile_bazaar.frag"
 SHADERS = ["smile.frag", "trade_arc.frag"]
@@ -36,6 +38,10 @@ THEMES = [  # what makes each stall's smile singular
     {"teeth": 7, "gap": [0.2] * 12},
     {"cap": [2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0], "gum_paint": 0.2, "gum": 0.6},
 ]
+SOUND = {**patches.market_percussion(), **patches.sung()}
+PULSE = 60 / 132 / 2                 # an eighth note at 132 bpm: the market's smallest step
+RHYTHMS = (("knock", 3, 45), ("shaker", 4, 70), ("clave", 5, 76))   # track, every n steps, pitch
+SONG = (62, 65, 69, 72, 74)          # the crowd's tune, D minor pentatonic
 CROWD = 90
 ARC_SECONDS = 3.0
 
@@ -49,7 +55,7 @@ def setup(stage):
     order = np.argsort(-ys)                              # farther (higher) first, nearer over them
     return {"stalls": stalls, "crowd": [crowd[i] for i in order],
             "spots": np.stack([xs[order], ys[order], rng.uniform(0, 6.28, CROWD)], axis=1),
-            "arcs": [], "excitement": 0.0, "dirty": True}
+            "arcs": [], "excitement": 0.0, "dirty": True, "step": -1}
 
 
 def barter(stage, state, i, j):
@@ -60,6 +66,10 @@ def barter(stage, state, i, j):
         j = (j + 1) % n
     state["stalls"][i], state["stalls"][j] = sm.barter(state["stalls"][i], state["stalls"][j], stage.rng)
     state["arcs"].append([i, j, 0.0, int(stage.rng.integers(3))])
+    call = SONG[i % len(SONG)] + 12
+    stage.sound_set("sung.vowel", float(i % 5), seconds=0.0)
+    stage.note("sung", call, velocity=0.9, dur=0.4)                      # the call from one stall
+    stage.note("sung", SONG[j % len(SONG)] + 7, velocity=0.8, dur=0.6, at=0.5)   # the answer
     state["arcs"] = state["arcs"][-8:]
     state["dirty"] = True
 
@@ -77,6 +87,16 @@ def update(stage, state, dt):
     for _ in range(stage.p.cheer):
         cheer(stage, state)
     state["excitement"] *= np.exp(-dt / 4.0)
+    step = int(stage.time / PULSE)
+    if step != state["step"]:
+        state["step"] = step
+        for track, every, pitch in RHYTHMS:
+            if step % every == 0:
+                stage.note(track, pitch, velocity=0.5 + 0.3 * ((step // every) % 2), sync=PULSE)
+        voice = _voice(stage, state)
+        if voice > 0.2 and step % 4 == 0:                                   # the crowd sings
+            stage.note("sung", SONG[(step // 4) % len(SONG)], velocity=min(1.0, voice), dur=PULSE * 3.5,
+                       sync=PULSE)
     for arc in state["arcs"]:
         arc[2] += dt / ARC_SECONDS
     state["arcs"] = [a for a in state["arcs"] if a[2] < 1.0]

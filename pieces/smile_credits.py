@@ -4,12 +4,15 @@ One giant catalog smile under an augmented-reality price HUD: a tag over every t
 score ring, a barcode etched into the enamel, a ticker of smile prices. At the margins, a crowd
 of small real smiles. Every purchase whitens, straightens and widens the catalog smile, lifts the
 ticker, and greys one of the real smiles at the margins: the cost is paid by others. Every
-refusal cracks the veneer, and the imperfect smile beneath shows through.
+refusal cracks the veneer, and the imperfect smile beneath shows through. Purchases sound as
+coins on the market's pulse; the purer the catalog smile, the more sterile its drone; refusals
+bring warm, detuned chords.
 """
 import numpy as np
 
 from stagecraft import Event, Float, cue
 from stagecraft import smile as sm
+from stagecraft.sound import patches
 
 SHADER = "smile_credits.frag"
 SHADERS = ["smile.frag"]
@@ -22,6 +25,11 @@ PARAMS = {
     "buy": Event(doc="a purchase, from the operator (the audience's is /audience/buy)"),
     "refuse": Event(doc="a refusal, from the operator (the audience's is /audience/refuse)"),
 }
+
+SOUND = {**patches.coins(), **patches.drone(110.0), **patches.warm_chords()}
+BPM = 96
+COIN_STEPS = (0, 2, 4, 7, 9, 12, 14, 16)       # up a major pentatonic as the purchases pile up
+REFUSAL = (57, 60, 64, 67, 71)                 # A minor with a ninth: warm, detuned by the pad
 
 BIG = (0.5, 0.45, 0.62)             # the big smile's box: centre x, y and height
 RING = (0.11, 0.70, 0.085)
@@ -49,6 +57,7 @@ def setup(stage):
         "pulse": 0.0,
         "ticker": 0.0,
         "purchases": 0,
+        "beat": -1,
     }
 
 
@@ -61,11 +70,15 @@ def purchase(stage, state):
         state["paid"].append(int(stage.rng.choice(unpaid)))
     state["pulse"] = 1.0
     state["purchases"] += 1
+    step = COIN_STEPS[state["purchases"] % len(COIN_STEPS)]
+    stage.note("coin", 72 + step, velocity=0.8, sync=60 / BPM)
 
 
 def refuse(stage, state):
     state["crack"] = min(1.0, state["crack"] + 0.34)
     state["index"] *= 0.995
+    for k, pitch in enumerate(REFUSAL):
+        stage.note("chords", pitch, velocity=0.7, dur=2.5, at=0.03 * k)  # strummed, not struck
 
 
 def update(stage, state, dt):
@@ -77,6 +90,13 @@ def update(stage, state, dt):
     state["grey"] += (target - state["grey"]) * min(1.0, dt * 2.5)
     state["pulse"] *= np.exp(-dt * 2.0)
     state["ticker"] = (state["ticker"] + stage.p.ticker_speed * dt) % 1.0
+    beat = int(stage.time * BPM / 60)
+    if beat != state["beat"]:
+        state["beat"] = beat
+        stage.note("pulse", 60, velocity=0.5, sync=60 / BPM)
+    purity = 1.0 - sm.price(state["sold"]) / max(sm.price(state["real"]), 1.0)
+    stage.sound_set("drone.cutoff", 300 + 2700 * (1 - purity), seconds=0.5)
+    stage.sound_set("drone.detune", 25 * (1 - purity), seconds=0.5)
     stage.texture("genomes", sm.pack([state["sold"], state["real"]]))
     stage.texture("crowd", sm.pack(state["crowd"]))
 

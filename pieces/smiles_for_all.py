@@ -3,12 +3,14 @@
 The Smiles for All Collective, and its barter. Every smile the audience made or bartered during
 the evening joins a mosaic, and together they form one great smile whose every trait is the mean
 of theirs. The Smile Credits ticker crashes to zero. Barter lines join everyone. Joining adds a
-new smile to the mosaic as you watch; cheering brightens the whole.
+new smile to the mosaic as you watch; cheering brightens the whole. The dissonances of the
+evening sound together at first, and resolve into one chord.
 """
 import numpy as np
 
 from stagecraft import Float, cue
 from stagecraft import smile as sm
+from stagecraft.sound import patches
 
 SHADER = "great_smile.frag"
 SHADERS = ["mosaic.frag", "trade_arc.frag"]
@@ -18,6 +20,10 @@ PARAMS = {
     "lines": Float(0.0, 0.0, 1.0, smooth=2.0, doc="barter lines joining every smile"),
     "warmth": Float(0.85, 0.3, 1.5, smooth=1.0, doc="the mosaic's brightness before cheering"),
 }
+
+SOUND = {**patches.resolution(), **patches.pings()}
+CLUSTER = (48, 54, 61, 66, 71, 73)       # the evening's dissonances, held together
+CHORD = (36, 48, 55, 60, 64, 67, 72, 76)  # C major, open and wide: where they resolve
 
 BOX = (0.5, 0.5, 0.86)             # the great smile: centre and height of its 2:1 box
 GREAT_OPEN = 0.9
@@ -30,6 +36,8 @@ def setup(stage):
     stage.target("great")
     rng = stage.rng
     community = [sm.random(rng) for _ in range(COMMUNITY)]
+    for pitch in CLUSTER:
+        stage.note("chord", pitch, velocity=0.5, dur=None)
     return {"smiles": community, "born": [-1e9] * COMMUNITY, "made": 0, "dirty": True,
             "tiles": None, "pairs": [], "arcs": []}
 
@@ -59,6 +67,7 @@ def update(stage, state, dt):
         for c in a.contributions[-fresh:]:
             state["smiles"].append(sm.from_contribution(c.kind, c.seed))
             state["born"].append(stage.time)
+            stage.note("ping", 84 + (c.seed % 5) * 2, velocity=0.4)            # a new smile chimes
             if c.kind == "barter" and len(c.ints) == 2:
                 state["pairs"].append(tuple(int(k) for k in c.ints))
         state["made"] = a.made
@@ -70,6 +79,7 @@ def update(stage, state, dt):
         stage.texture("genomes", sm.pack([great] + smiles))
         state["tiles"] = _tiles(great, len(smiles), stage.aspect)
         state["dirty"] = False
+    stage.sound_set("chord.level", 0.6 + 0.4 * a.excitement, seconds=0.3)     # cheering warms it
     for arc in state["arcs"]:
         arc[2] = (arc[2] + dt / 4.0) % 1.0
     wanted = int(stage.p.lines * 16) + min(len(state["pairs"]), 12)
@@ -135,3 +145,6 @@ def join_everyone(stage, state):
 @cue("resolve", note="the great smile, warm and whole")
 def resolve(stage, state):
     stage.glide("warmth", 1.2, seconds=6.0, curve="ease")
+    stage.release("chord")
+    for k, pitch in enumerate(CHORD):
+        stage.note("chord", pitch, velocity=0.7, dur=None, at=0.15 * k)
