@@ -1,4 +1,4 @@
-"""The command line: `python run.py [show|list|play|render|snapshot|new|osc-map|send] ...`.
+"""The command line: `python run.py [show|list|play|render|snapshot|new|osc-map|send|...] ...`.
 
 Every mistake on the command line is one plain line and a non-zero exit, never a traceback.
 """
@@ -14,13 +14,17 @@ from .osc.hub import AUDIENCE_PORT, CONTROL_PORT
 from .osc.limits import Allowlist
 from .piece import PIECE_DIR, PieceError, available, resolve
 from .player import PieceFault
+from .program import ProgramError, load_program, resolve_program
+from .program import available as programs
 from .shaders import SHADER_DIR, ShaderError
 
-DEFAULT_PIECE = "smile_credits"
-SHOW = ["smile_credits", "smile_bazaar", "forum", "commodification", "empathy_echo", "smiles_for_all"]
+DEFAULT_PROGRAM = "smiles_for_all"
+COMMANDS = {"show", "list", "play", "render", "snapshot", "contact-sheet", "new", "osc-map", "send",
+            "check-flash", "install", "-h", "--help"}
 TRAILER = Path("out") / "trailer.mp4"
 TRAILER_SIZE = (640, 360)
 TRAILER_SECONDS = 3.0
+TRAILER_TRANSITION_S = 1.0
 TRAILER_FPS = 24.0
 AUDIENCE_FILE = Path("out") / "audience.json"
 
@@ -97,25 +101,7 @@ def _live_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--mic", action="store_true", help="the capture device's level is the performer's voice")
 
 
-def _piece(name: str) -> str:
-    resolve(name)
-    return name
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="run.py", description="Stagecraft: stage a piece live, or render it.")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
-    p.set_defaults(func=cmd_show)
-
-    s = sub.add_parser("show", help="the show: a window where there is a screen, else a trailer video")
-    _live_options(s)
-    s.set_defaults(func=cmd_show)
-
-    s = sub.add_parser("list", help="the pieces, with their titles")
-    s.set_defaults(func=cmd_list)
-
-    s = sub.add_parser("play", help="run a piece live in a window (or headless)")
-    s.add_argument("piece")
+def _window_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--fullscreen", action="store_true")
     s.add_argument("--display", type=int, default=0, metavar="N")
     s.add_argument("--size", type=size, default=None, metavar="WxH",
@@ -126,6 +112,35 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--stats", type=Path, default=None, metavar="FILE.json")
     s.add_argument("--strict", action="store_true", help="a piece that raises stops the run")
     s.add_argument("--seed", type=int, default=0)
+
+
+def _piece(name: str) -> str:
+    resolve(name)
+    return name
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="run.py", description="Stagecraft: stage a piece live, or render it.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    p.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("show", help="the show: a program in a window (a trailer video where there is no screen)")
+    s.add_argument("program", nargs="?", default=DEFAULT_PROGRAM, help=f"a program (default {DEFAULT_PROGRAM})")
+    s.add_argument("--from", dest="start", default=None, metavar="PIECE[:CUE]",
+                   help="start at a piece (standing by on its first cue, or on CUE)")
+    s.add_argument("--loop", action="store_true", help="after the last piece, the first again (installations)")
+    s.add_argument("--time-scale", type=positive, default=1.0, metavar="K",
+                   help="every wait, follow and transition K times as long (0.05: a quick run-through)")
+    _window_options(s)
+    _live_options(s)
+    s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("list", help="the pieces, with their titles")
+    s.set_defaults(func=cmd_list)
+
+    s = sub.add_parser("play", help="run one piece live, with its own cues, in a window (or headless)")
+    s.add_argument("piece")
+    _window_options(s)
     _live_options(s)
     s.set_defaults(func=cmd_play)
 
@@ -177,10 +192,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and not argv[0].endswith(".toml") \
+            and argv[0] not in {name for name, _ in programs()}:
+        print(f"run.py: error: {argv[0]!r} is neither a command ({', '.join(sorted(COMMANDS - {'-h', '--help'}))}) "
+              f"nor a program ({', '.join(name for name, _ in programs())}) (see --help)", file=sys.stderr)
+        return 2
+    if not argv or argv[0] not in COMMANDS:
+        argv.insert(0, "show")                  # `run.py`, `run.py PROGRAM` and show's options are the show
     args = build_parser().parse_args(argv)
     try:
         return args.func(args) or 0
-    except (PieceError, ShaderError, UsageError) as exc:
+    except (PieceError, ShaderError, ProgramError, UsageError) as exc:
         lines = str(exc).splitlines()
         print(f"run.py: error: {lines[0]}", file=sys.stderr)
         if len(lines) > 1:
@@ -200,55 +223,72 @@ def cmd_list(args) -> int:
 
 def cmd_show(args) -> int:
     from .window import has_display
-    if has_display():
-        return _play(DEFAULT_PIECE, args, fullscreen=False, display=0, size=None, headless=False,
-                     seconds=None, fps=60.0, stats=None, strict=False, seed=0)
-    from .offline import trailer
-    print(f"No display here: rendering a trailer of the show to {TRAILER} instead.")
-    out = trailer(SHOW, TRAILER, seconds_each=TRAILER_SECONDS, fps=TRAILER_FPS, size=TRAILER_SIZE)
-    print(out.resolve())
-    return 0
+    program = load_program(resolve_program(args.program))
+    if not has_display() and not args.headless:
+        from .offline import trailer
+        print(f"No display here: rendering a trailer of the show to {TRAILER} instead.")
+        out = trailer(program.rehearsal(TRAILER_SECONDS, TRAILER_TRANSITION_S), TRAILER, fps=TRAILER_FPS,
+                      size=TRAILER_SIZE)
+        print(out.resolve())
+        return 0
+    if args.time_scale != 1.0:
+        program = program.scaled(args.time_scale)
+    start = None
+    if args.start:
+        piece, _, cue = args.start.partition(":")
+        entry = program.find(piece)
+        if entry is None or program.cues[entry].enter is None:
+            raise UsageError(f"--from: no piece {piece!r} in {program.title!r} "
+                             f"(its pieces: {', '.join(p.module.name for p in program.pieces)})")
+        standby = program.find(args.start) if cue else None
+        if cue and standby is None:
+            raise UsageError(f"--from: {piece} has no cue {cue!r} in this program")
+        start = (entry, standby)
+    return _play(program, args, start=start, loop=args.loop)
 
 
 def cmd_play(args) -> int:
     _piece(args.piece)
-    return _play(args.piece, args, fullscreen=args.fullscreen, display=args.display, size=args.size,
-                 headless=args.headless, seconds=args.seconds, fps=args.fps, stats=args.stats,
-                 strict=args.strict, seed=args.seed)
+    return _play(args.piece, args)
 
 
-def _play(piece, live, *, fullscreen, display, size, headless, seconds, fps, stats, strict, seed) -> int:
-    """`live` holds the _live_options."""
+def _play(show, args, *, start=None, loop=False) -> int:
+    """A program (or one piece) live; `args` holds the window and live options."""
+    from .console import ScreenConsole, open_console
     from .engine import Engine
     from .operator import Operator
     from .sound.client import Silent, SoundClient
     from .window import Window
     try:
-        window = Window(size or (1280, 720), fullscreen=fullscreen, display=display, headless=headless)
+        window = Window(args.size or (1280, 720), fullscreen=args.fullscreen, display=args.display,
+                        headless=args.headless)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    operator = Operator()
-    sound = Silent() if live.audio == "none" else SoundClient(device=live.audio, block=live.audio_block,
-                                                              mic=live.mic, seed=seed, tell=operator.tell)
+    console = open_console()
+    operator = Operator(stream=console if isinstance(console, ScreenConsole) else None)
+    sound = Silent() if args.audio == "none" else SoundClient(device=args.audio, block=args.audio_block,
+                                                              mic=args.mic, seed=args.seed, tell=operator.tell)
     try:
-        engine = Engine(window, piece, size=size, seed=seed, strict=strict, fps_cap=fps, operator=operator,
-                        sound=sound, audience_file=live.audience_file, fresh=live.fresh)
+        engine = Engine(window, show, size=args.size, seed=args.seed, strict=args.strict, fps_cap=args.fps,
+                        operator=operator, sound=sound, audience_file=args.audience_file, fresh=args.fresh,
+                        loop=loop, start=start, console=console)
     except BaseException:
+        console.close()
         sound.close()
         window.close()
         raise
     try:
-        if not live.no_osc:
+        if not args.no_osc:
             try:
-                engine.osc.listen(osc_port=live.osc_port, audience_port=live.audience_port,
-                                  allow=live.operator_allow, passcode=live.passcode)
+                engine.osc.listen(osc_port=args.osc_port, audience_port=args.audience_port,
+                                  allow=args.operator_allow, passcode=args.passcode)
             except OSError as exc:
                 raise UsageError(f"{exc.strerror} (another show running? choose another port, or --no-osc)") from None
-        if live.record_osc:
-            engine.osc.record(live.record_osc)
-        engine.run(seconds)
-        if stats:
-            engine.stats.write(stats, **engine.counters())
+        if args.record_osc:
+            engine.osc.record(args.record_osc)
+        engine.run(args.seconds)
+        if args.stats:
+            engine.stats.write(args.stats, **engine.counters())
     finally:
         engine.close()
     return 0

@@ -1,4 +1,4 @@
-"""Named cues: decorated functions of a piece, in source order, and the playhead over them."""
+"""Named cues: decorated functions of a piece, in source order. (The show's playhead: show.py.)"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,46 +35,3 @@ def collect(module) -> list[Cue]:
         seen.update((name, number))
         cues.append(Cue(name, number, note, fn))
     return cues
-
-
-class Playhead:
-    """Which cue GO fires next. `go()` returns the cue to fire and moves on; standby is the index."""
-
-    def __init__(self, cues: list[Cue]):
-        self.cues = cues
-        self.index = 0
-        self.current: Cue | None = None
-
-    @property
-    def standby(self) -> Cue | None:
-        return self.cues[self.index] if self.index < len(self.cues) else None
-
-    def go(self) -> Cue | None:
-        c = self.standby
-        if c is not None:
-            self.current = c
-            self.index += 1
-        return c
-
-    def move(self, step: int) -> None:
-        self.index = min(max(self.index + step, 0), len(self.cues))
-
-    def stand_by(self, c: Cue) -> None:
-        self.index = self.cues.index(c)
-
-    def rewind(self) -> None:
-        self.index = 0
-        self.current = None
-
-    def find(self, key: str) -> Cue | None:
-        return next((c for c in self.cues if key in (c.name, c.number)), None)
-
-    def rebind(self, cues: list[Cue]) -> None:
-        """After a reload: same playhead position, by name where the cue still exists."""
-        standby = self.standby
-        self.cues = cues
-        if standby is not None and (found := self.find(standby.name)) is not None:
-            self.index = cues.index(found)
-        self.index = min(self.index, len(cues))
-        if self.current is not None:
-            self.current = self.find(self.current.name)

@@ -1,46 +1,56 @@
 """The engine: one frame at a time, the same loop live, headless, and offline.
 
-    tick the clock -> apply OSC -> handle input -> reload what changed -> hear the sound's analysis
-    -> piece update -> send the frame's sound -> piece draw -> output pass (the only way to the
-    screen) -> operator overlay -> flip -> stats
+    tick the clock -> apply OSC -> the operator's keys -> reload what changed -> the show's timers
+    -> hear the sound's analysis -> each playing piece updates (and sends its sound) and draws
+    -> a transition mixes two pieces -> output pass (the only way to the screen) -> operator
+    overlay -> flip -> stats, the console, the supervisor's heartbeat
+
+It runs a program (`play PIECE` is a program of one). A piece entering with a transition plays
+beside the one leaving until the transition is over: two players, two sound layers.
 """
 from __future__ import annotations
 
+import itertools
 import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
 
-import pygame
-
 from .audience import Audience, AudienceFile, AudienceView
 from .clock import Clock
-from .cues import GO_GUARD_S, Cue
+from .controls import Controls
+from .crossings import TEXTURE_SHAPE, Heartbeat
+from .cues import GO_GUARD_S
 from .fade import DEFAULT_PANIC_S, Fade
 from .operator import Operator
 from .osc.hub import Osc
 from .overlay import Overlay
 from .performer import Performer
 from .piece import PieceError, PieceModule, load, resolve
-from .player import Graphics, Player
-from .crossings import TEXTURE_SHAPE
-from .render import AUDIO_UNIT, Renderer
-from .shaders import SHADER_DIR, Shaders
+from .player import Graphics, Player, PieceFault
+from .program import Program, ShowCue, Transition
+from .render import AUDIO_UNIT, Renderer, Target
+from .shaders import SHADER_DIR, ShaderError, Shaders, find
+from .show import Show
 from .sound.analysis import Audio
 from .sound.client import Silent
 from .stats import FrameStats
 from .text import TextCache
+from .transition import Crossing, shader_path
 
 OUTPUT = SHADER_DIR / "output.frag"
 SOUND_PANIC_S = 0.02        # the sound goes quiet fast, never with a click
+SOUND_CUT_S = 0.05          # a cut between pieces still fades their sound, so nothing clicks
 WATCH_EVERY_S = 0.25
 OVERLAY_EVERY_S = 0.25
 OFFLINE_DATE = (2145.0, 0.0, 1.0)  # the story's year; offline frames never read the wall clock
 
 
 class Engine:
-    def __init__(self, surface, piece, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
-                 operator=None, live=True, audience_file=None, fresh=False, sound=None):
+    def __init__(self, surface, show, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
+                 operator=None, live=True, audience_file=None, fresh=False, sound=None, loop=False,
+                 start: tuple[int, int | None] | None = None, console=None):
+        """`show` is a Program, or a piece (a name, a path or a loaded module) to play alone."""
         self.surface = surface
         self.ctx = surface.ctx
         self.operator = operator or Operator()
@@ -55,6 +65,9 @@ class Engine:
         self.stats = FrameStats()
         self.overlay = Overlay(self.gfx)
         self.output = self.gfx.shaders.program(OUTPUT, {})
+        self.controls = Controls(self)
+        self.console = console
+        self.heartbeat = Heartbeat.from_env()
         self.running = True
         self.fade = Fade()
         self.master_volume = 1.0
@@ -62,17 +75,26 @@ class Engine:
         self.audience_file = AudienceFile(audience_file, self.operator) if audience_file else None
         self.audience = self._open_audience(fresh)
         self.osc = Osc(self)
-        self.player: Player | None = None
         self.sound = sound or Silent()  # a sound.client.SoundClient live, sound.offline.OfflineSound offline
         self.audio = Audio()
         self._audio_texture = self.ctx.texture(TEXTURE_SHAPE[::-1], 1, dtype="f4")
-        self._mouse = [0.0, 0.0, 0.0, 0.0]
+        self.player: Player | None = None
+        self.crossing: Crossing | None = None
+        self.mix = Target(self.ctx, self.canvas_size)
+        self.entered: list[str] = []            # the pieces entered, in order: for the console and tests
+        self._to_sound: list[tuple] = []        # this frame's messages to the sound, sent once a frame
+        self.crossings_done = 0
+        self._layers = itertools.count(1)
         self._watch_at = self._overlay_at = 0.0
         self._overlay_lines: list[str] = []
         self._last_start = None
         self._deadline = None
         self._last_go = None
-        self.load(piece)
+        self._mtime = -1
+        self.program = show if isinstance(show, Program) else Program.single(_module(show))
+        self.show = Show(self.program, self._enter, self._run_cue, loop=loop)
+        self._compile_program()
+        self.show.start(*(start or (0, None)))
 
     def _open_audience(self, fresh: bool) -> Audience:
         """The evening's audience from its file (live), or an empty one; offline renders start
@@ -86,50 +108,142 @@ class Engine:
             return Audience()
         return self.audience_file.load()
 
-    # commands (keys and OSC) ------------------------------------------------------------------
+    def _compile_program(self) -> None:
+        """Every shader the program will need, now: nothing compiles mid-show unless an artist
+        saves a file. A shader that does not compile is told now (fatal with --strict)."""
+        for piece in self.program.pieces:
+            m = piece.module
+            paths = []
+            for name in m.all_shaders():
+                try:
+                    paths.append((find(name, m.shader_dirs()), m.params))
+                except ShaderError as exc:
+                    self._shader_problem(exc, name)
+            if shader_path(piece.transition):
+                paths.append((shader_path(piece.transition), {}))
+            for path, params in paths:
+                try:
+                    self.gfx.shaders.program(path, params)
+                except ShaderError as exc:
+                    self._shader_problem(exc, path.name)
+
+    def _shader_problem(self, exc: ShaderError, name: str) -> None:
+        if self.strict:
+            raise exc
+        self.operator.tell(str(exc).splitlines()[0], key=f"shader:{name}", detail=str(exc), error=True)
+
+    # what the show does ----------------------------------------------------------------------
+    def _player(self, module: PieceModule) -> Player:
+        self.surface.make_current()
+        player = Player(module, self.gfx, self.canvas_size, seed=self.seed, strict=self.strict,
+                        operator=self.operator, audience=AudienceView(self.audience), layer=next(self._layers))
+        player.start()
+        return player
+
+    def _enter(self, index: int, way: Transition) -> None:
+        """A piece comes on: at once for a cut (or the first piece), else beside the one leaving."""
+        entering = self._player(self.program.pieces[index].module)
+        program = self.gfx.shaders.program(shader_path(way), {}) if shader_path(way) and way.seconds else None
+        if self.crossing is not None:
+            self._retire(self.crossing.leaving, SOUND_CUT_S)
+            self.crossing = None
+        if self.player is None or program is None:
+            if self.player is not None:
+                self._retire(self.player, SOUND_CUT_S)
+            entering.sound.fade(0.0, 0.0)
+            entering.sound.fade(1.0, SOUND_CUT_S)
+        else:
+            entering.sound.fade(0.0, 0.0)
+            entering.sound.fade(1.0, way.seconds)
+            self.player.sound.fade(0.0, way.seconds)
+            self.crossing = Crossing(way, self.player, entering, self.clock.time, program)
+        self.player = entering
+        self._mtime = _mtime(entering.piece.path)
+        self.entered.append(entering.name)
+
+    def _retire(self, player: Player, fade_s: float) -> None:
+        player.sound.fade(0.0, fade_s)
+        self._to_sound += player.sound.take()
+        player.release()
+
+    def _run_cue(self, cue: ShowCue) -> None:
+        """A cue's actions, on the piece it belongs to (brought on with a cut if it is not playing)."""
+        if self.player.piece is not self.program.pieces[cue.piece].module:
+            self._enter(cue.piece, Transition())
+        for a in cue.actions:
+            try:
+                self._act(a)
+            except (KeyError, ValueError, OSError) as exc:
+                if self.strict:
+                    raise PieceFault(f"cue {cue.label}: {a.kind} {a.target}: {exc}") from exc
+                self.operator.tell(f"cue {cue.label}: {a.kind} {a.target!r} failed ({exc})", error=True)
+
+    def _act(self, a) -> None:
+        stage = self.player.stage
+        if a.kind == "cue":
+            c = self.player.cue(a.target)
+            if c is None:
+                raise KeyError(f"{self.player.name} has no cue {a.target!r}")
+            self.player.fire(c)
+        elif a.kind == "glide":
+            stage.glide(a.target, a.value, a.seconds, a.curve)
+        elif a.kind == "set":
+            stage.set(a.target, a.value)
+        elif a.kind == "sound":
+            stage.note(a.target, 60 if a.value is None else a.value)
+        elif a.kind == "send":
+            self.osc.send_out(a.to, a.target, a.value)
+
+    # commands (keys, the console and OSC) ---------------------------------------------------
     def load(self, piece) -> bool:
-        """Switch to a piece (a name, a path or a loaded module). A bad one leaves the current one
-        running; with nothing running yet it raises PieceError."""
+        """Switch to a piece: its place in the program if it has one, else a program of its own.
+        A bad one leaves the current one playing."""
         try:
-            module = piece if isinstance(piece, PieceModule) else load(resolve(str(piece)))
+            module = _module(piece)
         except PieceError as exc:
-            if self.player is None or self.strict:
+            if self.strict:
                 raise
             self.operator.tell(str(exc), error=True)
             return False
-        self.surface.make_current()
-        player = Player(module, self.gfx, self.canvas_size, seed=self.seed, strict=self.strict,
-                        operator=self.operator, audience=AudienceView(self.audience))
-        player.start()
-        if self.player is not None:
-            self.player.release()
-        self.player = player
-        self._mtime = _mtime(module.path)
+        index = next((i for i, p in enumerate(self.program.pieces) if p.module.name == module.name), None)
+        if index is None:
+            self.program = Program.single(module)
+            self.show = Show(self.program, self._enter, self._run_cue, loop=self.show.loop)
+            index = 0
+        self.show.start(self.program.entry(index))
         return True
 
-    def go(self, cue: Cue | None = None) -> Cue | None:
-        """Fire the cue on standby (or stand by on `cue` first) and move on. A GO within
-        GO_GUARD_S of the last one, from a key or OSC alike, is ignored: double-GO protection."""
+    def go(self, cue: int | None = None) -> ShowCue | None:
+        """Fire the cue on standby (or stand by on cue index `cue` first) and move on. A GO within
+        GO_GUARD_S of the last one, from a key, the console or OSC alike, is ignored."""
         now = self.clock.time
         if self._last_go is not None and now - self._last_go < GO_GUARD_S:
             return None
         self.surface.make_current()  # a cue may upload a texture
         if cue is not None:
-            self.player.playhead.stand_by(cue)
-        fired = self.player.go()
+            self.show.stand_by(cue)
+        fired = self.show.go()
         if fired is not None:
             self._last_go = now
+            self.show.tick(now)      # a cue with no pre-wait acts in this frame
+        return fired
+
+    def fire(self, cue: int) -> ShowCue:
+        """Fire a cue without moving the playhead (QLab's /cue/N/start)."""
+        fired = self.show.fire(cue)
+        self.show.tick(self.clock.time)
         return fired
 
     def move_playhead(self, step: int) -> None:
-        self.player.playhead.move(step)
+        self.show.move(step)
 
     def set_blackout(self, on: bool) -> None:
         self.fade.blackout = bool(on)
 
     def stop(self) -> None:
         """Hold every parameter where it is now."""
-        self.player.params.stop()
+        for p in self._playing():
+            p.params.stop()
 
     def panic(self, seconds: float | None = None) -> None:
         """Fade the picture to black (over DEFAULT_PANIC_S) and the sound to silence (in 20 ms),
@@ -138,11 +252,11 @@ class Engine:
         self.sound.panic(SOUND_PANIC_S if seconds is None else max(seconds, SOUND_PANIC_S))
 
     def reset(self) -> None:
-        """Clear a panic, hold the parameters, and stand by on the first cue."""
+        """Clear a panic, hold the parameters, and stand by on the first cue of this piece."""
         self.fade.reset()
         self.sound.reset()
         self.stop()
-        self.player.playhead.rewind()
+        self.show.rewind()
 
     def set_master_volume(self, volume: float) -> None:
         self.master_volume = min(max(float(volume), 0.0), 1.0)
@@ -163,26 +277,33 @@ class Engine:
         self.surface.make_current()
         self.clock.tick()
         self.osc.drain()
-        self._handle(self.surface.events())
+        self.controls.handle(self.surface.events(), self.console.keys() if self.console else ())
         if self.live and start - self._watch_at >= WATCH_EVERY_S:
             self._watch_at = start
             self.reload_changed()
+        self.show.tick(self.clock.time)
         self._hear()
-        self.player.update(self.clock, self._builtins(), self._mouse_uv(), self.performer, self.audio)
-        self.sound.send(self.player.sound.take())
-        self.player.draw()
+        builtins = self._builtins()
+        for p in self._playing():
+            p.update(self.clock, builtins, self.controls.uv(), self.performer, self.audio)
+            self._to_sound += p.sound.take()
+        for p in self._playing():
+            p.draw()
+        self._cross()
+        self.sound.send(self._to_sound)     # once a frame: offline, a send is also the frame's samples
+        self._to_sound = []
         self.fade.step(self.clock.dt)
         self._draw_output()
         if self.overlay.visible:
             if start - self._overlay_at >= OVERLAY_EVERY_S or not self._overlay_lines:
                 self._overlay_at = start
                 self._overlay_lines = self.status_lines()
-            size = self.surface.size
-            self.overlay.draw(self.surface.screen, size, self._overlay_lines, self.shader_errors())
+            self.overlay.draw(self.surface.screen, self.surface.size, self._overlay_lines, self.shader_errors())
         self.surface.flip()
         self.stats.add(interval, time.perf_counter() - start)
-        if self.live:
-            self.operator.status(self.status_lines()[0], start)
+        if self.console:
+            self.console.show(self.snapshot(), start)
+        self.heartbeat.beat(start)
 
     def run(self, seconds: float | None = None) -> None:
         try:
@@ -193,8 +314,19 @@ class Engine:
                 self._pace()
         except KeyboardInterrupt:
             pass
-        finally:
-            self.operator.close()
+
+    def _playing(self) -> list[Player]:
+        return [self.crossing.leaving, self.player] if self.crossing else [self.player]
+
+    def _cross(self) -> None:
+        if self.crossing is None:
+            return
+        now = self.clock.time
+        self.crossing.draw(self.gfx.renderer, self.mix, now)
+        if self.crossing.done(now):
+            self._retire(self.crossing.leaving, 0.0)
+            self.crossing = None
+            self.crossings_done += 1
 
     def _pace(self) -> None:
         """Without vsync (headless), hold the frame rate at fps_cap instead of spinning."""
@@ -213,16 +345,16 @@ class Engine:
         shader pass on software GL); anything that changes the picture runs output.frag."""
         screen = self.surface.screen
         size = tuple(self.surface.size)
-        canvas = self.player.canvas.main
+        picture = self.mix if self.crossing else self.player.canvas.main
         if tuple(self.canvas_size) == size and self.fade.level >= 1.0:
-            self.ctx.copy_framebuffer(screen, canvas.framebuffer)
+            self.ctx.copy_framebuffer(screen, picture.framebuffer)
             return
         box = self.gfx.renderer.letterbox(self.canvas_size, size)
         if box != (0, 0, *size):
             screen.use()
             screen.viewport = (0, 0, *size)
             screen.clear(0.0, 0.0, 0.0, 1.0)
-        self.gfx.renderer.shade(self.output, screen, box[2:], [canvas.texture], {"uFade": self.fade.level},
+        self.gfx.renderer.shade(self.output, screen, box[2:], [picture.texture], {"uFade": self.fade.level},
                                 viewport=box)
 
     def _hear(self) -> None:
@@ -240,58 +372,14 @@ class Engine:
         else:
             date = (*OFFLINE_DATE, c.time)
         return {"iTime": c.time, "iTimeDelta": c.dt, "iFrame": c.frame, "iFrameRate": c.fps,
-                "iMouse": tuple(self._mouse), "iDate": date, **self.audio.uniforms()}
-
-    # input ------------------------------------------------------------------------------------
-    def _handle(self, events) -> None:
-        for e in events:
-            if e.type == pygame.QUIT:
-                self.running = False
-            elif e.type == pygame.KEYDOWN:
-                self._key(e)
-            elif e.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
-                self._mouse_event(e)
-            elif e.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED) and not self.fixed_size:
-                self.resize(tuple(self.surface.size))
-
-    def _key(self, e) -> None:
-        ctrl = e.mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
-        if e.key == pygame.K_q and ctrl:
-            self.running = False
-        elif e.key == pygame.K_TAB:
-            self.overlay.visible = not self.overlay.visible
-        elif e.key == pygame.K_F11 and hasattr(self.surface, "toggle_fullscreen"):
-            self.surface.toggle_fullscreen()
-        elif e.key == pygame.K_SPACE:
-            self.go()
-        elif e.key in (pygame.K_UP, pygame.K_DOWN):
-            self.move_playhead(-1 if e.key == pygame.K_UP else 1)
-        elif e.key == pygame.K_b:
-            self.set_blackout(not self.fade.blackout)
-
-    def _mouse_event(self, e) -> None:
-        """Shadertoy's iMouse: xy follows a held button; zw is the click, negative once released."""
-        ww, wh = self.surface.window_size if hasattr(self.surface, "window_size") else self.surface.size
-        sw, sh = self.surface.size
-        lx, ly, lw, lh = self.gfx.renderer.letterbox(self.canvas_size, (sw, sh))
-        px = (e.pos[0] * sw / ww - lx) * self.canvas_size[0] / lw
-        py = ((wh - e.pos[1]) * sh / wh - ly) * self.canvas_size[1] / lh
-        m = self._mouse
-        if e.type == pygame.MOUSEBUTTONDOWN:
-            m[:] = [px, py, px, py]
-        elif e.type == pygame.MOUSEBUTTONUP:
-            m[2], m[3] = -abs(m[2]), -abs(m[3])
-        elif m[2] > 0:
-            m[0], m[1] = px, py
-
-    def _mouse_uv(self) -> tuple[float, float, bool]:
-        w, h = self.canvas_size
-        return (self._mouse[0] / w, self._mouse[1] / h, self._mouse[2] > 0)
+                "iMouse": tuple(self.controls.mouse), "iDate": date, **self.audio.uniforms()}
 
     def resize(self, size) -> None:
         if size != self.canvas_size and min(size) > 0:
             self.canvas_size = size
-            self.player.resize(size)
+            self.mix.resize(size)
+            for p in self._playing():
+                p.resize(size)
 
     # hot reload -------------------------------------------------------------------------------
     def reload_changed(self) -> None:
@@ -299,12 +387,11 @@ class Engine:
         to the operator and the last good version keeps running."""
         for path, error in self.gfx.shaders.reload_changed():
             key = f"shader:{path}"
+            self.operator.clear(key)
             if error:
-                self.operator.clear(key)
                 self.operator.tell(error.splitlines()[0] + "; still running the last good version",
                                    key=key, detail=error, error=True)
             else:
-                self.operator.clear(key)
                 self.operator.tell(f"reloaded {path.name}")
         path = self.player.piece.path
         mtime = _mtime(path)
@@ -319,17 +406,37 @@ class Engine:
             self.player.reload(module)
 
     # what the operator sees -------------------------------------------------------------------
-    def status_lines(self) -> list[str]:
+    def snapshot(self) -> dict:
+        """Everything the console shows, in one place."""
         r = self.stats.recent()
-        p = self.player
-        cue = p.playhead.current.name if p.playhead.current else "-"
-        standby = p.playhead.standby.name if p.playhead.standby else "end"
-        size = "x".join(map(str, self.canvas_size))
-        lines = [f"{p.name} | cue {cue} > {standby} | {r['fps']:5.1f} fps  p50 {r['p50']:5.1f} ms  "
-                 f"p99 {r['p99']:5.1f} ms | errors {self.operator.errors}"
-                 + (" | PANIC" if self.fade.panicked else " | BLACKOUT" if self.fade.blackout else ""),
-                 f"{p.piece.title} at {size}, frame {self.clock.frame}, work p99 {r['work_p99']:.1f} ms"]
-        return lines + list(self.operator.recent)[-4:]
+        s, p, a = self.show, self.player, self.audience
+        piece = self.program.pieces[s.piece]
+        auto = s.next_timer
+        counters = self.counters()
+        return {"program": self.program.title, "piece": p.name, "piece_title": p.piece.title,
+                "piece_elapsed": p.stage.time, "piece_length": piece.follow,
+                "cue": s.current.label if s.current else "", "cue_note": s.current.note if s.current else "",
+                "standby": s.standby.label if s.standby else "", "standby_note": s.standby.note if s.standby else "",
+                "auto": (auto[0] - self.clock.time, auto[1]) if auto else None,
+                "transition": self.crossing.label if self.crossing else "",
+                "fps": r["fps"], "p50": r["p50"], "p99": r["p99"], "size": "x".join(map(str, self.canvas_size)),
+                "sound": None if isinstance(self.sound, Silent) and not counters.get("audio_blocks") else {
+                    "load": counters["audio_dsp_load"]["mean"], "xruns": counters["audio_xruns"],
+                    "restarts": counters["audio_restarts"], "level": self.audio.level},
+                "osc": {"rate": self.osc.rate(), **{k[4:]: v for k, v in counters.items() if k.startswith("osc_")}},
+                "audience": {"excitement": a.excitement, "polarity": a.polarity, "spread": a.spread,
+                             "voters": a.voters, "echoes": len(a.echoes), "made": a.made},
+                "errors": self.operator.errors, "recent": list(self.operator.recent),
+                "panic": self.fade.panicked, "blackout": self.fade.blackout}
+
+    def status_lines(self) -> list[str]:
+        s = self.snapshot()
+        lines = [f"{s['piece']} | fired {s['cue'] or '-'} | standby {s['standby'] or 'end'} | {s['fps']:5.1f} fps  "
+                 f"p50 {s['p50']:5.1f} ms  p99 {s['p99']:5.1f} ms | errors {s['errors']}"
+                 + (" | PANIC" if s["panic"] else " | BLACKOUT" if s["blackout"] else ""),
+                 f"{s['piece_title']} at {s['size']}, frame {self.clock.frame}"
+                 + (f", transition {s['transition']}" if s["transition"] else "")]
+        return lines + s["recent"][-4:]
 
     def shader_errors(self) -> list[str]:
         out = []
@@ -338,21 +445,32 @@ class Engine:
         return out
 
     def counters(self) -> dict:
-        return {"errors": self.operator.errors, **self.osc.counters(), **self.sound.counters()}
+        show = self.show
+        return {"errors": self.operator.errors, "pieces_entered": list(self.entered),
+                "transitions": self.crossings_done, "fired": show.current.label if show.current else None,
+                "standby": show.standby.label if show.standby else None,
+                **self.osc.counters(), **self.sound.counters()}
 
     def close(self) -> None:
         self.surface.make_current()
+        if self.console:
+            self.console.close()
         self.osc.close()
         self.sound.close()
         self._audio_texture.release()
         if self.audience_file is not None:
             self.audience_file.save(self.audience)
-        if self.player is not None:
-            self.player.release()
+        for p in self._playing():
+            p.release()
+        self.mix.release()
         self.gfx.shaders.release()
         self.gfx.text.release()
         self.gfx.renderer.release()
         self.surface.close()
+
+
+def _module(piece) -> PieceModule:
+    return piece if isinstance(piece, PieceModule) else load(resolve(str(piece)))
 
 
 def _mtime(path: Path) -> int:

@@ -98,21 +98,17 @@ def snapshot(piece, out: Path, *, at: float, size, seed: int, fps: float = 30.0,
     return out
 
 
-def trailer(pieces: list[str], out: Path, *, seconds_each: float, fps: float, size, seed=0) -> Path:
-    """A few seconds of each piece, cut together, so a machine with no screen still shows the show."""
-    per = max(1, round(seconds_each * fps))
-    engine = offline_engine(pieces[0], size, seed=seed, fps=fps, keep_sound=True)
-    bar = Progress(per * len(pieces), "trailer")
+def trailer(program, out: Path, *, fps: float, size, seed=0) -> Path:
+    """The program as its rehearsal runs it (Program.rehearsal: a few seconds a piece, every cue
+    firing by itself, the transitions between), so a machine with no screen still shows the show."""
+    count = max(1, round(sum(p.follow or 0.0 for p in program.pieces) * fps))
+    engine = offline_engine(program, size, seed=seed, fps=fps, keep_sound=True)
+    bar = Progress(count, "trailer")
 
     def video(writer):
-        done = 0
-        for n, piece in enumerate(pieces):
-            if n:
-                engine.load(piece)
-            for f in frames(engine, per):
-                writer.write(f)
-                done += 1
-                bar.update(done)
+        for i, f in enumerate(frames(engine, count), 1):
+            writer.write(f)
+            bar.update(i)
     try:
         return _encode(engine, out, None, video)
     finally:

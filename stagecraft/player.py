@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import moderngl
 
 from .canvas import Canvas
-from .cues import Cue, Playhead
+from .cues import Cue
 from .params import ParamValues
 from .piece import PieceModule
 from .render import Renderer
@@ -44,16 +44,15 @@ class Graphics:
 
 class Player:
     def __init__(self, piece: PieceModule, gfx: Graphics, size, *, seed: int, strict: bool, operator,
-                 audience):
+                 audience, layer: int = 0):
         self.piece = piece
         self.strict = strict
         self.operator = operator
         self.params = ParamValues(piece.params)
         self.canvas = Canvas(gfx.ctx, gfx.renderer, gfx.shaders, gfx.text, size,
                              piece.shader_dirs(), piece.params)
-        self.sound = Outbox(piece.sound)
+        self.sound = Outbox(piece.sound, layer)
         self.stage = Stage(self.params, self.canvas, seed, self._note, audience, self.sound)
-        self.playhead = Playhead(piece.cues)
         self.state = None
         self._snapshots = True
         self._overruns = 0
@@ -153,14 +152,11 @@ class Player:
         return self.canvas.main.texture
 
     # cues -------------------------------------------------------------------------------------
+    def cue(self, name: str) -> Cue | None:
+        return next((c for c in self.piece.cues if name in (c.name, c.number)), None)
+
     def fire(self, c: Cue) -> bool:
         return self._mutate(f"cue {c.name!r}", c.fn)
-
-    def go(self) -> Cue | None:
-        c = self.playhead.go()
-        if c is not None:
-            self.fire(c)
-        return c
 
     # reload -----------------------------------------------------------------------------------
     def _bind(self, piece: PieceModule, params: ParamValues) -> None:
@@ -183,7 +179,6 @@ class Player:
             self.sound.replace(sound)
             self._note("the new version failed in setup; still running the last good version")
             return False
-        self.playhead.rebind(new.cues)
         same, why = fits(self.state, fresh)
         if same:
             self._note("reloaded; state carried over")

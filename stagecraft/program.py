@@ -25,7 +25,7 @@ this one's actions have run, QLab's auto-continue; `follow = S` is its auto-foll
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .curves import CURVES
@@ -99,6 +99,36 @@ class Program:
         program = cls(module.title, [ProgramPiece(module, Transition(), None)])
         program.cues = _cues(program, [[]])
         return program
+
+    def scaled(self, k: float) -> "Program":
+        """The same program with every wait, follow and transition k times as long (a quick
+        run-through: tests, a rehearsal of the cue list)."""
+        def t(x):
+            return None if x is None else x * k
+        pieces = [replace(p, follow=t(p.follow), transition=replace(p.transition, seconds=p.transition.seconds * k))
+                  for p in self.pieces]
+        cues = [replace(c, pre_wait=c.pre_wait * k, follow=t(c.follow),
+                        enter=replace(c.enter, seconds=c.enter.seconds * k) if c.enter else None)
+                for c in self.cues]
+        return Program(self.title, pieces, cues, self.path)
+
+    def rehearsal(self, seconds_each: float, transition_s: float) -> "Program":
+        """Every piece for `seconds_each`, its cues firing by themselves spread over that time,
+        transitions no longer than `transition_s`: the trailer of the show."""
+        pieces = [replace(p, follow=seconds_each,
+                          transition=replace(p.transition, seconds=min(p.transition.seconds, transition_s)))
+                  for p in self.pieces]
+        cues, first = [], False
+        for c in self.cues:
+            if c.enter:
+                count = sum(1 for d in self.cues if d.piece == c.piece and not d.enter)
+                step, first = seconds_each / (count + 1), True
+                cues.append(replace(c, follow=seconds_each, auto_continue=count > 0,
+                                    enter=pieces[c.piece].transition))
+            else:   # the first cue waits a step, each follows a step later: the last ends the piece
+                cues.append(replace(c, pre_wait=step if first else 0.0, follow=step, auto_continue=False))
+                first = False
+        return Program(self.title, pieces, cues, self.path)
 
     def entry(self, piece: int) -> int:
         """The index of a piece's enter cue in the flat list."""
@@ -177,8 +207,11 @@ def _cues(program: Program, tables: list) -> list[ShowCue]:
     cues: list[ShowCue] = []
     for k, (piece, table) in enumerate(zip(program.pieces, tables), 1):
         m = piece.module
-        cues.append(ShowCue(str(k) if many else "0", m.title, m.note.split("\n")[0], k - 1,
-                            follow=piece.follow, enter=piece.transition))
+        way = piece.transition
+        note = "comes on with a cut" if way.kind == "cut" else \
+            f"comes on: {way.shader or way.kind}, {way.seconds:g} s" + (f"; on to the next after {piece.follow:g} s"
+                                                                        if piece.follow else "")
+        cues.append(ShowCue(str(k) if many else "0", m.title, note, k - 1, follow=piece.follow, enter=way))
         own = {c.name: c for c in m.cues}
         if not table:
             table = [{"name": c.name} for c in m.cues]

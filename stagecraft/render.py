@@ -155,9 +155,11 @@ class Renderer:
         u["iResolution"] = (size[0], size[1], 1.0)
         u["iAudio"] = AUDIO_UNIT
         res = []
-        for unit, tex in enumerate(channels):
+        named = channels.items() if isinstance(channels, dict) else \
+            ((f"iChannel{unit}", tex) for unit, tex in enumerate(channels))
+        for unit, (name, tex) in enumerate(named):     # a dict binds samplers by name (ISF's startImage)
             tex.use(unit)
-            u[f"iChannel{unit}"] = unit
+            u[name] = unit
             res.append((tex.width, tex.height, 1.0))
         if res:
             u["iChannelResolution"] = res + [(0.0, 0.0, 0.0)] * (4 - len(res))

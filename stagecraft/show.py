@@ -61,6 +61,7 @@ class Show:
         self._timers.clear()
         self.index = index
         self.go()
+        self.current = None          # starting is not a GO: nothing has been fired yet
         if standby is not None:
             self.index = standby
 
@@ -87,6 +88,8 @@ class Show:
             self._enter(c.piece, c.enter)
             if c.follow is not None:
                 self._at(self.now + c.follow, NEXT_PIECE, index)
+            if c.auto_continue:
+                self._at(self.now, NEXT, index)
             return c
         self._at(self.now + c.pre_wait, RUN, index)
         return c

@@ -25,7 +25,10 @@ def test_list_shows_pieces_with_titles():
     (["play", "calibration", "--headless", "--display", "7"], "no display 7"),
     (["new", "Bad Name"], "must be lower case letters"),
     (["new", "calibration"], "already exists"),
-    (["frobnicate"], "invalid choice"),
+    (["frobnicate"], "'frobnicate' is neither a command (check-flash, contact-sheet"),
+    (["show", "nope"], "unknown program 'nope' (known: smiles_for_all)"),
+    (["show", "--headless", "--from", "nowhere"], "--from: no piece 'nowhere'"),
+    (["show", "--headless", "--from", "forum:dance"], "forum has no cue 'dance'"),
 ])
 def test_mistakes_are_one_line_and_a_nonzero_exit(args, says, tmp_path):
     r = run_cli(*args, cwd=tmp_path)

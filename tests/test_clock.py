@@ -1,7 +1,6 @@
 import pytest
 
 from stagecraft.clock import MAX_DT, Clock, FrameClock
-from stagecraft.cues import Cue, Playhead
 
 
 class FakeTime:
@@ -45,19 +44,3 @@ def test_frame_clock_is_exact_with_no_accumulated_error():
     for _ in range(30001):
         c.tick()
     assert c.frame == 30000 and c.time == 1000.0 and c.dt == pytest.approx(1 / 30)
-
-
-def _cue(name, number):
-    return Cue(name, number, "", lambda s, st: None)
-
-
-def test_playhead_goes_and_moves_and_survives_a_reload():
-    p = Playhead([_cue("a", "1"), _cue("b", "2"), _cue("c", "3")])
-    assert p.go().name == "a" and p.standby.name == "b"
-    p.move(+5)
-    assert p.standby is None and p.go() is None
-    p.move(-2)
-    assert p.standby.name == "b"
-    p.rebind([_cue("z", "1"), _cue("b", "2")])
-    assert p.standby.name == "b" and p.current is None  # cue "a" is gone from the new module
-    assert p.find("2").name == "b" and p.find("nope") is None

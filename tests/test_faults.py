@@ -80,7 +80,7 @@ def test_draw_that_raises_keeps_the_last_good_frame_on_screen(engines, faulty, o
 def test_a_cue_that_raises_leaves_state_as_it_was(engines, faulty, operator):
     e = engines(faulty)
     list(frames(e, 2))
-    e.player.playhead.move(1)
+    e.show.move(1)
     e.go()
     assert e.player.state["n"] == 2
     assert "cue 'bad-cue' raised ZeroDivisionError" in operator.stream.text

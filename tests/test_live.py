@@ -65,10 +65,10 @@ def test_space_fires_the_next_cue_and_arrows_move_the_playhead(live):
     _key(pygame.K_DOWN)
     _key(pygame.K_UP)
     e.frame()
-    assert e.player.playhead.standby.name == "grid"
+    assert e.show.standby.name == "grid"
     _key(pygame.K_SPACE)
     e.frame()
-    assert e.player.playhead.current.name == "grid" and e.player.stage.p.mode == 1
+    assert e.show.current.name == "grid" and e.player.stage.p.mode == 1
 
 
 def test_blackout_fades_the_output_and_comes_back(live):
@@ -131,11 +131,11 @@ def test_mouse_reaches_imouse_in_canvas_pixels(live):
     e = live(size=(320, 180))
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(80, 45), button=1))
     e.frame()
-    assert e._mouse[:2] == pytest.approx([80, 135])
+    assert e.controls.mouse[:2] == pytest.approx([80, 135])
     assert e.player.stage.mouse[2] is True
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(80, 45), button=1))
     e.frame()
-    assert e._mouse[2] < 0 and e.player.stage.mouse[2] is False
+    assert e.controls.mouse[2] < 0 and e.player.stage.mouse[2] is False
 
 
 def test_template_runs_live(live):

@@ -101,7 +101,7 @@ def test_the_audience_port_takes_audience_addresses_only_and_never_answers(stage
     counted(e, "osc_rejected", 7)
     for _ in range(3):
         e.frame()
-    assert e.player.playhead.current is None and seen(e)["level"] == 0.0 and not e.fade.panicked
+    assert e.show.current is None and seen(e)["level"] == 0.0 and not e.fade.panicked
     assert client.replies(wait=0.3) == []
 
 
@@ -156,7 +156,7 @@ def test_the_control_port_refuses_senders_outside_the_allowlist(stage_osc):
         outsider.sendto(packet("/go"), (host, e.osc.ports["control"]))
         counted(e, "osc_rejected", 1)
         e.frame()
-        assert e.player.playhead.current is None
+        assert e.show.current is None
     finally:
         outsider.close()
     inside = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)   # loopback is always the operator's
@@ -164,7 +164,7 @@ def test_the_control_port_refuses_senders_outside_the_allowlist(stage_osc):
     inside.close()
     queued(e, 1)
     e.frame()
-    assert e.player.playhead.current.name == "one"
+    assert e.show.current.name == "one"
 
 
 def test_a_passcode_locks_the_control_port_until_connect(stage_osc, client):
@@ -177,7 +177,7 @@ def test_a_passcode_locks_the_control_port_until_connect(stage_osc, client):
     client.send(port, "/go")
     queued(e, 2)
     e.frame()
-    assert e.player.playhead.current.name == "one"
+    assert e.show.current.name == "one"
     got = dict(client.replies(2))
     assert json.loads(got["/reply/connect"][0])["status"] == "ok"
     assert json.loads(got["/reply/go"][0])["data"]["cue"] == "one"
@@ -193,13 +193,13 @@ def test_commands_are_answered_as_qlab_does(stage_osc, client):
     queued(e, 6)
     e.frame()
     got = {a: json.loads(args[0]) for a, args in client.replies(6)}
-    assert got["/reply/go"] == {"address": "/go", "status": "ok", "data": {"cue": "one", "standby": "two"}}
+    assert got["/reply/go"] == {"address": "/go", "status": "ok", "data": {"cue": "one", "number": "1", "standby": "two"}}
     assert got["/reply/nope"]["status"] == "error" and got["/reply/nope"]["data"] == "no such address"
     assert "expected a number, got a string" in got["/reply/current/level"]["data"]
     assert got["/reply/thump"]["data"] == "thump" and got["/reply/cue/two/start"]["status"] == "ok"
     assert got["/reply/piece/load"]["data"] == "no piece '/tmp/evil.py' in pieces/"
     assert seen(e)["level"] == 0.5, "/cue/two/start fired cue two"
-    assert e.player.playhead.standby.name == "two", "/start leaves the playhead where it is"
+    assert e.show.standby.name == "two", "/start leaves the playhead where it is"
 
 
 def test_updates_push_state_to_subscribers(stage_osc, client):
@@ -227,7 +227,7 @@ def test_tcp_with_slip_frames_on_the_same_port(stage_osc):
         while len(got) < 1:
             got += frames.feed(conn.recv(4096))
         assert decode(got[0])[0][1].address == "/reply/go"
-    assert seen(e)["level"] == 0.75 and e.player.playhead.current.name == "one"
+    assert seen(e)["level"] == 0.75 and e.show.current.name == "one"
 
 
 def test_double_go_protection_covers_osc_and_the_keyboard_alike(engines):
@@ -237,9 +237,9 @@ def test_double_go_protection_covers_osc_and_the_keyboard_alike(engines):
     e.osc.inbox.put(go, 1)
     e.osc.inbox.put(go, 1)
     e.frame()
-    assert e.player.playhead.current.name == "one" and e.osc.rejected == 1
+    assert e.show.current.name == "one" and e.osc.rejected == 1
     e.go()
-    assert e.player.playhead.current.name == "one", "Space straight after an OSC GO is a bounce"
+    assert e.show.current.name == "one", "Space straight after an OSC GO is a bounce"
     for _ in range(int(GO_GUARD_S * e.clock.rate) + 1):
         e.frame()
     assert e.go().name == "two"
@@ -268,7 +268,7 @@ def test_panic_fades_over_its_time_holds_and_reset_clears_it(stage_osc, client):
     held = seen(e)["level"]
     for _ in range(5):
         e.frame()
-    assert e.fade.level == 1.0 and e.player.playhead.standby.name == "one"
+    assert e.fade.level == 1.0 and e.show.standby.name == "one"
     assert 0.3 < held == seen(e)["level"], "/reset stopped cue one's glide where it was"
 
 
@@ -357,11 +357,11 @@ def test_playhead_and_blackout_commands(stage_osc, client):
     client.send(port, "/master/volume", 0.4)
     queued(e, 3)
     e.frame()
-    assert e.player.playhead.standby.name == "two" and e.fade.blackout and e.master_volume == pytest.approx(0.4)
+    assert e.show.standby.name == "two" and e.fade.blackout and e.master_volume == pytest.approx(0.4)
     client.send(port, "/playhead/previous")
     client.send(port, "/blackout", 0)
     client.send(port, "/cue/2/go")
     queued(e, 3)
     e.frame()
-    assert not e.fade.blackout and e.player.playhead.current.name == "two"
+    assert not e.fade.blackout and e.show.current.name == "two"
 

@@ -130,4 +130,4 @@ def test_a_pure_data_patch_sends_typed_messages(stage_osc):
     a = e.audience
     assert seen["echo"] == ["hello_from_pd"] and seen["level"] == 0.625
     assert a.polarity == -0.5 and a.credits.spent == 3 and a.contributions[-1].ints == (4, 9)
-    assert e.player.playhead.current.name == "one", "Pd's /go"
+    assert e.show.current.name == "one", "Pd's /go"

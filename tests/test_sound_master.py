@@ -116,7 +116,7 @@ def test_shedding_drops_the_quietest_voice_and_counts_it():
     assert s.shed_voice() and s.shed == 1
     s.render(4800)
     assert s.voices() == 2
-    pool = s.graph.polyphonic()[0]
+    pool = s.layers[0].graph.polyphonic()[0]
     assert list(pool.velocity[pool.fade_at < s.t]) == [0.1], "the quietest went"
     assert s.shed_voice() and s.shed_voice() and not s.shed_voice()
     assert s.shed == 3

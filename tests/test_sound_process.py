@@ -14,6 +14,7 @@ from stagecraft.engine import Engine
 from stagecraft.sound.graph import compile_sound, sine
 from stagecraft.sound.client import SoundClient
 from stagecraft.sound.master import CEILING
+from stagecraft.sound.messages import graph
 from stagecraft.window import Window
 
 from .audio import SR, db, peak_hz
@@ -71,7 +72,7 @@ def test_sound_reaches_the_device_and_the_microphone_is_heard(tmp_path, monkeypa
     monkeypatch.setenv("SDL_DISKAUDIOFILEIN", str(heard))
     client = SoundClient(mic=True, tell=operator.tell)
     try:
-        client.send([("graph", compile_sound(TONE))])
+        client.send([graph(compile_sound(TONE))])
         assert _wait(lambda: client.playing and client.reading.blocks > SR // 256, 20, client.poll)
         voice = client.poll().voice
         level = client.poll().level

@@ -21,28 +21,27 @@ _PART = re.compile(r"^[A-Za-z0-9_.\-]+$")   # what may stand between slashes wit
 
 # transport -----------------------------------------------------------------------------------
 def _go(osc, _, sender, cue=None):
-    playhead = osc.engine.player.playhead
-    if cue is None and playhead.standby is None:
+    show = osc.engine.show
+    if cue is None and show.standby is None and not show.loop:
         raise Refused("no cue on standby")
     fired = osc.engine.go(cue)
     if fired is None:
         raise Refused(f"a GO within {GO_GUARD_S} s of the last one; ignored (double-GO protection)")
-    return {"cue": fired.name, "standby": playhead.standby.name if playhead.standby else None}
+    return {"cue": fired.name, "number": fired.number, "standby": show.standby.name if show.standby else None}
 
 
 def _move(step):
     def act(osc, _, sender):
         osc.engine.move_playhead(step)
-        standby = osc.engine.player.playhead.standby
+        standby = osc.engine.show.standby
         return {"standby": standby.name if standby else None}
     return act
 
 
-def _start(cue):
+def _start(index):
     def act(osc, _, sender):
-        if not osc.engine.player.fire(cue):
-            raise Refused(f"cue {cue.name!r} raised; the operator's terminal has the traceback")
-        return {"cue": cue.name}
+        fired = osc.engine.fire(index)
+        return {"cue": fired.name, "number": fired.number}
     return act
 
 
@@ -171,20 +170,26 @@ def _set_param(name):
 
 
 def piece_entries(piece: PieceModule) -> list[Entry]:
-    """`/<piece>/<param>` and `/current/<param>` for each parameter; `/cue/<name or number>/start`
-    (fire, playhead stays) and `/cue/.../go` (stand by on it and GO) for each cue."""
+    """`/<piece>/<param>` and `/current/<param>` for each of the playing piece's parameters."""
     out = []
     prefixes = [p for p in (piece.name, "current") if _PART.match(p)]
     for name, spec in piece.params.items():
         for prefix in prefixes:
             out.append(Entry(f"/{prefix}/{name}", PARAM_TYPES[spec.kind], spec.doc or name, _param_parser(spec),
                              _set_param(name), range=_param_range(spec), continuous=spec.kind != "event"))
-    for cue in piece.cues:
-        label = f"cue {cue.number} {cue.name!r}" + (f" ({cue.note})" if cue.note else "")
-        for key in dict.fromkeys((cue.name, cue.number)):
-            if _PART.match(key):
+    return out
+
+
+def cue_entries(program) -> list[Entry]:
+    """`/cue/<name or number>/start` (fire, the playhead stays) and `/cue/.../go` (stand by on
+    it and GO) for each cue of the program, by number and by name."""
+    out = []
+    for index, cue in enumerate(program.cues):
+        label = f"cue {cue.label}" + (f" ({cue.note})" if cue.note else "")
+        for key in dict.fromkeys((cue.number, cue.name)):
+            if _PART.match(key) and not any(e.address == f"/cue/{key}/go" for e in out):
                 out.append(Entry(f"/cue/{key}/start", "", f"fire {label} without moving the playhead", nothing,
-                                 _start(cue)))
+                                 _start(index)))
                 out.append(Entry(f"/cue/{key}/go", "", f"stand by on {label} and GO", nothing,
-                                 lambda osc, v, s, c=cue: _go(osc, v, s, c)))
+                                 lambda osc, v, s, i=index: _go(osc, v, s, i)))
     return out

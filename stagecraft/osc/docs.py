@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..piece import available, load, resolve
-from .addresses import AUDIENCE, ENGINE, piece_entries
+from ..program import Program, load_program, resolve_program
+from .addresses import AUDIENCE, ENGINE, cue_entries, piece_entries
 from .hub import AUDIENCE_PORT, CONTROL_PORT
 
 HEADER = f"""# OSC address map
@@ -36,9 +37,17 @@ def osc_map(pieces: list[str] | None = None) -> str:
     names = pieces if pieces is not None else [name for name, _ in available()]
     out = [HEADER, "## Transport, engine and performer", ""] + _table(ENGINE, "control")
     out += ["", "## Audience", ""] + _table(AUDIENCE, "audience, control")
+    if pieces is None:
+        program = load_program(resolve_program("smiles_for_all"))
+        out += ["", f"## The program: {program.title} (`smiles_for_all`)", "",
+                "Cues by number (piece.cue) and name; a piece's number alone enters it.", ""]
+        out += _table(cue_entries(program), "control")
     for name in names:
         piece = load(resolve(name))
         out += ["", f"## {piece.title} (`{piece.name}`)", "",
-                f"While this piece runs, each `/{piece.name}/<param>` also answers as `/current/<param>`.", ""]
-        out += _table([e for e in piece_entries(piece) if not e.address.startswith("/current/")], "control")
+                f"While this piece runs, each `/{piece.name}/<param>` also answers as `/current/<param>`;"
+                " the cues are those it has when played alone.", ""]
+        out += _table([e for e in piece_entries(piece) if not e.address.startswith("/current/")]
+                      + [e for e in cue_entries(Program.single(piece)) if e.address != "/cue/0/start"
+                         and e.address != "/cue/0/go"], "control")
     return "\n".join(out) + "\n"

@@ -9,16 +9,17 @@ A message queued before a frame starts is visible in that frame's update.
 """
 from __future__ import annotations
 
+import socket
 import time
 from dataclasses import asdict
 
 from ..crossings import OscInbox
-from .addresses import AUDIENCE, ENGINE, piece_entries
+from .addresses import AUDIENCE, ENGINE, cue_entries, piece_entries
 from .limits import Allowlist, RateLimits
 from .match import BadPattern
 from .receive import AUDIENCE as AUDIENCE_ROLE, CONTROL, Receiver
 from .record import Recorder
-from .replies import Subscribers, reply
+from .replies import Subscribers, packet, reply
 from .schedule import Schedule
 from .space import BadArgs, Refused, Space
 
@@ -40,6 +41,8 @@ class Osc:
         self._piece = None
         self._space: Space | None = None
         self._reported: dict = {}
+        self._out: socket.socket | None = None
+        self._rate = (time.perf_counter(), 0, 0.0)
         self._report_at = time.perf_counter() + REPORT_EVERY_S
 
     # opening ----------------------------------------------------------------------------------
@@ -85,12 +88,29 @@ class Osc:
         self._housekeeping(now)
 
     def space(self) -> Space:
-        """The engine's and the audience's addresses, and the current piece's (rebuilt when the
-        piece changes or reloads)."""
-        piece = self.engine.player.piece
-        if piece is not self._piece:
-            self._piece, self._space = piece, Space(ENGINE + AUDIENCE + piece_entries(piece))
+        """The engine's and the audience's addresses, the current piece's parameters and the
+        program's cues (rebuilt when the piece or the program changes, or the piece reloads)."""
+        key = (self.engine.player.piece, self.engine.program)
+        if key != self._piece:
+            self._piece = key
+            self._space = Space(ENGINE + AUDIENCE + piece_entries(key[0]) + cue_entries(key[1]))
         return self._space
+
+    def send_out(self, to: str, address: str, args) -> None:
+        """A message out, from a program's cue: to lights, or another machine's show."""
+        host, _, port = to.rpartition(":")
+        if self._out is None:
+            self._out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            self._out.setblocking(False)
+        self._out.sendto(packet(address, *args), (host, int(port)))
+
+    def rate(self) -> float:
+        """Messages a second taken lately, for the console."""
+        now = time.perf_counter()
+        received = self.counters()["osc_received"]
+        if now - self._rate[0] >= 1.0:
+            self._rate = (now, received, (received - self._rate[1]) / (now - self._rate[0]))
+        return self._rate[2]
 
     def _apply(self, ready: list, now: float) -> None:
         t = self.engine.clock.time
@@ -160,7 +180,7 @@ class Osc:
 
     def state(self) -> dict:
         e = self.engine
-        head = e.player.playhead
+        head = e.show
         a = e.audience
         return {"piece": e.player.name, "cue": head.current.name if head.current else None,
                 "standby": head.standby.name if head.standby else None,
@@ -181,3 +201,5 @@ class Osc:
             r.close()
         if self.recorder is not None:
             self.recorder.close()
+        if self._out is not None:
+            self._out.close()

@@ -92,7 +92,8 @@ class SoundClient(Silent):
         self.tell = tell or (lambda message, **kw: print(message))
         self.options = {"device": device, "block": int(block), "mic": bool(mic), "seed": int(seed)}
         self.board = AnalysisBoard.create()
-        self.graph = None
+        self.graphs: dict[int, dict] = {}       # each sounding piece's layer: its SOUND
+        self.gains: dict[int, float] = {}
         self.values: dict[str, float] = {}
         self.volume = 1.0
         self.panicked: float | None = None
@@ -108,8 +109,8 @@ class SoundClient(Silent):
     def _start(self, proc: _Process) -> _Process:
         proc.started = time.monotonic()
         state = [("start", -1, self.options), ("volume", -1, self.volume)]
-        if self.graph is not None:
-            state.append(("graph", -1, self.graph))
+        state += [("graph", -1, spec, layer) for layer, spec in self.graphs.items()]
+        state += [("fade", -1, layer, gain, 0) for layer, gain in self.gains.items()]
         state += [("set", -1, path, value, 0) for path, value in self.values.items()]
         if self.panicked is not None:
             state.append(("panic", -1, self.panicked))
@@ -126,11 +127,24 @@ class SoundClient(Silent):
         out = []
         for m in messages:
             if m[0] == "graph":
-                self.graph, self.values = m[1], {}
+                self._forget(m[2])
+                self.graphs[m[2]] = m[1]
+            elif m[0] == "fade":
+                if m[2] <= 0.0:
+                    self._forget(m[1])           # a layer fading out is leaving: a new process need not know it
+                else:
+                    self.gains[m[1]] = m[2]
             elif m[0] == "set":
                 self.values[m[1]] = m[2]
             out.append(stamp(m, now, SR))
         self._post(out)
+
+    def _forget(self, layer: int) -> None:
+        self.graphs.pop(layer, None)
+        self.gains.pop(layer, None)
+        prefix = f"{layer}:"
+        self.values = {p: v for p, v in self.values.items()
+                       if not (p.startswith(prefix) or (layer == 0 and ":" not in p))}
 
     def set_master_volume(self, value: float) -> None:
         self.volume = min(max(float(value), 0.0), 1.0)

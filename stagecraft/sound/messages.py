@@ -9,8 +9,13 @@ from __future__ import annotations
 SR = 48000   # the sound's clock: samples a second, everywhere
 
 
-def graph(spec: dict) -> tuple:
-    return ("graph", spec)
+def graph(spec: dict, layer: int = 0) -> tuple:
+    return ("graph", spec, layer)
+
+
+def fade(layer: int, gain: float, seconds: float) -> tuple:
+    """A layer's level to `gain` over `seconds`: a piece crossfading in or out (0 lets it go)."""
+    return ("fade", layer, float(gain), float(seconds))
 
 
 def set_param(path: str, value: float, at: float, glide: float) -> tuple:
@@ -40,7 +45,9 @@ def when(now: int, at: float, sr: int, sync: float | None = None) -> int:
 def stamp(m: tuple, now: int, sr: int) -> tuple:
     kind = m[0]
     if kind == "graph":
-        return ("graph", when(now, 0.0, sr), m[1])
+        return ("graph", when(now, 0.0, sr), m[1], m[2])
+    if kind == "fade":
+        return ("fade", when(now, 0.0, sr), m[1], m[2], round(m[3] * sr))
     if kind == "set":
         _, path, value, at, glide = m
         return ("set", when(now, at, sr), path, value, round(glide * sr))
@@ -54,16 +61,24 @@ def stamp(m: tuple, now: int, sr: int) -> tuple:
 
 class Outbox:
     """A piece's sound requests, checked against its compiled SOUND, held until the frame sends them.
-    It starts with the whole graph, and holds a new one whenever the piece's sound changes."""
+    It starts with the whole graph, and holds a new one whenever the piece's sound changes. Every
+    request is addressed to the piece's own layer, so two pieces can sound at once."""
 
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict, layer: int = 0):
         self.spec = spec
-        self.messages: list[tuple] = [graph(spec)]
+        self.layer = layer
+        self.messages: list[tuple] = [graph(spec, layer)]
 
     def replace(self, spec: dict) -> None:
         if spec != self.spec:
             self.spec = spec
-            self.messages.append(graph(spec))
+            self.messages.append(graph(spec, self.layer))
+
+    def fade(self, gain: float, seconds: float) -> None:
+        self.messages.append(fade(self.layer, gain, max(_finite(seconds, "seconds"), 0.0)))
+
+    def _to(self, target: str) -> str:
+        return f"{self.layer}:{target}" if self.layer else target
 
     def note(self, track: str, pitch, velocity, dur, at, sync) -> None:
         if track not in self.spec["notes"]:
@@ -72,13 +87,13 @@ class Outbox:
         pitch, velocity, at = _finite(pitch, "pitch"), _finite(velocity, "velocity"), _finite(at, "at")
         dur = None if dur is None else max(_finite(dur, "dur"), 0.0)
         sync = None if sync is None else _finite(sync, "sync")
-        self.messages.append(note(track, min(max(pitch, 0.0), 135.0), min(max(velocity, 0.0), 1.0),
+        self.messages.append(note(self._to(track), min(max(pitch, 0.0), 135.0), min(max(velocity, 0.0), 1.0),
                                   max(at, 0.0), dur, sync if sync and sync > 0 else None))
 
     def release(self, track: str, pitch, at) -> None:
         if track not in self.spec["notes"]:
             raise ValueError(f"no track {track!r} takes notes in this piece's SOUND")
-        self.messages.append(release(track, None if pitch is None else _finite(pitch, "pitch"),
+        self.messages.append(release(self._to(track), None if pitch is None else _finite(pitch, "pitch"),
                                      max(_finite(at, "at"), 0.0)))
 
     def set(self, path: str, value, seconds, at) -> None:
@@ -89,7 +104,8 @@ class Outbox:
                            key=lambda p: (p.count("."), p))[:12]
             raise ValueError(f"no sound parameter {path!r}" + (f" (this track has {', '.join(close)})" if close else ""))
         value = min(max(_finite(value, path), limits[0]), limits[1])
-        self.messages.append(set_param(path, value, max(_finite(at, "at"), 0.0), max(_finite(seconds, "seconds"), 0.0)))
+        self.messages.append(set_param(self._to(path), value, max(_finite(at, "at"), 0.0),
+                                       max(_finite(seconds, "seconds"), 0.0)))
 
     def take(self) -> list[tuple]:
         out, self.messages = self.messages, []

@@ -35,7 +35,7 @@ class OfflineSound(Silent):
         now = self._start(self.frame)
         for m in messages:
             if m[0] == "graph":
-                self.synth.post(("graph", now, self.synth.build(m[1])))
+                self.synth.post(("graph", now, self.synth.build(m[1]), m[2]))
             else:
                 self.synth.post(stamp(m, now, SR))
         block = self.synth.render(self._start(self.frame + 1) - now)

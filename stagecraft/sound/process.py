@@ -171,7 +171,7 @@ def main(channel: SoundChannel, board_name: str) -> None:
                     dev.close()
                 return
             if message[0] == "graph":
-                message = ("graph", message[1], synth.build(message[2]))
+                message = ("graph", message[1], synth.build(message[2]), *message[3:])
             inbox.append(message)
         batch = channel.receive(timeout=0.1)
         if batch is None and parent is not None and not parent.is_alive():

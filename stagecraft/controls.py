@@ -1,0 +1,69 @@
+"""The operator's hands: keys and the mouse in the window, keys in the console, turned into the
+engine's commands. Shadertoy's iMouse comes from here too."""
+from __future__ import annotations
+
+import pygame
+
+CONSOLE = {"go": lambda e: e.go(), "up": lambda e: e.move_playhead(-1), "down": lambda e: e.move_playhead(1),
+           "blackout": lambda e: e.set_blackout(not e.fade.blackout), "panic": lambda e: e.panic(),
+           "reset": lambda e: e.reset(), "quit": lambda e: setattr(e, "running", False)}
+
+
+class Controls:
+    def __init__(self, engine):
+        self.engine = engine
+        self.mouse = [0.0, 0.0, 0.0, 0.0]
+
+    def handle(self, events, console_keys=()) -> None:
+        e = self.engine
+        for command in console_keys:
+            CONSOLE[command](e)
+        for ev in events:
+            if ev.type == pygame.QUIT:
+                e.running = False
+            elif ev.type == pygame.KEYDOWN:
+                self._key(ev)
+            elif ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
+                self._mouse(ev)
+            elif ev.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED) and not e.fixed_size:
+                e.resize(tuple(e.surface.size))
+
+    def _key(self, ev) -> None:
+        e = self.engine
+        ctrl = ev.mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
+        if ev.key == pygame.K_q and ctrl:
+            e.running = False
+        elif ev.key == pygame.K_TAB:
+            e.overlay.visible = not e.overlay.visible
+        elif ev.key == pygame.K_F11 and hasattr(e.surface, "toggle_fullscreen"):
+            e.surface.toggle_fullscreen()
+        elif ev.key == pygame.K_SPACE:
+            e.go()
+        elif ev.key in (pygame.K_UP, pygame.K_DOWN):
+            e.move_playhead(-1 if ev.key == pygame.K_UP else 1)
+        elif ev.key == pygame.K_b:
+            e.set_blackout(not e.fade.blackout)
+        elif ev.key == pygame.K_ESCAPE:
+            e.panic()
+        elif ev.key == pygame.K_r and ctrl:
+            e.reset()
+
+    def _mouse(self, ev) -> None:
+        """Shadertoy's iMouse: xy follows a held button; zw is the click, negative once released."""
+        e = self.engine
+        ww, wh = e.surface.window_size if hasattr(e.surface, "window_size") else e.surface.size
+        sw, sh = e.surface.size
+        lx, ly, lw, lh = e.gfx.renderer.letterbox(e.canvas_size, (sw, sh))
+        px = (ev.pos[0] * sw / ww - lx) * e.canvas_size[0] / lw
+        py = ((wh - ev.pos[1]) * sh / wh - ly) * e.canvas_size[1] / lh
+        m = self.mouse
+        if ev.type == pygame.MOUSEBUTTONDOWN:
+            m[:] = [px, py, px, py]
+        elif ev.type == pygame.MOUSEBUTTONUP:
+            m[2], m[3] = -abs(m[2]), -abs(m[3])
+        elif m[2] > 0:
+            m[0], m[1] = px, py
+
+    def uv(self) -> tuple[float, float, bool]:
+        w, h = self.engine.canvas_size
+        return (self.mouse[0] / w, self.mouse[1] / h, self.mouse[2] > 0)
