@@ -169,3 +169,40 @@ def test_without_a_terminal_the_console_writes_plain_lines(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "[stagecraft] calibration | fired - | standby 1 card" in r.stdout
     assert "\x1b[" not in r.stdout
+
+
+ACTIONS = '''
+title = "Actions"
+[[piece]]
+name = "smile_credits"
+[[piece.cue]]
+name = "lights and coins"
+actions = [
+  { send = "/lights/scene", to = "127.0.0.1:PORT", args = [3, "warm"] },
+  { sound = "coin", to = 76 },
+  { set = "hud", to = 0.0 },
+  { glide = "margins", to = 0.0, seconds = 1.0, curve = "ease" },
+]
+'''
+
+
+def test_a_cues_actions_send_osc_out_sound_and_move_parameters(engines, tmp_path):
+    import socket
+    from stagecraft.osc.wire import decode
+    lights = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    lights.bind(("127.0.0.1", 0))
+    lights.settimeout(5)
+    path = tmp_path / "actions.toml"
+    path.write_text(ACTIONS.replace("PORT", str(lights.getsockname()[1])))
+    e = engines(load_program(path), (160, 90), fps=30, strict=True)
+    list(frames(e, 3))
+    sent = []
+    send = e.sound.send
+    e.sound.send = lambda ms: (sent.extend(ms), send(ms))
+    e.go()
+    list(frames(e, 15))
+    (_, message), = decode(lights.recv(1024))
+    lights.close()
+    assert message.address == "/lights/scene" and list(message.args) == [3, "warm"]
+    assert any(m[0] == "note" and m[1].endswith("coin") and m[2] == 76 for m in sent)
+    assert e.player.params.target("hud") == 0.0 and 0.0 < e.player.stage.p.margins < 1.0
