@@ -101,6 +101,21 @@ def _live_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--mic", action="store_true", help="the capture device's level is the performer's voice")
 
 
+def fraction(text: str) -> float:
+    v = positive(text) if text.strip() not in ("0", "0.0") else 0.0
+    if v > 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is a fraction of the frame, from 0 to 1")
+    return v
+
+
+def _safety_options(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--flash-area", type=fraction, default=None, metavar="F",
+                   help="flashing that covers at least this fraction of the frame is held to three a second "
+                        "(default 0.005: any one region of the 16x9 grid; raise it only for distant viewing)")
+    s.add_argument("--unsafe-no-flash-limit", action="store_true",
+                   help="let any flashing through to the audience (WCAG 2.3.1 photosensitivity risk)")
+
+
 def _window_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--fullscreen", action="store_true")
     s.add_argument("--display", type=int, default=0, metavar="N")
@@ -112,6 +127,13 @@ def _window_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--stats", type=Path, default=None, metavar="FILE.json")
     s.add_argument("--strict", action="store_true", help="a piece that raises stops the run")
     s.add_argument("--seed", type=int, default=0)
+    _safety_options(s)
+
+
+def _flash(args) -> dict:
+    from .limiter import DEFAULT_AREA
+    return {"flash_area": DEFAULT_AREA if args.flash_area is None else args.flash_area,
+            "flash_limit": not args.unsafe_no_flash_limit}
 
 
 def _piece(name: str) -> str:
@@ -152,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--seed", type=int, default=0)
         s.add_argument("--fps", type=positive, default=30.0)
         s.add_argument("--strict", action="store_true")
+        _safety_options(s)
         if name == "render":
             s.add_argument("--seconds", type=positive, default=10.0)
             s.add_argument("--replay", type=Path, default=None, metavar="FILE",
@@ -170,6 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--pieces", default=None, help="comma-separated (default: every piece)")
     s.add_argument("--seed", type=int, default=0)
     s.set_defaults(func=cmd_contact_sheet)
+
+    s = sub.add_parser("check-flash", help="a video's flashes per second against WCAG 2.3.1; non-zero exit on fail")
+    s.add_argument("video", type=Path, help="an MP4 (any video ffmpeg reads) or a folder of PNG frames")
+    s.add_argument("--fps", type=positive, default=None, help="frames per second of a folder (default 30)")
+    s.add_argument("--flash-area", type=fraction, default=0.0, metavar="F",
+                   help="flashing over less than this fraction of the frame passes (default 0: any region)")
+    s.set_defaults(func=cmd_check_flash)
 
     s = sub.add_parser("new", help="a new piece (module and shader) from the template")
     s.add_argument("name")
@@ -271,7 +301,7 @@ def _play(show, args, *, start=None, loop=False) -> int:
     try:
         engine = Engine(window, show, size=args.size, seed=args.seed, strict=args.strict, fps_cap=args.fps,
                         operator=operator, sound=sound, audience_file=args.audience_file, fresh=args.fresh,
-                        loop=loop, start=start, console=console)
+                        loop=loop, start=start, console=console, **_flash(args))
     except BaseException:
         console.close()
         sound.close()
@@ -307,7 +337,7 @@ def cmd_render(args) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     render(args.piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
-           strict=args.strict, wav=args.wav, replay=replay)
+           strict=args.strict, wav=args.wav, replay=replay, **_flash(args))
     print(args.output)
     return 0
 
@@ -318,7 +348,7 @@ def cmd_snapshot(args) -> int:
     if args.at < 0:
         raise UsageError("--at must be zero or more seconds")
     snapshot(args.piece, args.output, at=args.at, size=args.size, seed=args.seed, fps=args.fps,
-             strict=args.strict)
+             strict=args.strict, **_flash(args))
     print(args.output)
     return 0
 
@@ -330,6 +360,23 @@ def cmd_contact_sheet(args) -> int:
         _piece(piece)
     print(contact_sheet(pieces, args.output, size=args.size, columns=args.columns, seed=args.seed))
     return 0
+
+
+def cmd_check_flash(args) -> int:
+    from .flash import check
+    from .record import read_frames
+    try:
+        frames, fps = read_frames(args.video, args.fps)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise UsageError(f"cannot read {args.video}: {exc}") from None
+    report = check(frames, fps, area=args.flash_area)
+    print(f"{args.video}: {fps:g} fps, {len(report)} s (WCAG 2.3.1: at most 3 general and 3 red flashes a second)")
+    print("second  general  red  flashing area  verdict")
+    for s in report:
+        print(f"{s['second']:6d}  {s['general']:7d}  {s['red']:3d}  {s['area']:12.1%}  {'pass' if s['pass'] else 'FAIL'}")
+    failed = [s["second"] for s in report if not s["pass"]]
+    print(f"FAIL: {len(failed)} second(s) flash too much" if failed else "pass")
+    return 1 if failed else 0
 
 
 def cmd_new(args) -> int:

@@ -22,6 +22,7 @@ from .controls import Controls
 from .crossings import TEXTURE_SHAPE, Heartbeat
 from .cues import GO_GUARD_S
 from .fade import DEFAULT_PANIC_S, Fade
+from .limiter import DEFAULT_AREA, Limiter
 from .operator import Operator
 from .osc.hub import Osc
 from .overlay import Overlay
@@ -49,7 +50,8 @@ OFFLINE_DATE = (2145.0, 0.0, 1.0)  # the story's year; offline frames never read
 class Engine:
     def __init__(self, surface, show, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
                  operator=None, live=True, audience_file=None, fresh=False, sound=None, loop=False,
-                 start: tuple[int, int | None] | None = None, console=None):
+                 start: tuple[int, int | None] | None = None, console=None, flash_area=DEFAULT_AREA,
+                 flash_limit=True):
         """`show` is a Program, or a piece (a name, a path or a loaded module) to play alone."""
         self.surface = surface
         self.ctx = surface.ctx
@@ -65,6 +67,7 @@ class Engine:
         self.stats = FrameStats()
         self.overlay = Overlay(self.gfx)
         self.output = self.gfx.shaders.program(OUTPUT, {})
+        self.limiter = Limiter(self.gfx, flash_area, self.operator.tell) if flash_limit else None
         self.controls = Controls(self)
         self.console = console
         self.heartbeat = Heartbeat.from_env()
@@ -341,12 +344,14 @@ class Engine:
             self._deadline = now
 
     def _draw_output(self) -> None:
-        """The one way to the screen. An untouched frame is copied (a blit costs a third of a
-        shader pass on software GL); anything that changes the picture runs output.frag."""
+        """The one way to the screen, through the flash limiter. An untouched frame is copied (a
+        blit costs a third of a shader pass on software GL); anything that changes the picture
+        (a fade, a held region, a letterbox) runs output.frag."""
         screen = self.surface.screen
         size = tuple(self.surface.size)
         picture = self.mix if self.crossing else self.player.canvas.main
-        if tuple(self.canvas_size) == size and self.fade.level >= 1.0:
+        terms = self.limiter.check(picture.texture, self.fade.level, self.clock.time) if self.limiter else None
+        if tuple(self.canvas_size) == size and self.fade.level >= 1.0 and terms is None:
             self.ctx.copy_framebuffer(screen, picture.framebuffer)
             return
         box = self.gfx.renderer.letterbox(self.canvas_size, size)
@@ -354,8 +359,8 @@ class Engine:
             screen.use()
             screen.viewport = (0, 0, *size)
             screen.clear(0.0, 0.0, 0.0, 1.0)
-        self.gfx.renderer.shade(self.output, screen, box[2:], [picture.texture], {"uFade": self.fade.level},
-                                viewport=box)
+        self.gfx.renderer.shade(self.output, screen, box[2:], [picture.texture, terms or picture.texture],
+                                {"uFade": self.fade.level, "uLimit": terms is not None}, viewport=box)
 
     def _hear(self) -> None:
         """The sound's latest analysis (never waiting for it), for the piece and every shader."""
@@ -447,6 +452,7 @@ class Engine:
     def counters(self) -> dict:
         show = self.show
         return {"errors": self.operator.errors, "pieces_entered": list(self.entered),
+                "flash_limited_frames": self.limiter.limited_frames if self.limiter else None,
                 "transitions": self.crossings_done, "fired": show.current.label if show.current else None,
                 "standby": show.standby.label if show.standby else None,
                 **self.osc.counters(), **self.sound.counters()}
@@ -463,6 +469,8 @@ class Engine:
         for p in self._playing():
             p.release()
         self.mix.release()
+        if self.limiter:
+            self.limiter.release()
         self.gfx.shaders.release()
         self.gfx.text.release()
         self.gfx.renderer.release()

@@ -8,8 +8,9 @@ are six opposing changes; content may have no more than that in any one second.
 The frame is cut into a grid of regions (their mean colour in linear light); each region keeps
 the extreme it last turned at. The live limiter and the offline checker both run this code: the
 limiter asks, before a frame is shown, which regions would make their seventh change within a
-second, and holds those regions' change under the threshold (a gain or a lift of their luminance,
-less saturation for red), so the fourth flash never reaches the screen.
+second, and blends those regions toward what was last shown there, just enough that no change
+registers, so the fourth flash never reaches the screen. A blend in linear light moves a region's
+luminance and its red excess exactly in proportion, so the choice is exact for both kinds.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ RED_STEP = 20.0
 MAX_CHANGES = 6          # three flashes
 WINDOW_S = 1.0
 HISTORY = 128            # change times kept per region: enough to report a 60 Hz strobe
-MARGIN = 0.9             # a held change stops this far inside the threshold
+BLENDS = (0.25, 0.5, 0.75, 0.9, 1.0)   # tried in turn: the least that holds a region wins
 
 
 def linear(srgb: np.ndarray) -> np.ndarray:
@@ -100,11 +101,6 @@ class _Changes:
         self.times[changed] = np.roll(self.times[changed], -1, axis=-1)
         self.times[changed, -1] = now
 
-    def bound(self, value: np.ndarray) -> np.ndarray:
-        """The nearest value to `value` that registers no change from where each region turned."""
-        room = self.step * MARGIN
-        return np.clip(value, self.extreme - room, self.extreme + room)
-
 
 def _general_qualifies(extreme, value, extreme_ok, ok):
     return np.minimum(extreme, value) < DARK_BELOW
@@ -127,6 +123,7 @@ class FlashCounter:
     grid: tuple = GRID
     general: _Changes = field(init=False)
     red: _Changes = field(init=False)
+    previous: np.ndarray | None = None
 
     def __post_init__(self):
         shape = (self.grid[1], self.grid[0])
@@ -135,6 +132,7 @@ class FlashCounter:
 
     def add(self, cells: np.ndarray, now: float) -> Verdict:
         """A frame that was shown (the checker): count its changes."""
+        self.previous = cells
         lum = luminance(cells)
         red, is_red = red_measure(cells)
         g = self.general.would_change(lum, lum < DARK_BELOW, _general_qualifies)
@@ -148,31 +146,34 @@ class FlashCounter:
         return self.general.count(now), self.red.count(now)
 
     def limit(self, cells: np.ndarray, now: float, area: float) -> tuple[np.ndarray, Verdict]:
-        """A frame about to be shown (the limiter). Returns per region (gain, lift, desaturate) to
-        apply in linear light, and records the frame as it will be shown.
+        """A frame about to be shown (the limiter). Returns per region (r, g, b, blend): what was
+        shown there last, and how far toward it to blend, in linear light; and records the frame
+        as it will be shown.
 
         A region is held when its change would be the seventh within a second, if the regions so
         threatened cover at least `area` of the frame (the small-area rule)."""
-        lum = luminance(cells)
-        red, is_red = red_measure(cells)
-        over_g = self.general.would_change(lum, lum < DARK_BELOW, _general_qualifies) & \
-            (self.general.count(now) >= MAX_CHANGES)
-        over_r = self.red.would_change(red, is_red, _red_qualifies) & (self.red.count(now) >= MAX_CHANGES)
-        held = (over_g | over_r) if (over_g | over_r).mean() >= area else np.zeros_like(over_g)
-        gain, lift, desat = np.ones(lum.shape), np.zeros(lum.shape), np.zeros(lum.shape)
-        target = np.where(held & over_g, self.general.bound(lum), lum)
-        down = target < lum
-        gain = np.where(down, target / np.maximum(lum, 1e-9), 1.0)
-        lift = np.where(~down, target - lum, 0.0)
-        shown = cells * gain[..., None] + lift[..., None]
-        red_shown, _ = red_measure(shown)
-        red_target = np.where(held & over_r, self.red.bound(red_shown), red_shown)
-        desat = np.where(red_shown > 1e-9, np.clip(1.0 - red_target / np.maximum(red_shown, 1e-9), 0, 1), 0.0)
-        grey = luminance(shown)[..., None]
-        shown = shown + (grey - shown) * desat[..., None]
+        previous = cells if self.previous is None else self.previous
+        threatened = (self._changes(cells) & self._full(now)).any(axis=0)
+        held = threatened if threatened.mean() >= area and threatened.any() else np.zeros_like(threatened)
+        blend = np.where(held, 1.0, 0.0)
+        for k in BLENDS:
+            free = held & (blend == 1.0) & ~self._changes(cells + (previous - cells) * k).any(axis=0)
+            blend[free & (blend == 1.0)] = k
+        shown = cells + (previous - cells) * blend[..., None]
         verdict = self.add(shown, now)
         verdict.limited = held
-        return np.stack([gain, lift, desat], axis=-1), verdict
+        return np.concatenate([previous, blend[..., None]], axis=-1), verdict
+
+    def _changes(self, cells: np.ndarray) -> np.ndarray:
+        """Per region, whether showing `cells` would register a general change, and a red one."""
+        lum = luminance(cells)
+        red, is_red = red_measure(cells)
+        return np.stack([self.general.would_change(lum, lum < DARK_BELOW, _general_qualifies),
+                         self.red.would_change(red, is_red, _red_qualifies)])
+
+    def _full(self, now: float) -> np.ndarray:
+        """Per region and kind, whether six changes already fell within the last second."""
+        return np.stack([self.general.count(now) >= MAX_CHANGES, self.red.count(now) >= MAX_CHANGES])
 
 
 def check(frames, fps: float, grid=GRID, area: float = 0.0) -> list[dict]:

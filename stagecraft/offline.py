@@ -13,9 +13,11 @@ from .sound.offline import OfflineSound, write_wav
 from .window import Offscreen
 
 
-def offline_engine(piece, size, *, seed=0, fps=30.0, strict=False, operator=None, keep_sound=False) -> Engine:
+def offline_engine(piece, size, *, seed=0, fps=30.0, strict=False, operator=None, keep_sound=False,
+                   **safety) -> Engine:
     return Engine(Offscreen(size), piece, size=size, seed=seed, strict=strict, clock=FrameClock(fps),
-                  operator=operator or Operator(), live=False, sound=OfflineSound(fps, seed, keep=keep_sound))
+                  operator=operator or Operator(), live=False, sound=OfflineSound(fps, seed, keep=keep_sound),
+                  **safety)
 
 
 def frames(engine: Engine, count: int, before_frame=None):
@@ -61,11 +63,11 @@ def _encode(engine: Engine, out: Path, wav: Path | None, render_video) -> Path:
 
 
 def render(piece, out: Path, *, seconds: float, fps: float, size, seed: int, strict=False, wav=None,
-           replay=None) -> Path:
+           replay=None, **safety) -> Path:
     """An MP4 (H.264 and AAC); with `wav`, the sound as a 32-bit float WAV too. `replay`
     (osc.record.Replay) feeds recorded OSC into each frame at its recorded time."""
     count = max(1, round(seconds * fps))
-    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, keep_sound=True)
+    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, keep_sound=True, **safety)
     bar = Progress(count, f"render {engine.player.name}")
     feed = (lambda i: replay.feed(engine.osc.inbox, i / fps)) if replay else None
 
@@ -89,8 +91,8 @@ def still(engine: Engine, at: float):
     return last
 
 
-def snapshot(piece, out: Path, *, at: float, size, seed: int, fps: float = 30.0, strict=False) -> Path:
-    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict)
+def snapshot(piece, out: Path, *, at: float, size, seed: int, fps: float = 30.0, strict=False, **safety) -> Path:
+    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, **safety)
     try:
         save_png(out, still(engine, at))
     finally:

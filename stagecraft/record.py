@@ -84,3 +84,19 @@ def load_png(path: Path) -> np.ndarray:
     surface = pygame.image.load(str(path))
     return np.frombuffer(pygame.image.tobytes(surface, "RGB"), np.uint8).reshape(
         surface.get_height(), surface.get_width(), 3)
+
+
+def read_frames(path: Path, fps: float | None = None):
+    """A video (anything ffmpeg reads) or a folder of PNG frames, as (iterator of RGB arrays, fps)."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(path.glob("*.png"))
+        if not files:
+            raise ValueError("the folder holds no .png frames")
+        return (load_png(f) for f in files), fps or 30.0
+    if not path.is_file():
+        raise OSError("no such file")
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    w, h = meta["size"]
+    return (np.frombuffer(f, np.uint8).reshape(h, w, 3) for f in reader), fps or float(meta["fps"])

@@ -1,0 +1,121 @@
+"""The flash limiter on the output, end to end: a strobing piece goes in, what reaches the screen
+(and a rendered MP4, read back by the checker) has at most three flashes a second; only the
+flashing regions are touched; calm content passes untouched. And check-flash on real files."""
+import numpy as np
+import pytest
+
+from stagecraft import flash
+from stagecraft.offline import frames
+from stagecraft.record import VideoWriter, save_png
+
+from .conftest import run_cli
+
+STROBE = '''"""Strobe
+
+A test pattern that flashes, to prove the limiter."""
+from stagecraft import Color, Float, Point2D
+
+SHADER = "strobe.frag"
+PARAMS = {"hz": Float(10.0, 0.0, 30.0), "ink": Color((1, 1, 1, 1)), "base": Color((0, 0, 0, 1)),
+          "box": Point2D((1.0, 1.0))}
+
+def setup(stage):
+    return {}
+
+def update(stage, state, dt):
+    pass
+'''
+SHADER = """void mainImage(out vec4 c, in vec2 p) {
+    vec2 uv = p / iResolution.xy;
+    bool inside = all(lessThan(abs(uv - 0.5), box * 0.5));
+    bool on = fract(iTime * hz) < 0.5;
+    c = inside && on ? ink : base;
+}
+"""
+SIZE = (160, 90)
+FPS = 30
+
+
+@pytest.fixture
+def strobe(tmp_path):
+    (tmp_path / "strobe.frag").write_text(SHADER)
+    (tmp_path / "strobe.py").write_text(STROBE)
+    return str(tmp_path / "strobe.py")
+
+
+def _shown(engines, piece, seconds=3.0, **kw):
+    setup = kw.pop("setup", {})
+    e = engines(piece, SIZE, fps=FPS, **kw)
+    for name, value in setup.items():
+        e.player.stage.set(name, value)
+    return e, [f.copy() for f in frames(e, int(seconds * FPS))]
+
+
+def test_a_strobe_reaches_the_screen_held_to_three_flashes_a_second(engines, strobe, operator):
+    e, shown = _shown(engines, strobe)
+    assert all(s["pass"] for s in flash.check(shown, FPS)), flash.check(shown, FPS)
+    assert e.limiter.limited_frames > 10 and e.counters()["flash_limited_frames"] == e.limiter.limited_frames
+    assert operator.stream.text.count("flash limiter: holding") == 1
+
+
+def test_without_the_limiter_the_same_strobe_fails(engines, strobe):
+    _, shown = _shown(engines, strobe, flash_limit=False)
+    report = flash.check(shown, FPS)
+    assert not all(s["pass"] for s in report) and max(s["general"] for s in report) >= 9
+
+
+def test_only_the_flashing_regions_are_held(engines, strobe):
+    patch = {"box": (0.3, 0.3), "base": (0.2, 0.4, 0.6, 1.0)}
+    _, held = _shown(engines, strobe, setup=patch)
+    _, free = _shown(engines, strobe, setup=patch, flash_limit=False)
+    assert all(s["pass"] for s in flash.check(held, FPS))
+    corner = (slice(0, 20), slice(0, 40))             # two regions away from the patch
+    assert all(np.array_equal(a[corner], b[corner]) for a, b in zip(held, free))
+
+
+def test_red_flashes_are_held_too(engines, strobe):
+    red = {"ink": (1.0, 0.0, 0.0, 1.0), "base": (0.5, 0.0, 0.0, 1.0), "hz": 6.0}
+    _, free = _shown(engines, strobe, setup=red, flash_limit=False)
+    assert max(s["red"] for s in flash.check(free, FPS)) >= 5
+    _, held = _shown(engines, strobe, setup=red)
+    assert all(s["pass"] for s in flash.check(held, FPS))
+
+
+def test_a_calm_piece_is_never_touched(engines):
+    e, shown = _shown(engines, "smile_bazaar", seconds=2.0)
+    assert e.limiter.limited_frames == 0
+
+
+def _video(path, hz, seconds=3, patch=None):
+    w, h = SIZE
+    writer = VideoWriter(path, SIZE, FPS)
+    for i in range(seconds * FPS):
+        f = np.zeros((h, w, 3), np.uint8)
+        if (i / FPS * hz) % 1 < 0.5:
+            y0, y1, x0, x1 = patch or (0, h, 0, w)
+            f[y0:y1, x0:x1] = 255
+        writer.write(f)
+    writer.close()
+    return path
+
+
+def test_check_flash_reads_real_videos_and_folders(tmp_path):
+    r = run_cli("check-flash", str(_video(tmp_path / "fast.mp4", 10)))
+    assert r.returncode == 1 and "FAIL" in r.stdout and "     1       10    0" in r.stdout, r.stdout
+    r = run_cli("check-flash", str(_video(tmp_path / "slow.mp4", 2)))
+    assert r.returncode == 0 and r.stdout.strip().endswith("pass"), r.stdout
+    folder = tmp_path / "frames"
+    for i in range(2 * FPS):
+        save_png(folder / f"{i:04d}.png", np.full((*SIZE[::-1], 3), 255 * ((i // 3) % 2), np.uint8))
+    r = run_cli("check-flash", str(folder), "--fps", str(FPS))
+    assert r.returncode == 1, r.stdout
+    r = run_cli("check-flash", str(tmp_path / "nothing.mp4"))
+    assert r.returncode == 2 and "cannot read" in r.stderr
+
+
+def test_a_rendered_strobe_passes_the_checker_unless_the_limiter_is_off(strobe, tmp_path):
+    for flag, passes in (([], True), (["--unsafe-no-flash-limit"], False)):
+        out = tmp_path / f"strobe{len(flag)}.mp4"
+        r = run_cli("render", strobe, "-o", str(out), "--size", "160x90", "--seconds", "3", "--fps", "30", *flag)
+        assert r.returncode == 0, r.stderr
+        assert (run_cli("check-flash", str(out)).returncode == 0) == passes
