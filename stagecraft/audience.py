@@ -13,6 +13,7 @@ once, when it is made.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -300,6 +301,8 @@ class AudienceFile:
                 os.fsync(f.fileno())
             os.replace(tmp, self.path)
         except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)      # a half-written file is no use to anyone
             self.operator.tell(f"cannot save the audience to {self.path} ({exc.strerror or exc}); "
                                f"keeping it in memory and trying again", key=SAVE_PROBLEM, error=True)
             return False

@@ -40,6 +40,7 @@ from .text import TextCache
 from .transition import Crossing, shader_path
 
 OUTPUT = SHADER_DIR / "output.frag"
+STANDBY = "standby"         # what plays in place of a piece that cannot start
 SOUND_PANIC_S = 0.02        # the sound goes quiet fast, never with a click
 SOUND_CUT_S = 0.05          # a cut between pieces still fades their sound, so nothing clicks
 WATCH_EVERY_S = 0.25
@@ -137,11 +138,16 @@ class Engine:
 
     # what the show does ----------------------------------------------------------------------
     def _player(self, module: PieceModule) -> Player:
+        """A piece, started; the standby piece in its place if it cannot start (told to the operator)."""
         self.surface.make_current()
         player = Player(module, self.gfx, self.canvas_size, seed=self.seed, strict=self.strict,
                         operator=self.operator, audience=AudienceView(self.audience), layer=next(self._layers))
-        player.start()
-        return player
+        if player.start() or module.name == STANDBY:
+            return player
+        player.release()
+        self.operator.tell(f"{module.name} could not start (above); the standby piece plays in its place "
+                           f"until the next cue", error=True)
+        return self._player(_module(STANDBY))
 
     def _enter(self, index: int, way: Transition) -> None:
         """A piece comes on: at once for a cut (or the first piece), else beside the one leaving."""

@@ -65,10 +65,12 @@ class Player:
     def _note(self, message: str) -> None:
         self.operator.tell(f"{self.name}: {message}")
 
-    def start(self) -> None:
-        self.compile(self.piece)
+    def start(self) -> bool:
+        """Compile the piece's shaders and set it up; False if either failed (told already)."""
+        compiled = self.compile(self.piece)
         ok, state = self._call("setup", self.piece.setup, self.stage)
         self.state = state if ok else {}
+        return compiled and ok
 
     def compile(self, piece: PieceModule) -> bool:
         """Compile every shader the piece names, now rather than mid-show."""

@@ -105,3 +105,93 @@ def test_a_bad_uniform_value_is_told_once_and_drawing_goes_on(engines, faulty, o
     shown = list(frames(e, 3))
     assert operator.stream.text.count("uniform 'n' cannot take 'abc'") == 1
     assert len(shown) == 3
+
+
+def test_a_piece_whose_setup_raises_gives_way_to_standby(engines, tmp_path, operator):
+    broken = tmp_path / "broken.py"
+    broken.write_text(PIECE.replace('return {"n": 0, "history": []}', 'raise RuntimeError("no setup tonight")'))
+    (tmp_path / "faulty.frag").write_text(SHADER)
+    e = engines(str(broken))
+    shown = list(frames(e, 3))
+    assert e.player.name == "standby" and shown[-1].mean() > 1
+    said = operator.stream.text
+    assert "setup raised RuntimeError: no setup tonight" in said and "standby piece plays in its place" in said
+
+
+def test_a_piece_whose_shader_does_not_compile_gives_way_to_standby(engines, tmp_path, operator):
+    (tmp_path / "faulty.frag").write_text(SHADER.replace("uniform float gray;", "uniform float gray"))
+    path = tmp_path / "faulty.py"
+    path.write_text(PIECE)
+    e = engines(str(path))
+    list(frames(e, 2))
+    assert e.player.name == "standby"
+    assert "faulty.frag does not compile" in operator.stream.text
+
+
+def test_a_full_disk_while_saving_the_audience_keeps_the_show_going(engines, tmp_path, operator, monkeypatch):
+    """A full disk cannot be made here without privileges, so the write is made to fail with
+    ENOSPC, as the kernel would fail it; everything else is real."""
+    import errno
+    import os
+
+    from stagecraft.audience import Act, AudienceFile
+    e = engines("smiles_for_all")
+    e.audience_file = AudienceFile(tmp_path / "audience.json", operator)
+    e.audience.take(Act("join", "ab12", 0.0, text="ana"))
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(os, "fsync", full)
+    for _ in range(3):
+        assert not e.audience_file.save(e.audience)
+        list(frames(e, 5))
+    said = operator.stream.text
+    assert said.count("cannot save the audience") == 1 and "No space left on device" in said
+    assert e.audience.made == 1 and e.audience.dirty, "the audience stays in memory"
+    assert not (tmp_path / "audience.json.tmp").exists() and not (tmp_path / "audience.json").exists()
+    monkeypatch.undo()
+    assert e.audience_file.save(e.audience) and (tmp_path / "audience.json").exists()
+
+
+def test_floods_and_malformed_datagrams_on_both_ports_while_normal_input_gets_through(stage_osc):
+    """One phone floods the audience port and sprays garbage at both ports; meanwhile the operator
+    and another member of the audience (another address on loopback) are heard as usual."""
+    import socket
+    import threading
+
+    from stagecraft.osc.replies import packet
+
+    from .conftest import Client, wait_for
+    e = stage_osc("smile_credits", size=(160, 90))
+    ports = e.osc.ports
+    stop = threading.Event()
+
+    def flood():
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        garbage = [b"\x00\x01garbage", b"#bundle\x00" + b"\xff" * 12, packet("/audience/echo", "x")[:-3],
+                   b"/audience/vote\x00\x00,f\x00\x00\x7f\xc0\x00\x00"]        # the last a NaN
+        while not stop.is_set():
+            s.sendto(packet("/audience/cheer", 1.0), ("127.0.0.1", ports["audience"]))
+            for g in garbage:
+                s.sendto(g, ("127.0.0.1", ports["audience"]))
+                s.sendto(g, ("127.0.0.1", ports["control"]))
+        s.close()
+
+    thread = threading.Thread(target=flood, daemon=True)
+    operator, member = Client(), Client("127.0.0.2")
+    thread.start()
+    try:
+        assert wait_for(lambda: e.osc.counters()["osc_malformed"] > 100)
+        for speed in (0.11, 0.12, 0.13):
+            operator.send(ports["control"], "/current/ticker_speed", speed)
+            member.send(ports["audience"], "/audience/buy", 50)
+            list(frames(e, 3))
+        assert wait_for(lambda: (list(frames(e, 1)) and abs(e.player.params.target("ticker_speed") - 0.13) < 1e-6), 10)
+        assert wait_for(lambda: (list(frames(e, 1)) and e.player.state["purchases"] == 3), 10)
+    finally:
+        stop.set()
+        thread.join(5)
+        operator.close()
+        member.close()
+    c = e.osc.counters()
+    assert c["osc_malformed"] > 100 and c["osc_rate_limited"] > 0 and c["osc_received"] > 0
