@@ -27,6 +27,9 @@ TRAILER_SECONDS = 3.0
 TRAILER_TRANSITION_S = 1.0
 TRAILER_FPS = 24.0
 AUDIENCE_FILE = Path("out") / "audience.json"
+INSTALL_LOG = Path("out") / "install.log"
+RESUME_FILE = Path("out") / "resume.json"
+INSTALL_ONLY = {"--log": 1, "--hang-s": 1, "--restarts": 1}      # the supervisor's own options, and their values
 
 
 class UsageError(Exception):
@@ -101,6 +104,14 @@ def _live_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--mic", action="store_true", help="the capture device's level is the performer's voice")
 
 
+def opening_hours(text: str):
+    from .hours import Hours
+    try:
+        return Hours.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def fraction(text: str) -> float:
     v = positive(text) if text.strip() not in ("0", "0.0") else 0.0
     if v > 1:
@@ -146,16 +157,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
     p.set_defaults(func=cmd_show)
 
-    s = sub.add_parser("show", help="the show: a program in a window (a trailer video where there is no screen)")
-    s.add_argument("program", nargs="?", default=DEFAULT_PROGRAM, help=f"a program (default {DEFAULT_PROGRAM})")
-    s.add_argument("--from", dest="start", default=None, metavar="PIECE[:CUE]",
-                   help="start at a piece (standing by on its first cue, or on CUE)")
-    s.add_argument("--loop", action="store_true", help="after the last piece, the first again (installations)")
-    s.add_argument("--time-scale", type=positive, default=1.0, metavar="K",
-                   help="every wait, follow and transition K times as long (0.05: a quick run-through)")
-    _window_options(s)
-    _live_options(s)
-    s.set_defaults(func=cmd_show)
+    for name, helptext in (("show", "the show: a program in a window (a trailer video where there is no screen)"),
+                           ("install", "an installation: the show looping under a supervisor that restarts it")):
+        s = sub.add_parser(name, help=helptext)
+        s.add_argument("program", nargs="?", default=DEFAULT_PROGRAM, help=f"a program (default {DEFAULT_PROGRAM})")
+        s.add_argument("--from", dest="start", default=None, metavar="PIECE[:CUE]",
+                       help="start at a piece (standing by on its first cue, or on CUE)")
+        s.add_argument("--loop", action="store_true", help="after the last piece, the first again (installations)")
+        s.add_argument("--time-scale", type=positive, default=1.0, metavar="K",
+                       help="every wait, follow and transition K times as long (0.05: a quick run-through)")
+        s.add_argument("--hours", type=opening_hours, default=None, metavar="SPEC",
+                       help="opening hours, e.g. 'tue-sun 10:00-18:00': outside them, black and silence")
+        s.add_argument("--attract", type=positive, default=None, metavar="MINUTES",
+                       help="after this long without the audience, invite them and let the show run itself")
+        s.add_argument("--resume", type=Path, default=RESUME_FILE if name == "install" else None, metavar="FILE",
+                       help="come back at the piece this file names, and keep it up to date")
+        _window_options(s)
+        _live_options(s)
+        if name == "install":
+            s.add_argument("--log", type=Path, default=INSTALL_LOG, help=f"the rotating log (default {INSTALL_LOG})")
+            s.add_argument("--hang-s", type=positive, default=10.0, metavar="S",
+                           help="an engine that has not beaten for this long is restarted (10)")
+            s.add_argument("--restarts", type=int, default=5, metavar="N",
+                           help="starts within ten minutes before restarting backs off (5)")
+        s.set_defaults(func=cmd_show if name == "show" else cmd_install)
 
     s = sub.add_parser("list", help="the pieces, with their titles")
     s.set_defaults(func=cmd_list)
@@ -231,6 +256,7 @@ def main(argv=None) -> int:
     if not argv or argv[0] not in COMMANDS:
         argv.insert(0, "show")                  # `run.py`, `run.py PROGRAM` and show's options are the show
     args = build_parser().parse_args(argv)
+    args.argv = argv
     try:
         return args.func(args) or 0
     except (PieceError, ShaderError, ProgramError, UsageError) as exc:
@@ -264,6 +290,11 @@ def cmd_show(args) -> int:
     if args.time_scale != 1.0:
         program = program.scaled(args.time_scale)
     start = None
+    from .installation import resumed_piece
+    piece = resumed_piece(args.resume)
+    if piece and not args.start and program.find(piece) is not None:
+        print(f"[stagecraft] resuming at {piece} ({args.resume})")
+        start = (program.find(piece), None)
     if args.start:
         piece, _, cue = args.start.partition(":")
         entry = program.find(piece)
@@ -275,6 +306,28 @@ def cmd_show(args) -> int:
             raise UsageError(f"--from: {piece} has no cue {cue!r} in this program")
         start = (entry, standby)
     return _play(program, args, start=start, loop=args.loop)
+
+
+def cmd_install(args) -> int:
+    """The supervisor: `show --loop` as a child, restarted after a crash or a hang (stagecraft/supervisor.py)."""
+    import signal
+
+    from .supervisor import WINDOW_S, Supervisor
+    raw, forwarded = args.argv[args.argv.index("install") + 1:], []
+    skip = 0
+    for a in raw:
+        if skip:
+            skip -= 1
+        elif a.split("=")[0] in INSTALL_ONLY:
+            skip = 0 if "=" in a else INSTALL_ONLY[a]
+        else:
+            forwarded.append(a)
+    argv = [sys.executable, str(Path(__file__).resolve().parent.parent / "run.py"), "show", *forwarded,
+            "--loop", "--resume", str(args.resume)]
+    supervisor = Supervisor(argv, args.log, hang_s=args.hang_s, restarts=args.restarts, window_s=WINDOW_S)
+    signal.signal(signal.SIGTERM, lambda *_: supervisor.stop())
+    signal.signal(signal.SIGINT, lambda *_: supervisor.stop())
+    return supervisor.run()
 
 
 def cmd_play(args) -> int:
@@ -307,6 +360,10 @@ def _play(show, args, *, start=None, loop=False) -> int:
         sound.close()
         window.close()
         raise
+    if getattr(args, "hours", None) or getattr(args, "attract", None) or getattr(args, "resume", None):
+        from .installation import Installation
+        engine.installation = Installation(engine, hours=args.hours, resume=args.resume,
+                                           attract_s=args.attract * 60 if args.attract else None)
     try:
         if not args.no_osc:
             try:

@@ -1,8 +1,9 @@
 """The engine: one frame at a time, the same loop live, headless, and offline.
 
     tick the clock -> apply OSC -> the operator's keys -> reload what changed -> the show's timers
-    -> hear the sound's analysis -> each playing piece updates (and sends its sound) and draws
-    -> a transition mixes two pieces -> output pass (the only way to the screen) -> operator
+    -> an installation's hours and attract mode -> hear the sound's analysis -> each playing piece
+    updates (and sends its sound) and draws -> a transition mixes two pieces -> the invitation
+    caption -> output pass through the flash limiter (the only way to the screen) -> operator
     overlay -> flip -> stats, the console, the supervisor's heartbeat
 
 It runs a program (`play PIECE` is a program of one). A piece entering with a transition plays
@@ -15,6 +16,8 @@ import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 from .audience import Audience, AudienceFile, AudienceView
 from .clock import Clock
@@ -71,6 +74,7 @@ class Engine:
         self.limiter = Limiter(self.gfx, flash_area, self.operator.tell) if flash_limit else None
         self.controls = Controls(self)
         self.console = console
+        self.installation = None                # stagecraft.installation.Installation, in a gallery
         self.heartbeat = Heartbeat.from_env()
         self.running = True
         self.fade = Fade()
@@ -291,6 +295,8 @@ class Engine:
             self._watch_at = start
             self.reload_changed()
         self.show.tick(self.clock.time)
+        if self.installation:
+            self.installation.step(self.clock.time)
         self._hear()
         builtins = self._builtins()
         for p in self._playing():
@@ -301,6 +307,9 @@ class Engine:
         self._cross()
         self.sound.send(self._to_sound)     # once a frame: offline, a send is also the frame's samples
         self._to_sound = []
+        caption = self.installation.caption() if self.installation else None
+        if caption:
+            self._caption(caption)
         self.fade.step(self.clock.dt)
         self._draw_output()
         if self.overlay.visible:
@@ -336,6 +345,18 @@ class Engine:
             self._retire(self.crossing.leaving, 0.0)
             self.crossing = None
             self.crossings_done += 1
+
+    def _caption(self, text: str) -> None:
+        """Words for the room over the picture (attract mode's invitation), on a dark band."""
+        picture = self.mix if self.crossing else self.player.canvas.main
+        w, h = picture.size
+        tex = self.gfx.text.texture(text, "sign", max(12, round(h * 0.04)))
+        blit = self.gfx.shaders.program(SHADER_DIR / "lib" / "blit.frag", {})
+        band = np.array([[0.5, 0.08, w / h, 0.1]], "f4")
+        words = np.array([[0.5, 0.08, tex.width / h, tex.height / h]], "f4")
+        r = self.gfx.renderer
+        r.draw(blit, picture.framebuffer, picture.size, band, [r.white], {"tint": (0.0, 0.0, 0.0, 0.6)}, blend=True)
+        r.draw(blit, picture.framebuffer, picture.size, words, [tex], {"tint": (1.0, 0.95, 0.85, 1.0)}, blend=True)
 
     def _pace(self) -> None:
         """Without vsync (headless), hold the frame rate at fps_cap instead of spinning."""

@@ -9,6 +9,7 @@ import threading
 import time
 from datetime import datetime
 
+import numpy as np
 import pytest
 
 from stagecraft.hours import Hours
@@ -120,3 +121,84 @@ def test_opening_hours(spec, when, open_):
 def test_bad_opening_hours_are_one_clear_error(bad):
     with pytest.raises(ValueError):
         Hours.parse(bad)
+
+
+# the engine's side: opening hours, attract mode, resume ------------------------------------------
+from stagecraft.installation import Installation, resumed_piece  # noqa: E402
+from stagecraft.offline import frames  # noqa: E402
+
+
+class Wall:
+    def __init__(self, when):
+        self.when = when
+
+    def __call__(self):
+        return self.when
+
+
+def test_outside_opening_hours_picture_and_sound_fade_out(engines, operator):
+    e = engines("smile_bazaar", (160, 90), fps=30)
+    wall = Wall(datetime(2026, 11, 26, 20, 0))
+    e.installation = Installation(e, hours=Hours.parse("10:00-18:00"), wall=wall)
+    shown = list(frames(e, 45))
+    assert e.fade.blackout and shown[-1].max() == 0 and "opening hours: closed" in operator.stream.text
+    level = e.sound.synth.master.volume.at(e.sound.synth.t + 48000 * 5)
+    assert level == 0.0, "the sound fades to silence with the picture"
+    wall.when = datetime(2026, 11, 27, 10, 30)
+    shown = list(frames(e, 200))
+    assert not e.fade.blackout and shown[-1].mean() > 10
+
+
+def test_attract_mode_invites_after_quiet_and_ends_when_someone_joins(engines, operator):
+    from stagecraft.audience import Act
+    e = engines("smile_credits", (160, 90), fps=30)
+    e.installation = Installation(e, attract_s=2.0, invitation="SEND A SMILE")
+    quiet = list(frames(e, 45))[-1].astype(int)
+    invited = list(frames(e, 30))[-1].astype(int)
+    assert e.installation.attracting and "attract mode: no audience" in operator.stream.text
+    band = (slice(75, 90), slice(None))
+    assert np.abs(invited[band] - quiet[band]).mean() > 10, "the invitation is on the picture"
+    e.audience.take(Act("join", "ab", e.clock.time, text="ana"))
+    list(frames(e, 2))
+    assert not e.installation.attracting and e.installation.caption() is None
+
+
+def test_the_playing_piece_is_written_for_a_restart_to_resume(engines, tmp_path):
+    from stagecraft.program import load_program, resolve_program
+    resume = tmp_path / "resume.json"
+    program = load_program(resolve_program("smiles_for_all")).scaled(0.01)
+    e = engines(program, (160, 90), fps=30)
+    e.installation = Installation(e, resume=resume)
+    list(frames(e, 2))
+    assert resumed_piece(resume) == "smile_credits"
+    while e.player.name != "forum":
+        list(frames(e, 10))
+    list(frames(e, 1))
+    assert resumed_piece(resume) == "forum"
+    assert resumed_piece(tmp_path / "none.json") is None
+
+
+def test_install_restarts_a_killed_engine_at_the_piece_it_was_playing(tmp_path):
+    """The whole installation: `run.py install` supervising a real headless show; the engine is
+    killed with SIGKILL mid-piece and comes back, at that piece."""
+    import signal
+    import subprocess
+    log, resume = tmp_path / "install.log", tmp_path / "resume.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    sup = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "install", "--headless", "--size", "160x90",
+                            "--time-scale", "0.02", "--audio", "none", "--no-osc", "--fps", "30",
+                            "--audience-file", str(tmp_path / "audience.json"), "--resume", str(resume),
+                            "--log", str(log), "--hang-s", "5"], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: resumed_piece(resume) in ("smile_bazaar", "forum"), seconds=60), \
+            log.read_text() if log.exists() else "no log"
+        piece = resumed_piece(resume)
+        pid = int(log.read_text().split("started the engine (pid ")[1].split(")")[0])
+        os.kill(pid, signal.SIGKILL)
+        assert wait_for(lambda: log.read_text().count("started the engine") >= 2, seconds=30), log.read_text()
+        assert wait_for(lambda: f"resuming at {piece}" in log.read_text(), seconds=30), log.read_text()
+    finally:
+        sup.send_signal(signal.SIGTERM)
+        sup.wait(timeout=30)
+    assert "the engine stopped (-9); restarting" in log.read_text()

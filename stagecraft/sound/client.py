@@ -68,7 +68,7 @@ class Silent:
     def poll(self) -> Audio:
         return Audio(voice=self.voice)
 
-    def set_master_volume(self, value: float) -> None:
+    def set_master_volume(self, value: float, seconds: float = 0.0) -> None:
         pass
 
     def panic(self, seconds: float = 0.02) -> None:
@@ -146,9 +146,9 @@ class SoundClient(Silent):
         self.values = {p: v for p, v in self.values.items()
                        if not (p.startswith(prefix) or (layer == 0 and ":" not in p))}
 
-    def set_master_volume(self, value: float) -> None:
+    def set_master_volume(self, value: float, seconds: float = 0.0) -> None:
         self.volume = min(max(float(value), 0.0), 1.0)
-        self._post([("volume", -1, self.volume)])
+        self._post([("volume", -1, self.volume, float(seconds))])
 
     def panic(self, seconds: float = 0.02) -> None:
         self.panicked = max(float(seconds), 0.001)

@@ -117,8 +117,8 @@ class Master:
         self.limiter = Limiter(sr)
         self.faults = 0
 
-    def set_volume(self, value: float, t: int) -> None:
-        self.volume.set(min(max(float(value), 0.0), 1.0), t, round(GLIDE_S * self.sr))
+    def set_volume(self, value: float, t: int, seconds: float = GLIDE_S) -> None:
+        self.volume.set(min(max(float(value), 0.0), 1.0), t, round(max(seconds, GLIDE_S) * self.sr))
 
     def panic(self, t: int, seconds: float) -> None:
         """Fade to silence over `seconds` and stay there until reset."""

@@ -48,8 +48,8 @@ class OfflineSound(Silent):
         onset, self.onsets = onsets > self.onsets, onsets
         return self.synth.analyser.audio(onset, self.voice)
 
-    def set_master_volume(self, value: float) -> None:
-        self.synth.post(("volume", self._start(self.frame), value))
+    def set_master_volume(self, value: float, seconds: float = 0.0) -> None:
+        self.synth.post(("volume", self._start(self.frame), value, float(seconds)))
 
     def panic(self, seconds: float = 0.02) -> None:
         self.synth.post(("panic", self._start(self.frame), seconds))

@@ -77,7 +77,7 @@ class Synth:
     def post(self, message: tuple) -> None:
         """("graph", t, Graph[, layer]) ("set", t, path, value, samples) ("note", t, track, pitch,
         velocity, samples | None) ("release", t, track, pitch | None) ("fade", t, layer, gain,
-        samples) ("volume", t, v) ("panic", t, seconds) ("reset", t); a track or path may be
+        samples) ("volume", t, v[, seconds]) ("panic", t, seconds) ("reset", t); a track or path may be
         "layer:track"."""
         self.seq += 1
         heapq.heappush(self.events, (message[1], self.seq, message))
@@ -115,7 +115,7 @@ class Synth:
             layer.gain.set(m[3], t, m[4])
             layer.closing = m[3] <= 0.0
         elif kind == "volume":
-            self.master.set_volume(m[2], t)
+            self.master.set_volume(m[2], t, *m[3:])
         elif kind == "panic":
             self.master.panic(t, m[2])
         elif kind == "reset":
