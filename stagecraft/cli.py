@@ -30,6 +30,7 @@ AUDIENCE_FILE = Path("out") / "audience.json"
 INSTALL_LOG = Path("out") / "install.log"
 RESUME_FILE = Path("out") / "resume.json"
 INSTALL_ONLY = {"--log": 1, "--hang-s": 1, "--restarts": 1}      # the supervisor's own options, and their values
+INSTALL_AUDIO_BLOCK = 512   # unattended, latency matters less than never dropping out: twice the usual block
 
 
 class UsageError(Exception):
@@ -322,6 +323,8 @@ def cmd_install(args) -> int:
             skip = 0 if "=" in a else INSTALL_ONLY[a]
         else:
             forwarded.append(a)
+    if not any(a.startswith("--audio-block") for a in forwarded):
+        forwarded += ["--audio-block", str(INSTALL_AUDIO_BLOCK)]
     argv = [sys.executable, str(Path(__file__).resolve().parent.parent / "run.py"), "show", *forwarded,
             "--loop", "--resume", str(args.resume)]
     supervisor = Supervisor(argv, args.log, hang_s=args.hang_s, restarts=args.restarts, window_s=WINDOW_S)
