@@ -17,7 +17,6 @@ from pathlib import Path
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
 
 from frame import FinishingWindow, WARMUP, _percentiles  # noqa: E402
 from stagecraft.engine import Engine  # noqa: E402
@@ -63,7 +62,7 @@ def main():
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     quiet = Operator(stream=open(os.devnull, "w"))
-    print(f"| smiles | size | frame p50 ms | frame p99 ms | fps at p50 |\n|---|---|---|---|---|")
+    print("| smiles | size | frame p50 ms | frame p99 ms | fps at p50 |\n|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for count in (int(c) for c in args.counts.split(",")):
             path = Path(tmp) / f"crowd_{count}.py"

@@ -23,7 +23,7 @@ from stagecraft.engine import Engine  # noqa: E402
 from stagecraft.operator import Operator  # noqa: E402
 from stagecraft.piece import available, load, resolve  # noqa: E402
 from stagecraft.render import full_rect  # noqa: E402
-from stagecraft.shaders import SHADER_DIR, Shaders, find  # noqa: E402
+from stagecraft.shaders import Shaders, find  # noqa: E402
 from stagecraft.window import Window  # noqa: E402
 
 WARMUP = 20

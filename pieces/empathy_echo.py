@@ -3,8 +3,9 @@
 Ivy Zheng's live stream, the Empathy Echo Platform. A wall of hundreds of small smiles, like a
 stream's chat; a bias filter blurs the ones the market would price highest. Every message from
 the audience appears and ripples outward; the smiles the ripple reaches smile back, in unison,
-and the blur lifts from them. Words the room repeats make larger ripples. Every message is a
-pitched ping that echoes on in a feedback-delay network.
+and the blur lifts from them. Words the room repeats make larger ripples; a touch on the wall
+(/audience/touch x y, from the bottom left) sends a small wordless ripple from that spot.
+Every message is a pitched ping that echoes on in a feedback-delay network.
 """
 import re
 import zlib
@@ -28,7 +29,6 @@ SOUND = patches.pings()
 PENTATONIC = (0, 2, 4, 7, 9)
 COLS, ROWS = 24, 14
 WALL = 0.74                     # the wall's right edge; the chat is to the right
-RIPPLE_S = 3.5
 CHAT_LINES = 11
 WORD = re.compile(r"[a-z']{3,}")
 
@@ -62,6 +62,12 @@ def echo(stage, state, text: str, sender: str):
     stage.note("ping", pitch, velocity=min(1.0, 0.5 + 0.2 * strength))
 
 
+def touch(stage, state, x: float, y: float):
+    """A wordless ripple from a touch, quieter than a message; its pitch follows the height."""
+    state["ripples"] = (state["ripples"] + [[x * WALL, y, 0.0, 0.5, ""]])[-12:]
+    stage.note("ping", 60 + PENTATONIC[min(int(y * 5), 4)] + 12 * (x > 0.5), velocity=0.35)
+
+
 def _reach(strength):
     """How far a ripple travels before it is spent, in canvas heights."""
     return 0.25 + 0.2 * strength
@@ -70,6 +76,8 @@ def _reach(strength):
 def update(stage, state, dt):
     for act in stage.audience.new("echo"):
         echo(stage, state, act.text, act.sender)
+    for act in stage.audience.new("touch"):
+        touch(stage, state, *act.point)
     aspect = stage.aspect
     joy = state["joy"] * np.exp(-dt * 1.5)
     for r in state["ripples"]:
@@ -100,7 +108,7 @@ def draw(stage, state):
                color=(0.7, 0.9, 1.0, 0.8), align="right")
     for x, y, rad, strength, text in state["ripples"]:          # each message where it began
         fade = max(0.0, 1.0 - rad / (stage.p.ripple_speed * 2.5))
-        if fade > 0:
+        if fade > 0 and text:
             stage.text(text[:40], min(max(x, 0.12), WALL - 0.12), y + 0.04, size=0.03 + 0.006 * strength,
                        font="sign", color=(1.0, 0.97, 0.9, fade))
     for k, (who, text, strength) in enumerate(reversed(state["chat"])):

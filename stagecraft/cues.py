@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 GO_GUARD_S = 0.3  # double-GO protection: a second GO sooner than this is a bounce, not a decision
 

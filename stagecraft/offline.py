@@ -43,19 +43,26 @@ def frames(engine: Engine, count: int, before_frame=None):
         rb.release()
 
 
-def _encode(engine: Engine, out: Path, wav: Path | None, render_video) -> Path:
-    """Video first (to a hidden file beside `out`), then the sound the frames made, then both in `out`."""
+def _encode(engine: Engine, out: Path, count: int, label: str, wav: Path | None = None, feed=None) -> Path:
+    """`count` frames to video first (a hidden file beside `out`), then the sound those frames made,
+    then both muxed into `out`. The engine is closed afterwards, whatever happens."""
     out = Path(out)
     video = out.with_name(f".{out.stem}.video{out.suffix}")
     sound = Path(wav) if wav else out.with_name(f".{out.stem}.sound.wav")
-    writer = VideoWriter(video, engine.canvas_size, engine.clock.rate)
+    bar = Progress(count, label)
     try:
-        render_video(writer)
-        writer.close()
+        writer = VideoWriter(video, engine.canvas_size, engine.clock.rate)
+        try:
+            for i, f in enumerate(frames(engine, count, feed), 1):
+                writer.write(f)
+                bar.update(i)
+        finally:
+            writer.close()
         write_wav(sound, engine.sound.samples())
         mux(video, sound, out)
     finally:
-        writer.close()
+        bar.done()
+        engine.close()
         video.unlink(missing_ok=True)
         if not wav:
             sound.unlink(missing_ok=True)
@@ -66,20 +73,9 @@ def render(piece, out: Path, *, seconds: float, fps: float, size, seed: int, str
            replay=None, **safety) -> Path:
     """An MP4 (H.264 and AAC); with `wav`, the sound as a 32-bit float WAV too. `replay`
     (osc.record.Replay) feeds recorded OSC into each frame at its recorded time."""
-    count = max(1, round(seconds * fps))
     engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, keep_sound=True, **safety)
-    bar = Progress(count, f"render {engine.player.name}")
     feed = (lambda i: replay.feed(engine.osc.inbox, i / fps)) if replay else None
-
-    def video(writer):
-        for i, f in enumerate(frames(engine, count, feed), 1):
-            writer.write(f)
-            bar.update(i)
-    try:
-        return _encode(engine, out, wav, video)
-    finally:
-        bar.done()
-        engine.close()
+    return _encode(engine, out, max(1, round(seconds * fps)), f"render {engine.player.name}", wav, feed)
 
 
 def still(engine: Engine, at: float):
@@ -104,15 +100,4 @@ def trailer(program, out: Path, *, fps: float, size, seed=0) -> Path:
     """The program as its rehearsal runs it (Program.rehearsal: a few seconds a piece, every cue
     firing by itself, the transitions between), so a machine with no screen still shows the show."""
     count = max(1, round(sum(p.follow or 0.0 for p in program.pieces) * fps))
-    engine = offline_engine(program, size, seed=seed, fps=fps, keep_sound=True)
-    bar = Progress(count, "trailer")
-
-    def video(writer):
-        for i, f in enumerate(frames(engine, count), 1):
-            writer.write(f)
-            bar.update(i)
-    try:
-        return _encode(engine, out, None, video)
-    finally:
-        bar.done()
-        engine.close()
+    return _encode(offline_engine(program, size, seed=seed, fps=fps, keep_sound=True), out, count, "trailer")

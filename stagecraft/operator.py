@@ -17,7 +17,6 @@ class Operator:
         self.stream = stream or sys.stderr
         self.recent: deque[str] = deque(maxlen=8)
         self.errors = 0
-        self.warnings = 0
         self._told: OrderedDict[str, int] = OrderedDict()
 
     def tell(self, message: str, *, key: str | None = None, detail: str = "", error=False) -> bool:
@@ -25,8 +24,6 @@ class Operator:
         key = key or message
         if error:
             self.errors += 1
-        else:
-            self.warnings += 1
         if key in self._told:
             self._told[key] += 1
             return False

@@ -9,7 +9,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Callable
+from collections.abc import Callable
 
 from .cues import Cue, collect
 from .params import check_spec
@@ -65,16 +65,22 @@ def title_of(path: Path) -> str:
 
 
 def resolve(name_or_path: str) -> Path:
+    return find_named(name_or_path, PIECE_DIR, ".py", "piece", PieceError, available)
+
+
+def find_named(name_or_path: str, folder: Path, suffix: str, kind: str, error: type[Exception],
+               known: Callable[[], list]) -> Path:
+    """A file given by path, or by name in its folder; the error lists the names there are."""
     p = Path(name_or_path)
-    if p.suffix == ".py":
+    if p.suffix == suffix:
         if not p.is_file():
-            raise PieceError(f"no piece file at {p}")
+            raise error(f"no {kind} file at {p}")
         return p.resolve()
-    candidate = PIECE_DIR / f"{name_or_path}.py"
+    candidate = folder / f"{name_or_path}{suffix}"
     if candidate.is_file():
         return candidate.resolve()
-    known = ", ".join(n for n, _ in available()) or "none"
-    raise PieceError(f"unknown piece {name_or_path!r} (known: {known})")
+    names = ", ".join(n for n, _ in known()) or "none"
+    raise error(f"unknown {kind} {name_or_path!r} (known: {names})")
 
 
 def _arity(fn: Callable) -> int:

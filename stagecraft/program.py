@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .curves import CURVES
-from .piece import PIECE_DIR, PieceError, PieceModule, load, resolve
+from .piece import PIECE_DIR, PieceError, PieceModule, find_named, load, resolve
 
 PROGRAM_DIR = PIECE_DIR / "programs"
 KINDS = ("cut", "crossfade", "black", "shader")
@@ -158,16 +158,7 @@ def available() -> list[tuple[str, str]]:
 
 
 def resolve_program(name_or_path: str) -> Path:
-    p = Path(name_or_path)
-    if p.suffix == ".toml":
-        if not p.is_file():
-            raise ProgramError(f"no program file at {p}")
-        return p.resolve()
-    candidate = PROGRAM_DIR / f"{name_or_path}.toml"
-    if candidate.is_file():
-        return candidate.resolve()
-    known = ", ".join(n for n, _ in available()) or "none"
-    raise ProgramError(f"unknown program {name_or_path!r} (known: {known})")
+    return find_named(name_or_path, PROGRAM_DIR, ".toml", "program", ProgramError, available)
 
 
 def load_program(path: Path) -> Program:

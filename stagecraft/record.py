@@ -46,16 +46,14 @@ class Readback:
 class VideoWriter:
     """H.264 in an MP4 through the ffmpeg binary that imageio-ffmpeg ships (no system ffmpeg)."""
 
-    def __init__(self, path: Path, size, fps: float, audio_path: Path | None = None):
+    def __init__(self, path: Path, size, fps: float):
         w, h = size
         if w % 2 or h % 2:
             raise ValueError(f"H.264 needs an even width and height, not {w}x{h}")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._gen = imageio_ffmpeg.write_frames(
             str(path), (w, h), fps=fps, codec="libx264", pix_fmt_in="rgb24", pix_fmt_out="yuv420p",
-            macro_block_size=2, output_params=["-crf", "18", "-preset", "veryfast"],
-            audio_path=str(audio_path) if audio_path else None,
-            audio_codec="aac" if audio_path else None, ffmpeg_log_level="error")
+            macro_block_size=2, output_params=["-crf", "18", "-preset", "veryfast"], ffmpeg_log_level="error")
         self._gen.send(None)
 
     def write(self, frame: np.ndarray) -> None:

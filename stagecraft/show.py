@@ -11,7 +11,7 @@ The show only decides; `enter(piece, transition)` and `run(cue)` do, on the fram
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from .program import Program, ShowCue
 
@@ -36,7 +36,6 @@ class Show:
         self.current: ShowCue | None = None
         self.piece = 0
         self.now = 0.0
-        self.fired_at = 0.0
         self._timers: list[_Timer] = []
         self._seq = 0
 
@@ -81,7 +80,6 @@ class Show:
         """Start a cue (its pre-wait, then its actions) without asking where the playhead is."""
         c = self.cues[index]
         self.current = c
-        self.fired_at = self.now
         if c.enter is not None:
             self._cancel(NEXT_PIECE)
             self.piece = c.piece

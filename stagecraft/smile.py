@@ -49,7 +49,6 @@ GENES = (
     Gene("chip", 0.0, 1.0, count=MAX_TEETH, cost=310),
     Gene("cap", 0, 2, "int", count=MAX_TEETH, cost=650),   # 0 enamel, 1 gold, 2 chrome
 )
-CAPS = ("enamel", "gold", "chrome")
 
 _SLICES: dict[str, slice] = {}
 _n = 0

@@ -148,10 +148,6 @@ class Stage:
         """How wide `text` is drawn, as a fraction of the canvas width."""
         return self._canvas.text_texture(text, size, font).width / self._canvas.size[0]
 
-    def text_image(self, text, size: float = 0.05, font: str = "mono"):
-        """Text as a texture to pass in `channels` (white on transparent)."""
-        return self._canvas.text_texture(text, size, font)
-
 
 def _rgba(color) -> tuple[float, float, float, float]:
     return Color().coerce(color)

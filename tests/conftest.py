@@ -20,6 +20,15 @@ OUTPUT = ROOT / "tests" / "output"
 SMALL = (160, 90)
 
 
+def write_piece(folder: Path, name: str, code: str, shader: str | None = None) -> str:
+    """A piece (and its shader, `name`.frag) written to a scratch folder; the path to load it by."""
+    if shader is not None:
+        (folder / f"{name}.frag").write_text(shader)
+    path = folder / f"{name}.py"
+    path.write_text(code)
+    return str(path)
+
+
 class Collect:
     """An operator's terminal, kept for assertions."""
 
@@ -104,14 +113,13 @@ class Client:
 
     def replies(self, count=1, wait=2.0) -> list:
         """Up to `count` packets that come back, decoded: [(address, args)]."""
-        import socket
         from stagecraft.osc.wire import decode
         out = []
         self.sock.settimeout(wait)
         while len(out) < count:
             try:
                 data = self.sock.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 break
             out += [(m.address, m.args) for _, m in decode(data)]
         return out

@@ -1,9 +1,15 @@
 """A piece that raises does not stop the show: told once with its traceback, last good state kept."""
+import socket
+import threading
+
 import numpy as np
 import pytest
 
 from stagecraft.offline import frames
+from stagecraft.osc.replies import packet
 from stagecraft.player import PieceFault
+
+from .conftest import Client, wait_for, write_piece
 
 PIECE = '''"""Faulty
 
@@ -46,10 +52,7 @@ void mainImage(out vec4 c, in vec2 p) { c = vec4(vec3(level * fract(n * 0.1) + g
 
 @pytest.fixture
 def faulty(tmp_path):
-    (tmp_path / "faulty.frag").write_text(SHADER)
-    path = tmp_path / "faulty.py"
-    path.write_text(PIECE)
-    return str(path)
+    return write_piece(tmp_path, "faulty", PIECE, SHADER)
 
 
 def test_update_that_raises_is_told_once_and_state_rolls_back(engines, faulty, operator):
@@ -119,10 +122,7 @@ def test_a_piece_whose_setup_raises_gives_way_to_standby(engines, tmp_path, oper
 
 
 def test_a_piece_whose_shader_does_not_compile_gives_way_to_standby(engines, tmp_path, operator):
-    (tmp_path / "faulty.frag").write_text(SHADER.replace("uniform float gray;", "uniform float gray"))
-    path = tmp_path / "faulty.py"
-    path.write_text(PIECE)
-    e = engines(str(path))
+    e = engines(write_piece(tmp_path, "faulty", PIECE, SHADER.replace("uniform float gray;", "uniform float gray")))
     list(frames(e, 2))
     assert e.player.name == "standby"
     assert "faulty.frag does not compile" in operator.stream.text
@@ -156,12 +156,6 @@ def test_a_full_disk_while_saving_the_audience_keeps_the_show_going(engines, tmp
 def test_floods_and_malformed_datagrams_on_both_ports_while_normal_input_gets_through(stage_osc):
     """One phone floods the audience port and sprays garbage at both ports; meanwhile the operator
     and another member of the audience (another address on loopback) are heard as usual."""
-    import socket
-    import threading
-
-    from stagecraft.osc.replies import packet
-
-    from .conftest import Client, wait_for
     e = stage_osc("smile_credits", size=(160, 90))
     ports = e.osc.ports
     stop = threading.Event()

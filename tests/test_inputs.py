@@ -41,6 +41,7 @@ CASES = {
                              [region(0.0, 1.0, 0.0, 1.0)]),
     "echo-message": ("empathy_echo", [[("audience", "/audience/echo", "we see you")]],
                      [region(0.74, 1.0, 0.5, 1.0), region(0.0, 0.74, 0.0, 1.0)]),
+    "echo-touch": ("empathy_echo", [[("audience", "/audience/touch", 0.5, 0.25)]], [region(0.27, 0.47, 0.15, 0.35)]),
     "finale-join": ("smiles_for_all", [[("audience", "/audience/join", "ana")]], [region(0.2, 0.8, 0.2, 0.8)]),
 }
 

@@ -94,7 +94,7 @@ def test_systemd_hears_ready_and_the_watchdog_while_the_engine_beats(tmp_path, m
     while time.monotonic() < end and not any("is hung" in s for s in said):
         try:
             heard.append(listener.recv(256).decode())
-        except socket.timeout:
+        except TimeoutError:
             pass
     sup.stop()
     thread.join(10)

@@ -8,7 +8,7 @@ from stagecraft import flash
 from stagecraft.offline import frames
 from stagecraft.record import VideoWriter, save_png
 
-from .conftest import run_cli
+from .conftest import run_cli, write_piece
 
 STROBE = '''"""Strobe
 
@@ -38,9 +38,7 @@ FPS = 30
 
 @pytest.fixture
 def strobe(tmp_path):
-    (tmp_path / "strobe.frag").write_text(SHADER)
-    (tmp_path / "strobe.py").write_text(STROBE)
-    return str(tmp_path / "strobe.py")
+    return write_piece(tmp_path, "strobe", STROBE, SHADER)
 
 
 def _shown(engines, piece, seconds=3.0, **kw):

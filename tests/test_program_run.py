@@ -12,9 +12,8 @@ import numpy as np
 import pytest
 
 from stagecraft import smile as sm
-from stagecraft.clock import Clock
 from stagecraft.engine import Engine
-from stagecraft.offline import frames, offline_engine
+from stagecraft.offline import frames
 from stagecraft.program import load_program, resolve_program
 from stagecraft.window import Window
 

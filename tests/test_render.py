@@ -4,7 +4,7 @@ import numpy as np
 
 from stagecraft.offline import frames, render
 
-from .conftest import ROOT
+from .conftest import ROOT, write_piece
 
 TEMPLATE = str(ROOT / "pieces" / "_template.py")
 
@@ -69,9 +69,8 @@ def draw(stage, state):
 
 
 def test_instances_beyond_the_first_buffer_grow_it(engines, tmp_path):
-    (tmp_path / "crowd.frag").write_text("void mainImage(out vec4 c, in vec2 p) { c = vData[0]; }\n")
-    (tmp_path / "crowd.py").write_text(CROWD)
-    e = engines(str(tmp_path / "crowd.py"), (400, 250), strict=True)
+    crowd = write_piece(tmp_path, "crowd", CROWD, "void mainImage(out vec4 c, in vec2 p) { c = vData[0]; }\n")
+    e = engines(crowd, (400, 250), strict=True)
     last = list(frames(e, 6))[-1]
     lit = (last.max(axis=2) > 0).reshape(50, 5, 80, 5).any(axis=(1, 3))
     assert lit.sum() == 4000, "every one of the 4,000 instances drew"

@@ -5,7 +5,6 @@ import pytest
 from stagecraft.program import Program, ProgramError, load_program, resolve_program
 from stagecraft.show import Show
 
-from .conftest import ROOT
 
 TWO = '''
 title = "Two"

@@ -12,7 +12,7 @@ from scipy.io import wavfile
 from stagecraft.offline import frames
 
 from .audio import LATENCY, SR, db, peak_hz, rms_db
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, run_cli, write_piece
 
 PIECE = '''"""Listener
 
@@ -39,10 +39,7 @@ SHADER = ("void mainImage(out vec4 c, in vec2 p) {\n"
 
 @pytest.fixture
 def listener(tmp_path):
-    (tmp_path / "listener.frag").write_text(SHADER)
-    path = tmp_path / "listener.py"
-    path.write_text(PIECE)
-    return str(path)
+    return write_piece(tmp_path, "listener", PIECE, SHADER)
 
 
 def _hit_at(e, frame):

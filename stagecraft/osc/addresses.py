@@ -7,7 +7,6 @@ sender; what it returns is the reply's data, and Refused says why it did not hap
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..audience import ECHO_CHARS, NAME_CHARS, Act, clean_text
 from ..cues import GO_GUARD_S

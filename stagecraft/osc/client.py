@@ -56,7 +56,7 @@ def send(data: bytes, host: str, port: int, *, wait: float, passcode: str | None
         while wait > 0:
             try:
                 packet = sock.recv(65536)
-            except (socket.timeout, ConnectionRefusedError):
+            except (TimeoutError, ConnectionRefusedError):
                 break
             try:
                 answers += [f"{m.address} {' '.join(map(str, m.args))}" for _, m in decode(packet)]

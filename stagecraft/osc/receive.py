@@ -11,7 +11,8 @@ import socket
 import threading
 import time
 from collections import OrderedDict
-from typing import Callable, NamedTuple
+from typing import NamedTuple
+from collections.abc import Callable
 
 from .addresses import AUDIENCE_ADDRESSES
 from .limits import Allowlist, RateLimits
