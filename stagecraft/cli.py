@@ -16,6 +16,7 @@ from .piece import PIECE_DIR, PieceError, available, resolve
 from .player import PieceFault
 from .program import ProgramError, load_program, resolve_program
 from .program import available as programs
+from .installation import INVITATION, Installation
 from .shaders import SHADER_DIR, ShaderError
 
 DEFAULT_PROGRAM = "smiles_for_all"
@@ -171,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="opening hours, e.g. 'tue-sun 10:00-18:00': outside them, black and silence")
         s.add_argument("--attract", type=positive, default=None, metavar="MINUTES",
                        help="after this long without the audience, invite them and let the show run itself")
+        s.add_argument("--invitation", default=INVITATION, metavar="TEXT",
+                       help="attract mode's words; {port} becomes the audience port (default: %(default)r)")
         s.add_argument("--resume", type=Path, default=RESUME_FILE if name == "install" else None, metavar="FILE",
                        help="come back at the piece this file names, and keep it up to date")
         _window_options(s)
@@ -363,10 +366,6 @@ def _play(show, args, *, start=None, loop=False) -> int:
         sound.close()
         window.close()
         raise
-    if getattr(args, "hours", None) or getattr(args, "attract", None) or getattr(args, "resume", None):
-        from .installation import Installation
-        engine.installation = Installation(engine, hours=args.hours, resume=args.resume,
-                                           attract_s=args.attract * 60 if args.attract else None)
     try:
         if not args.no_osc:
             try:
@@ -374,6 +373,11 @@ def _play(show, args, *, start=None, loop=False) -> int:
                                   allow=args.operator_allow, passcode=args.passcode)
             except OSError as exc:
                 raise UsageError(f"{exc.strerror} (another show running? choose another port, or --no-osc)") from None
+        if getattr(args, "hours", None) or getattr(args, "attract", None) or getattr(args, "resume", None):
+            port = engine.osc.ports.get("audience", args.audience_port)   # the one bound, if 0 asked for any
+            engine.installation = Installation(engine, hours=args.hours, resume=args.resume,
+                                               attract_s=args.attract * 60 if args.attract else None,
+                                               invitation=args.invitation.replace("{port}", str(port)))
         if args.record_osc:
             engine.osc.record(args.record_osc)
         engine.run(args.seconds)

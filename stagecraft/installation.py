@@ -20,7 +20,7 @@ from .hours import Hours
 CLOSING_FADE_S = 4.0        # the room dims, the sound goes quiet: no one is startled at closing
 CHECK_HOURS_S = 5.0
 ATTRACT_GO_S = 45.0         # in attract mode, the show moves on by itself this often
-INVITATION = "send us a smile: /audience/join to this room's address, port 9001"
+INVITATION = "send us a smile: /audience/join to this room's address, port {port}"
 
 
 class Installation:
@@ -76,7 +76,7 @@ class Installation:
         elif not self.attracting and now - self._heard >= self.attract_s and self.open:
             self.attracting = True
             self._last_go = now
-            self.engine.operator.tell(f"attract mode: no audience for {self.attract_s / 60:g} min; inviting")
+            self.engine.operator.tell(f"attract mode: no audience for {self.attract_s / 60:g} min; inviting: {self.invitation}")
         if self.attracting and now - self._last_go >= ATTRACT_GO_S:
             self._last_go = now
             self.engine.go()

@@ -3,6 +3,7 @@ engine, backs off when restarts come too fast, logs what the engine says, and te
 The children here are real processes (tiny stand-ins for the engine); the engine's own
 installation run is tested with the show."""
 import os
+import re
 import socket
 import sys
 import threading
@@ -15,7 +16,7 @@ import pytest
 from stagecraft.hours import Hours
 from stagecraft.supervisor import Supervisor
 
-from .conftest import ROOT, wait_for
+from .conftest import ROOT, run_cli, wait_for
 
 CHILD = """
 import os, sys, time
@@ -161,6 +162,15 @@ def test_attract_mode_invites_after_quiet_and_ends_when_someone_joins(engines, o
     e.audience.take(Act("join", "ab", e.clock.time, text="ana"))
     list(frames(e, 2))
     assert not e.installation.attracting and e.installation.caption() is None
+
+
+def test_the_invitation_names_the_audience_port_the_show_bound(tmp_path):
+    r = run_cli("show", "--headless", "--size", "160x90", "--seconds", "1.5", "--audio", "none",
+                "--audience-port", "0", "--osc-port", "0", "--audience-file", str(tmp_path / "a.json"),
+                "--attract", "0.005", "--invitation", "smile at port {port}")
+    assert r.returncode == 0, r.stderr
+    said = re.search(r"inviting: smile at port (\d+)", r.stdout + r.stderr)
+    assert said and int(said.group(1)) > 0, r.stdout + r.stderr
 
 
 def test_the_playing_piece_is_written_for_a_restart_to_resume(engines, tmp_path):
