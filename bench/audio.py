@@ -63,14 +63,14 @@ class Recorder(Silent):
 
     def send(self, messages: list) -> None:
         now = self.frame * SR // FPS
-        self.messages += [("graph", now, m[1]) if m[0] == "graph" else stamp(m, now, SR) for m in messages]
+        self.messages += [("graph", now, *m[1:]) if m[0] == "graph" else stamp(m, now, SR) for m in messages]
         self.frame += 1
 
 
 def cue_now_and_then(engine, i: int, fps: float) -> None:
     """GO every CUE_EVERY_S, round and round the piece's cues."""
     if i and i % round(CUE_EVERY_S * fps) == 0 and engine.player.piece.cues:
-        if engine.player.playhead.standby is None:
+        if engine.show.standby is None:
             engine.move_playhead(-len(engine.player.piece.cues))
         engine.go()
 
@@ -108,7 +108,7 @@ def sounds(seconds: float) -> dict[str, list]:
 def cost(messages: list, seconds: float, block: int, paced: bool) -> dict:
     synth = Synth(SR)
     for m in messages:
-        synth.post(("graph", m[1], synth.build(m[2])) if m[0] == "graph" else m)
+        synth.post(("graph", m[1], synth.build(m[2]), *m[3:]) if m[0] == "graph" else m)
     for _ in range(20):
         synth.render(block)   # first calls into numpy and scipy
     period = block / SR
