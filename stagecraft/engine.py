@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import time
 import traceback
+from collections import deque
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,6 +49,7 @@ SOUND_PANIC_S = 0.02        # the sound goes quiet fast, never with a click
 SOUND_CUT_S = 0.05          # a cut between pieces still fades their sound, so nothing clicks
 WATCH_EVERY_S = 0.25
 OVERLAY_EVERY_S = 0.25
+ENTERED_KEPT = 256          # an installation enters pieces for weeks: keep the latest only
 OFFLINE_DATE = (2145.0, 0.0, 1.0)  # the story's year; offline frames never read the wall clock
 
 
@@ -89,7 +91,7 @@ class Engine:
         self.player: Player | None = None
         self.crossing: Crossing | None = None
         self.mix = Target(self.ctx, self.canvas_size)
-        self.entered: list[str] = []            # the pieces entered, in order: for the console and tests
+        self.entered: deque[str] = deque(maxlen=ENTERED_KEPT)   # the latest pieces entered, in order
         self._to_sound: list[tuple] = []        # this frame's messages to the sound, sent once a frame
         self.crossings_done = 0
         self._layers = itertools.count(1)

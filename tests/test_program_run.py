@@ -39,7 +39,7 @@ def test_the_whole_evening_runs_and_the_audience_reaches_the_finale(operator):
             assert time.monotonic() < end, f"stuck in {e.player.name}"
         for _ in range(3):
             e.frame()
-        assert e.entered == PIECES and e.crossings_done == 5
+        assert list(e.entered) == PIECES and e.crossings_done == 5
         assert operator.errors == 0, operator.stream.text
         c = e.audience.contributions[0]
         assert c.kind == "join" and c.name == "ana"
@@ -111,7 +111,7 @@ def test_a_transition_plays_and_sounds_both_pieces_then_lets_the_first_go(engine
     assert all(0.2 < g < 0.8 for g in gains), gains
     assert np.abs(mid - alone).mean() > 5
     after = list(frames(e, 40))[-1].astype(int)
-    assert e.crossing is None and e.crossings_done == 1 and e.entered == ["calibration", "standby"]
+    assert e.crossing is None and e.crossings_done == 1 and list(e.entered) == ["calibration", "standby"]
     assert len(e.sound.synth.layers) == 1
     assert np.abs(after - mid).mean() > 5
 
