@@ -8,7 +8,8 @@ with its cues firing by themselves, while a simulated audience (twenty addresses
 joins, cheers, votes, echoes, buys, refuses and barters a few times a second. Every 30 s it
 samples the engine's RSS and the sound process's, open file descriptors, threads, GL objects (the
 engine's textures, framebuffers, programs and vertex arrays) and the stats counters. It reports
-each measure's growth per hour (a straight line through the samples after the first tenth).
+each measure's growth per hour: a straight line through the samples after the first tenth, and
+one through the second half (after the warm-up: caches filled, the audience's bounded lists full).
 Target: flat (no growth beyond noise), zero xruns, zero errors. Run by hand.
 """
 from __future__ import annotations
@@ -75,8 +76,9 @@ def audience(port: int, stop: threading.Event, rate: float) -> None:
         s.close()
 
 
-def slope_per_hour(t: np.ndarray, y: np.ndarray) -> float:
-    keep = t >= t[-1] * 0.1
+def slope_per_hour(t: np.ndarray, y: np.ndarray, after: float) -> float:
+    """Growth per hour of a straight line through the samples after `after` of the run."""
+    keep = t >= t[-1] * after
     if keep.sum() < 3:
         return float("nan")
     return float(np.polyfit(t[keep] / 3600.0, y[keep], 1)[0])
@@ -125,16 +127,17 @@ def main():
         summary = engine.stats.summary(**engine.counters())
         engine.close()
     t = np.array([s["t"] for s in samples])
-    growth = {k: slope_per_hour(t, np.array([s[k] for s in samples], float))
+    growth = {k: [slope_per_hour(t, np.array([s[k] for s in samples], float), after) for after in (0.1, 0.5)]
               for k in ("rss_kib", "sound_rss_kib", "fds", "threads", "gl_objects", "errors", "xruns")}
     report = {"minutes": args.minutes, "size": args.size, "audio_block": args.audio_block, "samples": samples,
               "growth_per_hour": growth,
               "summary": summary}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1))
-    print("\n| measure | first | last | growth per hour |\n|---|---|---|---|")
-    for k, g in growth.items():
-        print(f"| {k} | {samples[0][k]} | {samples[-1][k]} | {g:+.1f} |")
+    print("\n| measure | first | last | growth per hour, after the first tenth | in the second half |\n"
+          "|---|---|---|---|---|")
+    for k, (tenth, half) in growth.items():
+        print(f"| {k} | {samples[0][k]} | {samples[-1][k]} | {tenth:+.1f} | {half:+.1f} |")
     print(f"\nframes {summary['frames']}, fps {summary['fps_mean']}, p99 {summary['frame_ms_p99']} ms, "
           f"errors {summary['errors']}, xruns {summary['audio_xruns']}, transitions {summary['transitions']}")
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import heap
 from .audience import Audience, AudienceFile, AudienceView
 from .clock import Clock
 from .controls import Controls
@@ -180,6 +181,7 @@ class Engine:
         player.sound.fade(0.0, fade_s)
         self._to_sound += player.sound.take()
         player.release()
+        heap.trim()
 
     def _run_cue(self, cue: ShowCue) -> None:
         """A cue's actions, on the piece it belongs to (brought on with a cut if it is not playing)."""

@@ -116,16 +116,22 @@ def test_a_transition_plays_and_sounds_both_pieces_then_lets_the_first_go(engine
     assert np.abs(after - mid).mean() > 5
 
 
-def test_a_cut_swaps_at_once(engines, two):
+def test_a_cut_swaps_at_once_and_the_heap_is_trimmed_after_the_piece_leaves(engines, two, monkeypatch):
     from dataclasses import replace
+
+    from stagecraft import heap
+    trims = []
+    monkeypatch.setattr(heap, "trim", lambda real=heap.trim: trims.append(real()))
     cut = replace(two.cues[2], enter=replace(two.cues[2].enter, kind="cut", seconds=0.0))
     two.cues[2] = cut
     e = engines(two, (160, 90), fps=30)
     list(frames(e, 3))
     e.show.stand_by(2)
+    before = len(trims)
     e.go()
     list(frames(e, 1))
     assert e.crossing is None and e.player.name == "standby"
+    assert len(trims) == before + 1
 
 
 def _pty_run(args, keys_at=(), seconds=6.0):
