@@ -107,6 +107,20 @@ def test_the_oldest_voice_is_stolen_with_a_fade():
     assert np.abs(np.diff(steal)).max() < 0.05, "no click where the voice is stolen"
 
 
+def test_a_pool_sounds_as_its_notes_would_alone_whichever_rows_they_land_on():
+    # Only rows up to the last sounding one run; here rows 0 and 1 fall silent while row 2 still
+    # sounds, then new notes take the low rows again over the state they were left with.
+    def voice():
+        return voices(triangle(amp=0.3).adsr(0.002, 0.05, 0.6, 0.03).lowpass(3000), count=4)
+    notes = [(1000, 60, 1000), (1200, 64, 1000), (1400, 67, 8000), (4000, 72, 1500), (4100, 71, 300),
+             (7000, 62, 2500)]
+    together = render({"x": voice()}, 12000, (97,), [("note", t, "x", p, 0.8, d) for t, p, d in notes])
+    alone = sum(render({"x": voice()}, 12000, (97,), [("note", t, "x", p, 0.8, d)]).astype(float)
+                for t, p, d in notes)
+    assert np.abs(alone).max() > 0.1
+    assert np.abs(together - alone).max() < 1e-6
+
+
 def test_shedding_drops_the_quietest_voice_and_counts_it():
     sound = {"x": voices(noise("white", 0.2).adsr(0.001, 0.1, 1.0, 0.1), count=4)}
     s = synth(sound, [("note", 0, "x", 60, 1.0, None), ("note", 0, "x", 62, 0.1, None),

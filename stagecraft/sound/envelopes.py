@@ -65,17 +65,19 @@ class ADSR(Ugen):
         decay = 1.0 + (s - 1.0) * bend(np.clip((k - a) / np.maximum(d, 1), 0.0, 1.0), self.curve)
         return np.where(k < a, attack, decay)
 
-    def levels(self, t: np.ndarray) -> np.ndarray:
-        """(rows, len(t)): each row's level at the samples t. Rows holding their sustain, and rows
-        silent, are filled in whole; the same arithmetic gives the same values either way."""
-        a, d, r, s = self.times.T
-        started = self.on >= 0
-        holding = started & (t[0] - self.on >= a + np.maximum(d, 1)) & (t[-1] < self.off)
-        moving = started & ~holding & (t[0] < self.off + np.maximum(r, 1))
-        out = np.zeros((self.rows, len(t)))
+    def levels(self, t: np.ndarray, rows: int | None = None) -> np.ndarray:
+        """(rows, len(t)): the first `rows` rows' levels at the samples t. Rows holding their
+        sustain, and rows silent, are filled in whole; the same arithmetic gives the same values
+        either way."""
+        a, d, r, s = self.times[:rows].T
+        on, off = self.on[:rows], self.off[:rows]
+        started = on >= 0
+        holding = started & (t[0] - on >= a + np.maximum(d, 1)) & (t[-1] < off)
+        moving = started & ~holding & (t[0] < off + np.maximum(r, 1))
+        out = np.zeros((len(on), len(t)))
         out[holding] = (1.0 + (s[holding] - 1.0) * bend(np.ones(holding.sum()), self.curve))[:, None]
         if moving.any():
-            out[moving] = self._moving(t, moving)
+            out[moving] = self._moving(t, np.flatnonzero(moving))
         return out
 
     def _moving(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -85,5 +87,5 @@ class ADSR(Ugen):
         return np.where(t[None, :] >= off, fall, out)
 
     def process(self, x, t, n):
-        env = self.levels(np.arange(t, t + n))
+        env = self.levels(np.arange(t, t + n), self.active)
         return x * (env if x.ndim == 2 else env[:, None, :])

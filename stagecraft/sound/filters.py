@@ -71,7 +71,8 @@ class Retuned(Ugen):
 
     def process(self, x, t, n):
         if self.zi is None:
-            self.zi = np.zeros((self.bank, *x.shape[:-1], 2))
+            self.zi = np.zeros((self.bank, self.rows, *x.shape[1:-1], 2))
+        k = len(x)
         y = np.empty_like(x)
         pos = 0
         for offset, key, coef in self._retunes(t, n) + [(n, None, None)]:
@@ -80,7 +81,7 @@ class Retuned(Ugen):
                 b, a, gains = self.coef[:3]
                 mixed = None
                 for i in range(self.bank):
-                    out, self.zi[i] = lfilter(b[i], a[i], seg, axis=-1, zi=self.zi[i])
+                    out, self.zi[i, :k] = lfilter(b[i], a[i], seg, axis=-1, zi=self.zi[i, :k])
                     mixed = out * gains[i] if mixed is None else mixed + out * gains[i]
                 y[..., pos:offset] = mixed
                 pos = offset

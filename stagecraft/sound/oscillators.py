@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.signal import lfilter
 
-from .ugen import Context, Ugen, midi_to_hz
+from .ugen import Context, Ugen, midi_to_hz, off
 
 CYCLE = 2 ** 32
 MASK = CYCLE - 1
@@ -42,18 +42,25 @@ class Phase:
     def reset(self, row: int) -> None:
         self.p[row] = self.start[row]
 
-    def advance(self, freq, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def advance(self, freq, n: int, rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Phases (rows, copies, n) as integers, and the increments, for `freq` in Hz (broadcast
-        against (rows, copies, 1 or n))."""
+        against (rows, copies, 1 or n)); only the first `rows` move on."""
+        p = self.p[:rows]
         inc = np.rint(np.asarray(freq) * self.scale).astype(np.int64)
-        inc = np.broadcast_to(inc, (*self.p.shape, inc.shape[-1] if inc.ndim else 1))
+        inc = np.broadcast_to(inc, (*p.shape, inc.shape[-1] if inc.ndim else 1))
         if inc.shape[-1] == 1:
             steps = inc * np.arange(1, n + 1)
         else:
             steps = np.cumsum(inc, axis=-1)
-        phase = (self.p[..., None] + steps - inc) & MASK
-        self.p = (self.p + steps[..., -1]) & MASK
+        phase = (p[..., None] + steps - inc) & MASK
+        self.p[:rows] = (p + steps[..., -1]) & MASK
         return phase, inc
+
+    def skip(self, freq, n: int, rows: int | None = None) -> None:
+        """Move on as `advance` would, without making the phases."""
+        inc = np.rint(np.asarray(freq) * self.scale).astype(np.int64)
+        total = inc * n if inc.ndim == 0 else inc[..., 0] * n if inc.shape[-1] == 1 else inc.sum(axis=-1)
+        self.p[:rows] = (self.p[:rows] + total) & MASK
 
 
 class Oscillator(Ugen):
@@ -80,18 +87,21 @@ class Oscillator(Ugen):
             self.params["freq"].set(midi_to_hz(pitch), t)
 
     def _freqs(self, t: int, n: int) -> np.ndarray:
-        f = self.hz if self.rows > 1 else np.asarray(self.p("freq", t, n), dtype=float)
+        f = self.hz[:self.active] if self.rows > 1 else np.asarray(self.p("freq", t, n), dtype=float)
         detune = self.p("detune", t, n)
-        if np.any(detune):
+        if not off(detune) and np.any(detune):
             f = f * 2.0 ** (self.spread * (np.asarray(detune) / 1200.0))
-        vib, _ = self.vibrato.advance(self.p("vib_rate", t, n), n)  # always, so its phase is the same
         depth = self.p("vib_depth", t, n)
-        if np.any(depth):
-            f = f * 2.0 ** (np.asarray(depth) / 1200.0 * np.sin(vib * (2.0 * np.pi / CYCLE)))
+        if off(depth):     # the vibrato's phase moves on all the same, so it starts where it would have
+            self.vibrato.skip(self.p("vib_rate", t, n), n, self.active)
+        else:
+            vib, _ = self.vibrato.advance(self.p("vib_rate", t, n), n, self.active)
+            if np.any(depth):
+                f = f * 2.0 ** (np.asarray(depth) / 1200.0 * np.sin(vib * (2.0 * np.pi / CYCLE)))
         return np.minimum(f, self.sr * 0.45)
 
     def process(self, x, t: int, n: int) -> np.ndarray:
-        phase, inc = self.phase.advance(self._freqs(t, n), n)
+        phase, inc = self.phase.advance(self._freqs(t, n), n, self.active)
         dt = np.maximum(np.abs(inc) / CYCLE, 1e-9)
         copies = self.wave(phase, phase / CYCLE, dt, t, n)
         y = copies[:, 0]
@@ -197,7 +207,7 @@ class Random(Ugen):
         self.streams[row] = self._stream(seed)
 
     def uniform(self, n: int) -> np.ndarray:
-        return np.stack([s.random(n) for s in self.streams])
+        return np.stack([s.random(n) for s in self.streams[:self.active]])
 
 
 class Noise(Random):
@@ -215,7 +225,7 @@ class Noise(Random):
     def process(self, x, t, n):
         white = self.uniform(n) * 2.0 - 1.0
         if self.pink:
-            white, self.zi = lfilter(PINK_B, PINK_A, white, axis=-1, zi=self.zi)
+            white, self.zi[:self.active] = lfilter(PINK_B, PINK_A, white, axis=-1, zi=self.zi[:self.active])
             white = white * pink_gain()
         return white * (np.sqrt(1.5) * np.asarray(self.p("amp", t, n)))
 

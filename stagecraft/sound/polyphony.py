@@ -30,9 +30,12 @@ class Chain:
             ch = u.channels(ch)
         self.out_channels = ch
 
-    def process(self, t: int, n: int) -> np.ndarray:
+    def process(self, t: int, n: int, active: int) -> np.ndarray:
+        """Rows [0, active) of [t, t + n); the other rows' state waits, untouched, for a note to
+        clear it."""
         x = None
         for u in self.units:
+            u.active = active
             x = u.process(x, t, n)
         return x
 
@@ -135,13 +138,15 @@ class Voices(Ugen):
         return self.velocity * self.chain.level(t)
 
     def process(self, x, t, n):
-        if not self.busy(t).any():
+        busy = np.flatnonzero(self.busy(t))
+        if not len(busy):
             self.chain.idle(t, n)
             return np.zeros((1, n) if self.chain.out_channels == 1 else (1, 2, n))
-        y = self.chain.process(t, n)
+        k = int(busy[-1]) + 1          # notes take the lowest free row, so sounding rows come first
+        y = self.chain.process(t, n, k)
         idx = np.arange(t, t + n)
-        gain = np.clip(1.0 - (idx[None, :] - self.fade_at[:, None]) / self.fade_len, 0.0, 1.0)
-        gain = gain * (idx[None, :] < self.stops()[:, None]) * self.velocity[:, None]
+        gain = np.clip(1.0 - (idx[None, :] - self.fade_at[:k, None]) / self.fade_len, 0.0, 1.0)
+        gain = gain * (idx[None, :] < self.stops()[:k, None]) * self.velocity[:k, None]
         y = y * (gain if y.ndim == 2 else gain[:, None, :])
         out = y[0]
         for row in y[1:]:

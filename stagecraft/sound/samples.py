@@ -110,8 +110,9 @@ class Sampler(Ugen):
         return self.stop
 
     def process(self, x, t, n):
-        pos = (np.arange(t, t + n)[None, :] - self.on[:, None]) * self.rate[:, None]
-        playing = (pos >= 0) & (pos < len(self.data) - 1) & (self.on[:, None] >= 0)
+        on, rate = self.on[:self.active, None], self.rate[:self.active, None]
+        pos = (np.arange(t, t + n)[None, :] - on) * rate
+        playing = (pos >= 0) & (pos < len(self.data) - 1) & (on >= 0)
         return np.where(playing, read(self.data, pos), 0.0) * np.asarray(self.p("amp", t, n))
 
 

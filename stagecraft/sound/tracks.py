@@ -62,7 +62,7 @@ class Track:
 
     def render(self, t: int, n: int) -> np.ndarray:
         """(2, n)"""
-        y = self.chain.process(t, n)
+        y = self.chain.process(t, n, 1)
         if not np.all(np.isfinite(y)):
             # A unit blew up (feedback past 1, a wild parameter): start it over rather than
             # leave its state poisoned; the master bus never sees the non-finite samples.

@@ -3,6 +3,8 @@
 Signals carry a leading axis of rows: (rows, n) mono, (rows, 2, n) stereo, time last. A track
 has one row; a polyphonic track (voices) runs its chain once for all its voices, a row each, so
 twelve voices cost one set of numpy calls rather than twelve. Parameters are shared by the rows.
+Only rows [0, active) run in a block: voices(...) sets `active` to just past its last sounding
+row, so three notes on a twelve-voice track cost three rows, not twelve.
 
 `process(x, t, n)` renders samples [t, t + n) of the absolute sample clock from input `x` (None
 for a source) and carries its state on exactly where it stopped. `clear(row, seed)` puts one
@@ -44,6 +46,7 @@ class Ugen:
         self.ctx, self.sr, self.rows = ctx, ctx.sr, ctx.rows
         self.params = {k: Param(v) for k, v in params.items()}
         self.options = options
+        self.active = self.rows
 
     def channels(self, inp: int) -> int:
         return inp
@@ -70,6 +73,11 @@ class Ugen:
 
     def p(self, name: str, t: int, n: int):
         return self.params[name].block(t, n)
+
+
+def off(value) -> bool:
+    """A parameter block that is settled at zero (Param.block gives a float once settled)."""
+    return isinstance(value, float) and value == 0.0
 
 
 def midi_to_hz(pitch: float) -> float:
