@@ -212,3 +212,17 @@ def test_a_sampler_note_plays_its_sound_at_pitch():
     assert abs(peak_hz(octave[3000:9000]) / peak_hz(root[6000:12000]) - 2.0) < 0.02
     last = lambda y: np.nonzero(np.abs(y) > 1e-4)[0][-1]  # noqa: E731
     assert abs(last(octave) / last(root) - 0.5) < 0.05
+
+
+@pytest.mark.parametrize("n", [1, 65, 4097])
+def test_a_phase_skipped_lands_where_an_advanced_one_does(n):
+    from stagecraft.sound.oscillators import Phase
+    gliding = np.linspace(3.0, 19.0, n)
+    for freq in (7.5, gliding, np.array([440.0, 550.0])[:, None, None]):
+        walked, skipped = Phase(SR, (3, 2)), Phase(SR, (3, 2))
+        for _ in range(3):
+            walked.advance(freq, n, 2)
+            skipped.skip(freq, n, 2)
+        assert np.array_equal(walked.p, skipped.p)
+        assert np.array_equal(walked.p[2], walked.start[2]), "rows past `rows` wait untouched"
+
