@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import deque
 
 import numpy as np
@@ -16,10 +17,10 @@ class Histogram:
 
     def __init__(self):
         self.counts = np.zeros(self.BINS + 2, np.int64)       # with one bin each below and above
-        self._scale = self.BINS / np.log(self.HI / self.LO)
+        self._scale = self.BINS / math.log(self.HI / self.LO)
 
     def add(self, x: float) -> None:
-        k = int(np.floor(np.log(x / self.LO) * self._scale)) + 1 if x > self.LO else 0
+        k = math.floor(math.log(x / self.LO) * self._scale) + 1 if x > self.LO else 0
         self.counts[min(max(k, 0), self.BINS + 1)] += 1
 
     def __len__(self) -> int:
@@ -32,7 +33,7 @@ class Histogram:
             return 0.0
         k = int(np.searchsorted(np.cumsum(self.counts), q / 100.0 * total, side="left"))
         k = min(max(k, 1), self.BINS)
-        return float(self.LO * np.exp((k - 0.5) / self._scale))
+        return self.LO * math.exp((k - 0.5) / self._scale)
 
 
 class FrameStats:

@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.signal import lfilter
 
-from .ugen import Context, Ugen, midi_to_hz, off
+from .ugen import Context, Ugen, midi_to_hz, nonzero
 
 CYCLE = 2 ** 32
 MASK = CYCLE - 1
@@ -42,11 +42,14 @@ class Phase:
     def reset(self, row: int) -> None:
         self.p[row] = self.start[row]
 
+    def _increments(self, freq) -> np.ndarray:
+        return np.rint(np.asarray(freq) * self.scale).astype(np.int64)
+
     def advance(self, freq, n: int, rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Phases (rows, copies, n) as integers, and the increments, for `freq` in Hz (broadcast
         against (rows, copies, 1 or n)); only the first `rows` move on."""
         p = self.p[:rows]
-        inc = np.rint(np.asarray(freq) * self.scale).astype(np.int64)
+        inc = self._increments(freq)
         inc = np.broadcast_to(inc, (*p.shape, inc.shape[-1] if inc.ndim else 1))
         if inc.shape[-1] == 1:
             steps = inc * np.arange(1, n + 1)
@@ -58,7 +61,7 @@ class Phase:
 
     def skip(self, freq, n: int, rows: int | None = None) -> None:
         """Move on as `advance` would, without making the phases."""
-        inc = np.rint(np.asarray(freq) * self.scale).astype(np.int64)
+        inc = self._increments(freq)
         total = inc * n if inc.ndim == 0 else inc[..., 0] * n if inc.shape[-1] == 1 else inc.sum(axis=-1)
         self.p[:rows] = (self.p[:rows] + total) & MASK
 
@@ -89,15 +92,14 @@ class Oscillator(Ugen):
     def _freqs(self, t: int, n: int) -> np.ndarray:
         f = self.hz[:self.active] if self.rows > 1 else np.asarray(self.p("freq", t, n), dtype=float)
         detune = self.p("detune", t, n)
-        if not off(detune) and np.any(detune):
+        if nonzero(detune):
             f = f * 2.0 ** (self.spread * (np.asarray(detune) / 1200.0))
         depth = self.p("vib_depth", t, n)
-        if off(depth):     # the vibrato's phase moves on all the same, so it starts where it would have
-            self.vibrato.skip(self.p("vib_rate", t, n), n, self.active)
-        else:
+        if nonzero(depth):
             vib, _ = self.vibrato.advance(self.p("vib_rate", t, n), n, self.active)
-            if np.any(depth):
-                f = f * 2.0 ** (np.asarray(depth) / 1200.0 * np.sin(vib * (2.0 * np.pi / CYCLE)))
+            f = f * 2.0 ** (np.asarray(depth) / 1200.0 * np.sin(vib * (2.0 * np.pi / CYCLE)))
+        else:               # the vibrato's phase moves on all the same, so it starts where it would have
+            self.vibrato.skip(self.p("vib_rate", t, n), n, self.active)
         return np.minimum(f, self.sr * 0.45)
 
     def process(self, x, t: int, n: int) -> np.ndarray:

@@ -75,9 +75,10 @@ class Ugen:
         return self.params[name].block(t, n)
 
 
-def off(value) -> bool:
-    """A parameter block that is settled at zero (Param.block gives a float once settled)."""
-    return isinstance(value, float) and value == 0.0
+def nonzero(value) -> bool:
+    """Whether a parameter block (a float once settled, else an array) is anywhere not zero;
+    the float case skips numpy's call, which costs more than the test."""
+    return value != 0.0 if isinstance(value, float) else bool(np.any(value))
 
 
 def midi_to_hz(pitch: float) -> float:
