@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections import deque
+from collections.abc import Callable
 
 REFRESH_S = 0.25
 PLAIN_EVERY_S = 10.0
@@ -85,11 +86,12 @@ class PlainConsole:
         self.stream = stream
         self._at = None
 
-    def show(self, snapshot: dict, now: float) -> None:
+    def show(self, snapshot: Callable[[], dict], now: float) -> None:
+        """`snapshot` makes the engine's state, only when a line is due."""
         if self._at is not None and now - self._at < PLAIN_EVERY_S:
             return
         self._at = now
-        s = snapshot
+        s = snapshot()
         self.stream.write(f"[stagecraft] {s['piece']} | fired {s['cue'] or '-'} | standby {s['standby'] or 'end'} | "
                           f"{s['fps']:.1f} fps p99 {s['p99']:.1f} ms | osc {s['osc']['received']} | "
                           f"errors {s['errors']}\n")
@@ -146,13 +148,13 @@ class ScreenConsole:
     def isatty(self) -> bool:
         return False
 
-    def show(self, snapshot: dict, now: float) -> None:
+    def show(self, snapshot: Callable[[], dict], now: float) -> None:
         if now - self._at < REFRESH_S:
             return
         self._at = now
         h, w = self.screen.getmaxyx()
         self.screen.erase()
-        rows = lines(snapshot) + [("", "")] + [("dim", m) for m in self.messages]
+        rows = lines(snapshot()) + [("", "")] + [("dim", m) for m in self.messages]
         rows.append(("dim", "Space GO   Up/Down standby   B blackout   Esc panic   R reset   Q Q quit"))
         for y, (style, text) in enumerate(rows[:h]):
             try:

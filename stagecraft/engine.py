@@ -324,7 +324,7 @@ class Engine:
         self.surface.flip()
         self.stats.add(interval, time.perf_counter() - start)
         if self.console:
-            self.console.show(self.snapshot(), start)
+            self.console.show(self.snapshot, start)   # made only when the console redraws
         self.heartbeat.beat(start)
 
     def run(self, seconds: float | None = None) -> None:
