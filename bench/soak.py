@@ -7,9 +7,11 @@ sound process on SDL's dummy audio driver, OSC on loopback ports), each piece --
 with its cues firing by themselves, while a simulated audience (twenty addresses on loopback)
 joins, cheers, votes, echoes, buys, refuses and barters a few times a second. Every 30 s it
 samples the engine's RSS and the sound process's, open file descriptors, threads, GL objects (the
-engine's textures, framebuffers, programs and vertex arrays) and the stats counters. It reports
-each measure's growth per hour: a straight line through the samples after the first tenth, and
-one through the second half (after the warm-up: caches filled, the audience's bounded lists full).
+engine's textures, framebuffers, programs and vertex arrays), the stats counters and the longest
+frame since the last sample (a stall of the whole machine shows there and in the xruns at once).
+It reports each measure's growth per hour: a straight line through the samples after the first
+tenth, and one through the second half (after the warm-up: caches filled, the audience's bounded
+lists full).
 Target: flat (no growth beyond noise), zero xruns, zero errors. Run by hand.
 """
 from __future__ import annotations
@@ -104,10 +106,13 @@ def main():
     crowd = threading.Thread(target=audience, args=(engine.osc.ports["audience"], stop, args.rate), daemon=True)
     crowd.start()
     samples, start, next_sample = [], time.monotonic(), 0.0
+    last, gap = start, 0.0
     try:
         while (elapsed := time.monotonic() - start) < args.minutes * 60:
             engine.frame()
             engine._pace()
+            now = time.monotonic()
+            gap, last = max(gap, now - last), now
             if elapsed >= next_sample:
                 next_sample += SAMPLE_S
                 c = engine.counters()
@@ -119,8 +124,10 @@ def main():
                                 "restarts": c["audio_restarts"], "shed": c["audio_voices_shed"],
                                 "osc_received": c["osc_received"], "osc_rate_limited": c["osc_rate_limited"],
                                 "transitions": c["transitions"], "flash_limited_frames": c["flash_limited_frames"],
-                                "piece": engine.player.name, "fps": round(engine.stats.recent()["fps"], 1)})
+                                "piece": engine.player.name, "fps": round(engine.stats.recent()["fps"], 1),
+                                "longest_frame_ms": round(gap * 1000, 1)})
                 print(json.dumps(samples[-1]), flush=True)
+                gap = 0.0
     finally:
         stop.set()
         crowd.join(5)

@@ -1,8 +1,8 @@
 """Effects: gain, pan, drive, a modulated feedback delay, and a feedback-delay-network reverb.
 
-The delay lines are written at the absolute sample index, and each block is cut into pieces no
-longer than the shortest delay, so every sample read back was written before: per sample, the
-same arithmetic for any block size. Delay and reverb hold seconds of sound, so they run on a
+The delay lines are written at the absolute sample index; the delay cuts each block into pieces
+no longer than its shortest delay, and the reverb (in `kernels`) runs sample by sample, so every
+sample read back was written before: per sample, the same arithmetic for any block size. Delay and reverb hold seconds of sound, so they run on a
 track's single row, never inside voices(...).
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import lfilter
 
+from . import kernels
 from .oscillators import CYCLE, Phase
 from .ugen import ANTI_DENORMAL, Ugen, mono
 
@@ -50,12 +51,6 @@ def one_pole(cutoff: float, sr: int):
 
 def _pow2(n: float) -> int:
     return 1 << int(np.ceil(np.log2(n)))
-
-
-def ring(start: int, n: int, size: int):
-    """Samples start .. start + n of a ring buffer: a slice unless they wrap round."""
-    a = start % size
-    return slice(a, a + n) if a + n <= size else np.arange(start, start + n) % size
 
 
 class Delay(Ugen):
@@ -103,16 +98,6 @@ class Delay(Ugen):
 LINES_48K = np.array([1559, 1871, 2243, 2647, 3119, 3527, 3947, 4441])  # mutually prime, 32 to 93 ms
 
 
-def hadamard8(x: np.ndarray) -> np.ndarray:
-    """The 8x8 Hadamard matrix (normalised: lossless) by butterflies: each stage pairs row i with
-    row i + h inside every block of 2h rows. Sums and differences only, so no matrix product's
-    summation order can differ between block sizes."""
-    for h in (4, 2, 1):
-        pairs = x.reshape(8 // (2 * h), 2, h, -1)
-        x = np.concatenate((pairs[:, 0] + pairs[:, 1], pairs[:, 0] - pairs[:, 1]), axis=1).reshape(8, -1)
-    return x * (1.0 / np.sqrt(8.0))
-
-
 class Reverb(Ugen):
     """Eight delay lines mixed through a Hadamard matrix, each damped and scaled so that sound
     falls 60 dB in `decay` seconds; even lines feed the left output, odd lines the right."""
@@ -122,7 +107,7 @@ class Reverb(Ugen):
         self.lengths = np.round(LINES_48K * options.get("size", 1.0) * self.sr / 48000).astype(np.int64)
         self.size = _pow2(2 * self.lengths.max() + 2)
         self.damp = one_pole(options.get("damp", 5000.0), self.sr)
-        self.inject = np.array([1.0, -1.0] * 4)[:, None] * (1.0 / np.sqrt(8.0))
+        self.inject = np.array([1.0, -1.0] * 4) * (1.0 / np.sqrt(8.0))
         self.clear(0, 0)
 
     def channels(self, inp):
@@ -130,24 +115,15 @@ class Reverb(Ugen):
 
     def clear(self, row, seed):
         self.buf = np.zeros((8, self.size))
-        self.zi = np.zeros((8, 1))
+        self.z = np.zeros(8)
 
     def process(self, x, t, n):
-        feed = mono(x)[0]
+        feed = np.ascontiguousarray(mono(x)[0])
         decay = np.asarray(self.p("decay", t, n), dtype=float)
         gains = 10.0 ** (-3.0 * self.lengths[:, None] / (np.atleast_1d(decay)[None, :] * self.sr))
         mix = np.broadcast_to(self.p("mix", t, n), (n,))
         wet = np.empty((2, n))
-        step = int(self.lengths.min())
-        for pos in range(0, n, step):
-            end = min(pos + step, n)
-            out = np.stack([line[ring(t + pos - length, end - pos, self.size)]
-                            for line, length in zip(self.buf, self.lengths)])
-            out, self.zi = lfilter(*self.damp, out, axis=1, zi=self.zi)
-            out = out * (gains if gains.shape[1] == 1 else gains[:, pos:end])
-            self.buf[:, ring(t + pos, end - pos, self.size)] = hadamard8(out) + self.inject * feed[pos:end] \
-                + ANTI_DENORMAL
-            wet[0, pos:end] = (out[0] + out[2] + out[4] + out[6]) * 0.5
-            wet[1, pos:end] = (out[1] + out[3] + out[5] + out[7]) * 0.5
+        kernels.reverb(t, feed, self.buf, self.lengths, gains, self.damp[0][0], -self.damp[1][1], self.z,
+                       self.inject, wet)
         through = x if x.ndim == 3 else np.stack((x, x), axis=-2) * HALF_SQRT2
         return through * (1.0 - mix) + wet * mix

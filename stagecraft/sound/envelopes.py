@@ -1,4 +1,5 @@
-"""ADSR envelopes with curves, computed in closed form from the absolute sample index, a row each.
+"""ADSR envelopes with curves, computed in closed form from the absolute sample index, a row each
+(the arithmetic is in `kernels`).
 
 The times are read when a note starts (so a change lands on the next note); a note that starts
 while the last still sounds attacks from wherever the envelope is, so retriggers do not click.
@@ -9,13 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
 from .ugen import NEVER, Ugen
-
-
-def bend(x: np.ndarray, c: float) -> np.ndarray:
-    if c == 0:
-        return x
-    return (1.0 - np.exp(-c * x)) / (1.0 - np.exp(-c))
 
 
 class ADSR(Ugen):
@@ -44,7 +40,7 @@ class ADSR(Ugen):
 
     def release(self, row: int, t: int) -> None:
         if self.on[row] >= 0 and t < self.off[row]:
-            self.held[row] = self._before_release(np.array([t]))[row, 0]
+            self.held[row] = self.level(t)[row]
             self.off[row] = t
 
     def end(self) -> np.ndarray:
@@ -55,37 +51,14 @@ class ADSR(Ugen):
         return np.where(self.on >= 0, out, 0)
 
     def level(self, t: int) -> np.ndarray:
-        return self.levels(np.array([t]))[:, 0]
+        return self.levels(t, 1)[:, 0]
 
-    def _before_release(self, t: np.ndarray, rows=slice(None)) -> np.ndarray:
-        a, d, _, s = (c[:, None] for c in self.times[rows].T)
-        k = (t[None, :] - self.on[rows, None]).astype(float)
-        start = self.start[rows, None]
-        attack = start + (1.0 - start) * bend(np.clip(k / np.maximum(a, 1), 0, 1), self.curve)
-        decay = 1.0 + (s - 1.0) * bend(np.clip((k - a) / np.maximum(d, 1), 0.0, 1.0), self.curve)
-        return np.where(k < a, attack, decay)
-
-    def levels(self, t: np.ndarray, rows: int | None = None) -> np.ndarray:
-        """(rows, len(t)): the first `rows` rows' levels at the samples t. Rows holding their
-        sustain, and rows silent, are filled in whole; the same arithmetic gives the same values
-        either way."""
-        a, d, r, s = self.times[:rows].T
-        on, off = self.on[:rows], self.off[:rows]
-        started = on >= 0
-        holding = started & (t[0] - on >= a + np.maximum(d, 1)) & (t[-1] < off)
-        moving = started & ~holding & (t[0] < off + np.maximum(r, 1))
-        out = np.zeros((len(on), len(t)))
-        out[holding] = (1.0 + (s[holding] - 1.0) * bend(np.ones(holding.sum()), self.curve))[:, None]
-        if moving.any():
-            out[moving] = self._moving(t, np.flatnonzero(moving))
+    def levels(self, t: int, n: int, rows: int | None = None) -> np.ndarray:
+        """(rows, n): the first `rows` rows' levels at samples [t, t + n)."""
+        out = np.empty((self.rows if rows is None else rows, n))
+        kernels.adsr(t, self.on, self.off, self.start, self.held, self.times, self.curve, out)
         return out
 
-    def _moving(self, t: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        out = self._before_release(t, rows)
-        off, r = self.off[rows, None], self.times[rows, 2:3]
-        fall = self.held[rows, None] * (1.0 - bend(np.clip((t[None, :] - off) / np.maximum(r, 1), 0, 1), self.curve))
-        return np.where(t[None, :] >= off, fall, out)
-
     def process(self, x, t, n):
-        env = self.levels(np.arange(t, t + n), self.active)
+        env = self.levels(t, n, self.active)
         return x * (env if x.ndim == 2 else env[:, None, :])

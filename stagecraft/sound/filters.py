@@ -1,17 +1,17 @@
 """Filters: biquad low/high/band-pass, a state-variable filter, and a formant (vowel) filter.
 
-All run through scipy.signal.lfilter with its state carried from block to block, which gives the
-same samples for any block split. Coefficients follow their parameters on a fixed grid of
+All run as second-order sections (`kernels.sections`, the arithmetic of scipy.signal.lfilter)
+with their state carried from block to block, which gives the same samples for any block split. Coefficients follow their parameters on a fixed grid of
 absolute samples (smooth.GRID); the state-variable filter differs from the biquad in what it
 carries across a retune: its two integrator states, so fast sweeps stay smooth.
 """
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import lfilter
 
+from . import kernels
 from .smooth import grid_points
-from .ugen import ANTI_DENORMAL, Ugen
+from .ugen import Ugen
 
 MAX_CUTOFF = 0.45  # of the sample rate
 UNITY = np.ones(1)
@@ -73,21 +73,18 @@ class Retuned(Ugen):
         if self.zi is None:
             self.zi = np.zeros((self.bank, self.rows, *x.shape[1:-1], 2))
         k = len(x)
-        y = np.empty_like(x)
+        x3 = np.ascontiguousarray(x).reshape(k, -1, n)
+        y = np.empty_like(x3)
+        zi = self.zi.reshape(self.bank, self.rows, -1, 2)
         pos = 0
         for offset, key, coef in self._retunes(t, n) + [(n, None, None)]:
             if offset > pos:
-                seg = x[..., pos:offset] + ANTI_DENORMAL
-                b, a, gains = self.coef[:3]
-                mixed = None
-                for i in range(self.bank):
-                    out, self.zi[i, :k] = lfilter(b[i], a[i], seg, axis=-1, zi=self.zi[i, :k])
-                    mixed = out * gains[i] if mixed is None else mixed + out * gains[i]
-                y[..., pos:offset] = mixed
+                b, a, gains = (np.ascontiguousarray(c, dtype=float) for c in self.coef[:3])
+                kernels.sections(x3, pos, offset, b, a, gains, zi, y)
                 pos = offset
             if key is not None:
                 self._apply(key, coef)
-        return y
+        return y.reshape(x.shape)
 
 
 def rbj(kind: str, fc, q, sr: int):
@@ -117,7 +114,7 @@ class Biquad(Retuned):
 
 
 class SVF(Retuned):
-    """Andrew Simper's trapezoidal state-variable filter, run as an lfilter section per grid step.
+    """Andrew Simper's trapezoidal state-variable filter, run as a biquad section per grid step.
 
     Its state space (A, B, C, D) gives the section's transfer function, and the observability
     matrix T = [C; CA + a1 C] (kept with the coefficients) maps its integrator states onto

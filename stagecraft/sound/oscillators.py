@@ -2,8 +2,8 @@
 
 Phase is an integer accumulator (a 32-bit fraction of a cycle): integer sums are exact, so a
 block split anywhere gives the same phases, and there is no drift to wrap. Saw and pulse have
-their steps smoothed by polyBLEP, the triangle its corners by polyBLAMP; the wavetable keeps one
-band-limited table per octave.
+their steps smoothed by polyBLEP, the triangle its corners by polyBLAMP (in `kernels`); the
+wavetable keeps one band-limited table per octave.
 """
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from functools import lru_cache
 import numpy as np
 from scipy.signal import lfilter
 
+from . import kernels
+from .kernels import CYCLE, MASK, TABLE_BITS
 from .ugen import Context, Ugen, midi_to_hz, nonzero
 
-CYCLE = 2 ** 32
-MASK = CYCLE - 1
-TABLE_BITS = 11              # 2048 points a cycle
 TABLE_OCTAVES = 11           # tables for fundamentals up to 20 Hz * 2**k
+NO_WIDTH = np.ones(1)         # what waves without a pulse width are given
 GOLDEN = 0.6180339887498949  # spreads unison start phases without lining them up
 NAMED_TABLES = {
     "organ": (1.0, 0.6, 0.0, 0.4, 0.0, 0.25, 0.0, 0.2),
@@ -42,14 +42,14 @@ class Phase:
     def reset(self, row: int) -> None:
         self.p[row] = self.start[row]
 
-    def _increments(self, freq) -> np.ndarray:
+    def increments(self, freq) -> np.ndarray:
         return np.rint(np.asarray(freq) * self.scale).astype(np.int64)
 
     def advance(self, freq, n: int, rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Phases (rows, copies, n) as integers, and the increments, for `freq` in Hz (broadcast
         against (rows, copies, 1 or n)); only the first `rows` move on."""
         p = self.p[:rows]
-        inc = self._increments(freq)
+        inc = self.increments(freq)
         inc = np.broadcast_to(inc, (*p.shape, inc.shape[-1] if inc.ndim else 1))
         if inc.shape[-1] == 1:
             steps = inc * np.arange(1, n + 1)
@@ -61,14 +61,17 @@ class Phase:
 
     def skip(self, freq, n: int, rows: int | None = None) -> None:
         """Move on as `advance` would, without making the phases."""
-        inc = self._increments(freq)
+        inc = self.increments(freq)
         total = inc * n if inc.ndim == 0 else inc[..., 0] * n if inc.shape[-1] == 1 else inc.sum(axis=-1)
         self.p[:rows] = (self.p[:rows] + total) & MASK
 
 
 class Oscillator(Ugen):
     """Pitched: `detune` cents spread `unison` copies; vibrato in cents. On a track, a note sets
-    `freq`; in voices(...), each row plays its own note's pitch."""
+    `freq`; in voices(...), each row plays its own note's pitch. The waves themselves are worked out
+    sample by sample in `kernels`."""
+    kind: int
+    tables = np.zeros((1, 2))   # read by the wavetable only
 
     def __init__(self, ctx: Context, params: dict, options: dict):
         super().__init__(ctx, params, options)
@@ -103,82 +106,42 @@ class Oscillator(Ugen):
         return np.minimum(f, self.sr * 0.45)
 
     def process(self, x, t: int, n: int) -> np.ndarray:
-        phase, inc = self.phase.advance(self._freqs(t, n), n, self.active)
-        dt = np.maximum(np.abs(inc) / CYCLE, 1e-9)
-        copies = self.wave(phase, phase / CYCLE, dt, t, n)
-        y = copies[:, 0]
-        for k in range(1, copies.shape[1]):
-            y = y + copies[:, k]   # copy by copy: the same sums in the same order for any block size
-        return y * (self.gain * np.asarray(self.p("amp", t, n)))
+        inc = self.phase.increments(self._freqs(t, n))
+        inc = np.ascontiguousarray(inc.reshape((1,) * (3 - inc.ndim) + inc.shape))
+        out = np.empty((self.active, n))
+        kernels.oscillate(self.kind, self.phase.p[:self.active], inc, self.width(t, n), self.tables, self.sr, out)
+        return out * (self.gain * np.asarray(self.p("amp", t, n)))
 
-    def wave(self, phase, cycle, dt, t, n) -> np.ndarray:
-        raise NotImplementedError
-
-
-def blep(t: np.ndarray, dt: np.ndarray) -> np.ndarray:
-    """polyBLEP residual of a unit step at phase 0: two samples wide, so worked out only there."""
-    out = np.zeros(t.shape)
-    dt = np.broadcast_to(dt, t.shape)
-    near = np.nonzero(t < dt)
-    after = t[near] / dt[near]
-    out[near] = 2 * after - after * after - 1.0
-    near = np.nonzero(t > 1.0 - dt)
-    before = (t[near] - 1.0) / dt[near]
-    out[near] += before * before + 2 * before + 1.0
-    return out
-
-
-def blamp(out: np.ndarray, near: np.ndarray, distance: np.ndarray, slope: np.ndarray) -> None:
-    """Add the polyBLAMP residual of a corner where the slope changes by `slope` (per sample) to
-    `out` at the samples `near` it, `distance` samples (under one) away."""
-    e = 1.0 - distance
-    out[near] += slope * (e * e * e / 6.0)
+    def width(self, t: int, n: int) -> np.ndarray:
+        return NO_WIDTH
 
 
 class Sine(Oscillator):
-    def wave(self, phase, cycle, dt, t, n):
-        return np.sin(cycle * (2.0 * np.pi))
+    kind = kernels.SINE
 
 
 class Saw(Oscillator):
-    def wave(self, phase, cycle, dt, t, n):
-        return 2.0 * cycle - 1.0 - blep(cycle, dt)
+    kind = kernels.SAW
 
 
 class Square(Oscillator):
-    def wave(self, phase, cycle, dt, t, n):
-        w = np.asarray(self.p("width", t, n))
-        naive = np.where(cycle < w, 1.0, -1.0)
-        return naive + blep(cycle, dt) - blep((cycle - w) % 1.0, dt)
+    kind = kernels.SQUARE
+
+    def width(self, t, n):
+        return np.ascontiguousarray(np.atleast_1d(self.p("width", t, n)), dtype=float)
 
 
 class Triangle(Oscillator):
-    def wave(self, phase, cycle, dt, t, n):
-        out = np.where(cycle < 0.5, 4.0 * cycle - 1.0, 3.0 - 4.0 * cycle)
-        dt = np.broadcast_to(dt, cycle.shape)
-        trough = np.minimum(cycle, 1.0 - cycle)             # the corner at phase 0: slope +8 dt
-        near = np.nonzero(trough < dt)
-        blamp(out, near, trough[near] / dt[near], 8.0 * dt[near])
-        crest = np.abs(cycle - 0.5)                         # the corner at phase 0.5: slope -8 dt
-        near = np.nonzero(crest < dt)
-        blamp(out, near, crest[near] / dt[near], -8.0 * dt[near])
-        return out
+    kind = kernels.TRIANGLE
 
 
 class Wavetable(Oscillator):
+    kind = kernels.TABLE
+
     def __init__(self, ctx, params, options):
         super().__init__(ctx, params, options)
         table = options.get("table", "organ")
         self.tables = octave_tables(tuple(NAMED_TABLES[table] if isinstance(table, str) else table), self.sr)
-
-    def wave(self, phase, cycle, dt, t, n):
-        f = dt * self.sr
-        level = np.clip(np.ceil(np.log2(np.maximum(f, 20.0) / 20.0)), 0, TABLE_OCTAVES - 1).astype(np.intp)
-        shift = 32 - TABLE_BITS
-        i = phase >> shift
-        frac = (phase & ((1 << shift) - 1)) / float(1 << shift)
-        a = self.tables[level, i]
-        return a + (self.tables[level, i + 1] - a) * frac
 
 
 @lru_cache(maxsize=32)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
 from .ugen import NEVER, Ugen
 
 FADE_S = 0.005    # a stolen or shed voice fades out over this
@@ -144,13 +145,9 @@ class Voices(Ugen):
             return np.zeros((1, n) if self.chain.out_channels == 1 else (1, 2, n))
         k = int(busy[-1]) + 1          # notes take the lowest free row, so sounding rows come first
         y = self.chain.process(t, n, k)
-        idx = np.arange(t, t + n)
-        gain = np.clip(1.0 - (idx[None, :] - self.fade_at[:k, None]) / self.fade_len, 0.0, 1.0)
-        gain = gain * (idx[None, :] < self.stops()[:k, None]) * self.velocity[:k, None]
-        y = y * (gain if y.ndim == 2 else gain[:, None, :])
-        out = y[0]
-        for row in y[1:]:
-            out = out + row   # row by row: the same sums in the same order for any block size
+        out = np.empty(y.shape[1:])
+        kernels.mix_voices(np.ascontiguousarray(y).reshape(k, -1, n), t, self.fade_at, self.fade_len, self.stops(), self.velocity,
+                           out.reshape(-1, n))
         return out[None]
 
 
