@@ -147,3 +147,15 @@ def test_a_frozen_sound_process_is_replaced(live_sound):
     frozen.join(2.0)
     assert not frozen.is_alive(), "the frozen one is killed, not left behind"
     assert engine.counters()["audio_restarts"] == 1
+
+
+def test_the_warm_up_plays_every_unit_there_is():
+    """Whatever a later graph uses has run once before the device opened (a unit added to the
+    table and not to the warm-up would pay its first calls inside a live block)."""
+    from stagecraft.sound.graph import TABLE, _units
+    from stagecraft.sound.process import every_unit
+
+    spec = compile_sound(every_unit())
+    used = {step["unit"] for steps in spec["tracks"].values() for step in _units(steps)}
+    assert used == set(TABLE)
+    assert {"a", "i"} <= set(spec["notes"])

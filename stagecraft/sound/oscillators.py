@@ -181,6 +181,7 @@ class Noise(Random):
     def __init__(self, ctx, params, options):
         super().__init__(ctx, params, options)
         self.pink = options.get("color") == "pink"
+        self.pink_gain = pink_gain() if self.pink else 1.0   # worked out here, not in an audio block
         self.zi = np.zeros((self.rows, 3))
 
     def clear(self, row: int, seed: int) -> None:
@@ -191,7 +192,7 @@ class Noise(Random):
         white = self.uniform(n) * 2.0 - 1.0
         if self.pink:
             white, self.zi[:self.active] = lfilter(PINK_B, PINK_A, white, axis=-1, zi=self.zi[:self.active])
-            white = white * pink_gain()
+            white = white * self.pink_gain
         return white * (np.sqrt(1.5) * np.asarray(self.p("amp", t, n)))
 
 

@@ -32,6 +32,7 @@ from pygame._sdl2 import audio
 from ..crossings import AnalysisBoard, SoundChannel
 from .analysis import voice_level
 from .client import DEVICE_FAILED
+from .graph import bus, compile_sound, dust, granular, noise, sampler, saw, sine, square, triangle, voices, wavetable
 from .messages import SR
 from .synth import Synth
 
@@ -106,15 +107,27 @@ def urgent() -> None:
         pass
 
 
+def every_unit() -> dict:
+    """A sound with every unit in graph.TABLE, for warm_up."""
+    voice = square(unison=2, detune=5, vib_depth=10).adsr(0.001, 0.01, 0.5, 0.01).svf(800).formant(1.0)
+    return {"a": voices(voice, count=2).lowpass(900).highpass(60).bandpass(500).drive(0.3)
+            .delay(0.01, 0.3, 0.3, mod_depth=0.001).send("b", 0.5),
+            "b": bus().reverb(1.0, 0.5).gain(0.5).pan(0.2),
+            "c": sine(unison=2, detune=3), "d": saw(), "e": triangle(), "f": wavetable("organ"), "g": noise("pink"),
+            "h": dust(), "i": voices(sampler("click"), count=2), "j": granular("voice")}
+
+
 def warm_up(block: int, specs: list) -> None:
-    """Run the DSP on a throwaway copy of the sound before the device opens: first calls into
-    numpy and scipy, and first touches of new buffers, cost milliseconds the first real blocks
-    cannot spare."""
+    """Run the DSP on a throwaway copy of the sound, and on every unit there is, notes playing,
+    before the device opens: the first calls into numpy, scipy and each code path, and first
+    touches of new buffers, cost milliseconds the first block of a later graph cannot spare."""
     synth = Synth()
-    for spec in specs:
+    for spec in [*specs, compile_sound(every_unit())]:
         synth.post(("graph", -1, synth.build(spec)))
-    for _ in range(16):
-        synth.render(block)
+        for track in spec["notes"]:
+            synth.post(("note", synth.t, track, 60, 1.0, block))
+        for _ in range(8):
+            synth.render(block)
 
 
 def _open(name: str, capture: bool, block: int, callback):
