@@ -9,6 +9,9 @@ joins, cheers, votes, echoes, buys, refuses and barters a few times a second. Ev
 samples the engine's RSS and the sound process's, open file descriptors, threads, GL objects (the
 engine's textures, framebuffers, programs and vertex arrays), the stats counters and the longest
 frame since the last sample (a stall of the whole machine shows there and in the xruns at once).
+Memory is also sampled once a lap of the program, as its first piece starts and the last has left:
+what a piece holds while it plays comes and goes with it, so a sample every 30 s lands on
+different pieces and a straight line through them tilts with the order they happen to fall in.
 It reports each measure's growth per hour: a straight line through the samples after the first
 tenth, and one through the second half (after the warm-up: caches filled, the audience's bounded
 lists full).
@@ -48,6 +51,11 @@ def rss_kib(pid: int | str = "self") -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def memory(sound: SoundClient) -> dict:
+    pid = sound.active.process.pid if sound.active else None
+    return {"rss_kib": rss_kib(), "sound_rss_kib": rss_kib(pid) if pid else 0}
 
 
 def gl_objects(e: Engine) -> int:
@@ -107,17 +115,24 @@ def main():
     crowd.start()
     samples, start, next_sample = [], time.monotonic(), 0.0
     last, gap = start, 0.0
+    laps, playing, lap_due = [], None, False
     try:
         while (elapsed := time.monotonic() - start) < args.minutes * 60:
             engine.frame()
             engine._pace()
             now = time.monotonic()
             gap, last = max(gap, now - last), now
+            if engine.player is not playing:
+                playing = engine.player
+                lap_due = playing.piece is program.pieces[0].module
+            if lap_due and engine.crossing is None:   # the last piece has left, and been trimmed
+                lap_due = False
+                laps.append({"t": elapsed, **memory(sound)})
+                print(json.dumps({"lap": len(laps), **laps[-1]}), flush=True)
             if elapsed >= next_sample:
                 next_sample += SAMPLE_S
                 c = engine.counters()
-                sound_pid = sound.active.process.pid if sound.active else None
-                samples.append({"t": elapsed, "rss_kib": rss_kib(), "sound_rss_kib": rss_kib(sound_pid) if sound_pid else 0,
+                samples.append({"t": elapsed, **memory(sound),
                                 "fds": len(os.listdir("/proc/self/fd")), "threads": threading.active_count(),
                                 "gl_objects": gl_objects(engine), "contributions": len(engine.audience.contributions),
                                 "frames": engine.stats.frames, "errors": c["errors"], "xruns": c["audio_xruns"],
@@ -136,15 +151,20 @@ def main():
     t = np.array([s["t"] for s in samples])
     growth = {k: [slope_per_hour(t, np.array([s[k] for s in samples], float), after) for after in (0.1, 0.5)]
               for k in ("rss_kib", "sound_rss_kib", "fds", "threads", "gl_objects", "errors", "xruns")}
+    lap_t = np.array([lap["t"] for lap in laps])
+    growth.update({f"{k} at each lap's start": [slope_per_hour(lap_t, np.array([lap[k] for lap in laps], float), after)
+                                                 for after in (0.1, 0.5)] for k in ("rss_kib", "sound_rss_kib")})
     report = {"minutes": args.minutes, "size": args.size, "audio_block": args.audio_block, "samples": samples,
-              "growth_per_hour": growth,
+              "laps": laps, "growth_per_hour": growth,
               "summary": summary}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1))
     print("\n| measure | first | last | growth per hour, after the first tenth | in the second half |\n"
           "|---|---|---|---|---|")
     for k, (tenth, half) in growth.items():
-        print(f"| {k} | {samples[0][k]} | {samples[-1][k]} | {tenth:+.1f} | {half:+.1f} |")
+        series = laps if k.endswith("start") else samples
+        key = k.split(" at ")[0]
+        print(f"| {k} | {series[0][key]} | {series[-1][key]} | {tenth:+.1f} | {half:+.1f} |")
     print(f"\nframes {summary['frames']}, fps {summary['fps_mean']}, p99 {summary['frame_ms_p99']} ms, "
           f"errors {summary['errors']}, xruns {summary['audio_xruns']}, transitions {summary['transitions']}")
 
