@@ -1,4 +1,5 @@
-"""The per-sample inner loops, compiled: oscillator waves, ADSR levels, voice mixing, the reverb.
+"""The per-sample inner loops, compiled: oscillator waves, ADSR levels, voice mixing, biquad
+sections, the reverb and grains.
 
 In numpy each of these was tens of calls on small (rows x block) arrays, and at 256 frames a block
 the calls' dispatch, not the arithmetic, was most of the DSP's cost. Here each is one call a
@@ -179,3 +180,20 @@ def sections(x, start, end, b, a, gains, zi, y):
                     z1 = v * b2 - out * a2
                     y[r, ch, j] = out * g if s == 0 else y[r, ch, j] + out * g
                 zi[s, r, ch, 0], zi[s, r, ch, 1] = z0, z1
+
+
+@njit("void(i8, f8[::1], i8[::1], i8[::1], f8[::1], f8[::1], f8[::1], f8[::1])", **_JIT)
+def grains(t, data, starts, lengths, sources, rates, gains, out):
+    """Hann-windowed grains of `data` added into out (samples t, t + 1, ...): grain g starts at
+    starts[g], lasts lengths[g] samples, reads from sources[g] onwards at rates[g] (linear
+    interpolation, wrapping round the sound), scaled by gains[g]."""
+    n, size = out.shape[0], data.shape[0]
+    for g in range(starts.shape[0]):
+        lo, hi = max(t, starts[g]), min(t + n, starts[g] + lengths[g])
+        for now in range(lo, hi):
+            k = now - starts[g]
+            window = 0.5 - 0.5 * math.cos(2.0 * math.pi * k / lengths[g])
+            pos = sources[g] + k * rates[g]
+            i0 = int(math.floor(pos))
+            a = data[i0 % size]
+            out[now - t] += (a + (data[(i0 + 1) % size] - a) * (pos - i0)) * window * gains[g]

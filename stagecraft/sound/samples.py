@@ -9,6 +9,7 @@ import numpy as np
 from scipy.io import wavfile
 from scipy.signal import resample_poly
 
+from . import kernels
 from .envelopes import ADSR
 from .filters import Formant
 from .oscillators import Saw
@@ -150,11 +151,8 @@ class Granular(Ugen):
         end = t + n
         self._schedule(end)
         out = np.zeros(n)
-        for start, length, src, rate, gain in self.grains:
-            lo, hi = max(t, start), min(end, start + length)
-            if hi > lo:
-                k = np.arange(lo - start, hi - start)
-                window = 0.5 - 0.5 * np.cos(2.0 * np.pi * k / length)
-                out[lo - t:hi - t] += read(self.data, src + k * rate) * window * gain
+        if self.grains:
+            starts, lengths, sources, rates, gains = (np.array(c) for c in zip(*self.grains))
+            kernels.grains(t, self.data, starts, lengths, sources, rates, gains, out)
         self.grains = [g for g in self.grains if g[0] + g[1] > end]
         return (out * np.asarray(self.p("amp", t, n)))[None]
