@@ -30,6 +30,7 @@ GREAT_OPEN = 0.9
 COMMUNITY = 160                    # the Collective's own smiles, there before anyone joins
 PEAK_INDEX = 1042.7
 NEW_GLOW_S = 3.0
+CHIMES = 12                        # the ping voices: more new smiles at once would only steal each other
 
 
 def setup(stage):
@@ -38,8 +39,22 @@ def setup(stage):
     community = [sm.random(rng) for _ in range(COMMUNITY)]
     for pitch in CLUSTER:
         stage.note("chord", pitch, velocity=0.5, dur=None)
-    return {"smiles": community, "born": [-1e9] * COMMUNITY, "made": 0, "dirty": True,
-            "tiles": None, "pairs": [], "arcs": []}
+    state = {"smiles": community, "born": [-1e9] * COMMUNITY, "made": stage.audience.made, "dirty": True,
+             "tiles": None, "pairs": [], "arcs": []}
+    evening = stage.audience.contributions   # the evening's smiles so far join as the piece opens
+    _join(state, evening, stage.time)
+    for k, c in enumerate(evening[-CHIMES:]):      # a cascade over the glow, not a ping for each
+        stage.note("ping", 84 + (c.seed % 5) * 2, velocity=0.4, at=NEW_GLOW_S * k / CHIMES)
+    return state
+
+
+def _join(state, contributions, now: float) -> None:
+    for c in contributions:
+        state["smiles"].append(sm.from_contribution(c.kind, c.seed))
+        state["born"].append(now)
+        if c.kind == "barter" and len(c.ints) == 2:
+            state["pairs"].append(tuple(int(k) for k in c.ints))
+    state["dirty"] = True
 
 
 def _tiles(great, n: int, aspect: float) -> np.ndarray:
@@ -64,14 +79,11 @@ def update(stage, state, dt):
     a = stage.audience
     fresh = a.made - state["made"]
     if fresh > 0:
-        for c in a.contributions[-fresh:]:
-            state["smiles"].append(sm.from_contribution(c.kind, c.seed))
-            state["born"].append(stage.time)
+        new = a.contributions[-fresh:]
+        _join(state, new, stage.time)
+        for c in new[-CHIMES:]:
             stage.note("ping", 84 + (c.seed % 5) * 2, velocity=0.4)            # a new smile chimes
-            if c.kind == "barter" and len(c.ints) == 2:
-                state["pairs"].append(tuple(int(k) for k in c.ints))
         state["made"] = a.made
-        state["dirty"] = True
     if state["dirty"]:
         smiles = state["smiles"]
         great = sm.collective(smiles[COMMUNITY:] or smiles).replace(  # their shape, the palette's warmth

@@ -211,3 +211,28 @@ def test_a_cues_actions_send_osc_out_sound_and_move_parameters(engines, tmp_path
     assert message.address == "/lights/scene" and list(message.args) == [3, "warm"]
     assert any(m[0] == "note" and m[1].endswith("coin") and m[2] == 76 for m in sent)
     assert e.player.params.target("hud") == 0.0 and 0.0 < e.player.stage.p.margins < 1.0
+
+
+def test_the_finale_takes_in_a_whole_evening_at_once_with_a_cascade_not_a_ping_each(engines, tmp_path, monkeypatch):
+    """An evening of 640 smiles reaches the finale: every one joins the mosaic as it opens, the
+    chimes are one cascade (a ping each would be 640 notes in one block for twelve voices), and
+    a smile made while it plays still chimes."""
+    from stagecraft.audience import Act, Audience
+    from stagecraft.sound.offline import OfflineSound
+
+    sent = []
+    original = OfflineSound.send
+    monkeypatch.setattr(OfflineSound, "send", lambda self, messages: (sent.extend(messages), original(self, messages)))
+    evening = Audience()
+    for i in range(640):
+        evening.take(Act("buy", f"s{i % 10}", 0.0, amount=50))
+    (tmp_path / "audience.json").write_text(evening.dump())
+    e = engines("smiles_for_all", audience_file=tmp_path / "audience.json")
+    e.frame()
+    pings = [m for m in sent if m[0] == "note" and m[1].endswith("ping")]
+    assert len(e.player.state["smiles"]) == 160 + 640
+    assert 0 < len(pings) <= 12
+    e.audience.take(Act("buy", "late", 0.0, amount=10))
+    e.frame()
+    assert len(e.player.state["smiles"]) == 160 + 641
+    assert len([m for m in sent if m[0] == "note" and m[1].endswith("ping")]) == len(pings) + 1
