@@ -36,7 +36,6 @@ from .graph import bus, compile_sound, dust, granular, noise, sampler, saw, sine
 from .messages import SR
 from .synth import Synth
 
-SWITCH_S = 0.0005      # the longest SDL's thread waits for this process's GIL
 SHED_AT = 0.8          # of the block's time: beyond this the DSP is about to be late
 LATE = 1.5             # blocks between one callback's end and the next one's start: late
 
@@ -162,10 +161,6 @@ def main(channel: SoundChannel, board_name: str) -> None:
     # the DSP makes no reference cycles worth the risk, so it is off in this process.
     gc.freeze()
     gc.disable()
-    # SDL's thread waits for the GIL while this one holds it (building a graph, unpickling a
-    # batch), and Python hands it over only once a switch interval: 5 ms by default, nearly a whole
-    # 256-frame block. A tenth of a block bounds that wait.
-    sys.setswitchinterval(SWITCH_S)
     # This thread takes the GIL briefly for each message; were it an ordinary thread, a busy
     # machine could keep it off the CPU while SDL's thread waits for the GIL it handed over.
     urgent()
