@@ -152,8 +152,9 @@ def main():
     growth = {k: [slope_per_hour(t, np.array([s[k] for s in samples], float), after) for after in (0.1, 0.5)]
               for k in ("rss_kib", "sound_rss_kib", "fds", "threads", "gl_objects", "errors", "xruns")}
     lap_t = np.array([lap["t"] for lap in laps])
-    growth.update({f"{k} at each lap's start": [slope_per_hour(lap_t, np.array([lap[k] for lap in laps], float), after)
-                                                 for after in (0.1, 0.5)] for k in ("rss_kib", "sound_rss_kib")})
+    for k in ("rss_kib", "sound_rss_kib"):
+        y = np.array([lap[k] for lap in laps], float)
+        growth[f"{k} at each lap's start"] = [slope_per_hour(lap_t, y, after) for after in (0.1, 0.5)]
     report = {"minutes": args.minutes, "size": args.size, "audio_block": args.audio_block, "samples": samples,
               "laps": laps, "growth_per_hour": growth,
               "summary": summary}

@@ -1,9 +1,10 @@
 """Effects: gain, pan, drive, a modulated feedback delay, and a feedback-delay-network reverb.
 
 The delay lines are written at the absolute sample index; the delay cuts each block into pieces
-no longer than its shortest delay, and the reverb (in `kernels`) runs sample by sample, so every
-sample read back was written before: per sample, the same arithmetic for any block size. Delay and reverb hold seconds of sound, so they run on a
-track's single row, never inside voices(...).
+no longer than its shortest delay, and the reverb (in `kernels`) runs sample by sample, so
+every sample read back was written before: per sample, the same arithmetic for any block size.
+Delay and reverb hold seconds of sound, so they run on a track's single row, never inside
+voices(...).
 """
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """Filters: biquad low/high/band-pass, a state-variable filter, and a formant (vowel) filter.
 
 All run as second-order sections (`kernels.sections`, the arithmetic of scipy.signal.lfilter)
-with their state carried from block to block, which gives the same samples for any block split. Coefficients follow their parameters on a fixed grid of
-absolute samples (smooth.GRID); the state-variable filter differs from the biquad in what it
-carries across a retune: its two integrator states, so fast sweeps stay smooth.
+with their state carried from block to block, which gives the same samples for any block split.
+Coefficients follow their parameters on a fixed grid of absolute samples (smooth.GRID); the
+state-variable filter differs from the biquad in what it carries across a retune: its two
+integrator states, so fast sweeps stay smooth.
 """
 from __future__ import annotations
 

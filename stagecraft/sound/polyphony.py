@@ -146,8 +146,8 @@ class Voices(Ugen):
         k = int(busy[-1]) + 1          # notes take the lowest free row, so sounding rows come first
         y = self.chain.process(t, n, k)
         out = np.empty(y.shape[1:])
-        kernels.mix_voices(np.ascontiguousarray(y).reshape(k, -1, n), t, self.fade_at, self.fade_len, self.stops(), self.velocity,
-                           out.reshape(-1, n))
+        rows = np.ascontiguousarray(y).reshape(k, -1, n)
+        kernels.mix_voices(rows, t, self.fade_at, self.fade_len, self.stops(), self.velocity, out.reshape(-1, n))
         return out[None]
 
 
