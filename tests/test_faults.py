@@ -164,8 +164,11 @@ def test_floods_and_malformed_datagrams_on_both_ports_while_normal_input_gets_th
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         garbage = [b"\x00\x01garbage", b"#bundle\x00" + b"\xff" * 12, packet("/audience/echo", "x")[:-3],
                    b"/audience/vote\x00\x00,f\x00\x00\x7f\xc0\x00\x00"]        # the last a NaN
+        cheer = packet("/audience/cheer", 1.0)
         while not stop.is_set():
-            s.sendto(packet("/audience/cheer", 1.0), ("127.0.0.1", ports["audience"]))
+            # Ten cheers a round, so even a slow CI core outruns the sender's 60 a second.
+            for _ in range(10):
+                s.sendto(cheer, ("127.0.0.1", ports["audience"]))
             for g in garbage:
                 s.sendto(g, ("127.0.0.1", ports["audience"]))
                 s.sendto(g, ("127.0.0.1", ports["control"]))
@@ -176,6 +179,7 @@ def test_floods_and_malformed_datagrams_on_both_ports_while_normal_input_gets_th
     thread.start()
     try:
         assert wait_for(lambda: e.osc.counters()["osc_malformed"] > 100)
+        assert wait_for(lambda: e.osc.counters()["osc_rate_limited"] > 0)
         for speed in (0.11, 0.12, 0.13):
             operator.send(ports["control"], "/current/ticker_speed", speed)
             member.send(ports["audience"], "/audience/buy", 50)
