@@ -57,18 +57,25 @@ def _join(state, contributions, now: float) -> None:
     state["dirty"] = True
 
 
+def _grid(great, side: int):
+    i = np.arange(side * side)
+    u = ((i % side + 0.5) / side - 0.5) * 4.0          # smile units: x -2..2, y -1..1
+    v = ((i // side + 0.5) / side - 0.5) * 2.0
+    return u, v, sm.silhouette(great, u, v, GREAT_OPEN)
+
+
 def _tiles(great, n: int, aspect: float) -> np.ndarray:
-    """Tiles on the great smile: a grid of 2:1 tiles over its box, dense enough that at least n
-    of them fall on the smile, kept only where they do, ordered from the mouth's centre out."""
+    """Tiles on the great smile: a grid of 2:1 tiles over its box, the coarsest (of even sides 12
+    to 88) with at least n of them on the smile, kept only where they do, ordered from the mouth's
+    centre out. The side is guessed from the share of the box the smile covers, then stepped."""
     x0, y0, h = BOX
-    for side in range(12, 90, 2):
-        i = np.arange(side * side)
-        u = ((i % side + 0.5) / side - 0.5) * 4.0          # smile units: x -2..2, y -1..1
-        v = ((i // side + 0.5) / side - 0.5) * 2.0
-        on = sm.silhouette(great, u, v, GREAT_OPEN)
-        if on.sum() >= n:
-            break
-    u, v = u[on], v[on]
+    u, v, on = _grid(great, 12)
+    side = int(np.clip(2 * int(np.sqrt(n / max(on.mean(), 0.01)) / 2), 12, 88))
+    while side > 12 and _grid(great, side - 2)[2].sum() >= n:
+        side -= 2
+    while (on := (grid := _grid(great, side))[2]).sum() < n and side < 88:
+        side += 2
+    u, v = grid[0][on], grid[1][on]
     order = np.argsort(u * u + 4.0 * v * v)
     u, v = u[order], v[order]
     return np.stack([x0 + u * h * 0.5 / aspect, y0 + v * h * 0.5,

@@ -9,6 +9,7 @@ the vector (so crossover can carry them) but are not drawn.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,6 +183,7 @@ def barter(a: Smile, b: Smile, rng: np.random.Generator) -> tuple[Smile, Smile]:
     return Smile(np.where(m, b.v, a.v)), Smile(np.where(m, a.v, b.v))
 
 
+@functools.lru_cache(maxsize=4096)   # the finale takes in a whole evening at once, every lap
 def from_contribution(kind: str, seed: int) -> Smile:
     """The smile an audience member's act made, the same every time for the same act: a join is
     a smile of one's own, a purchase half-way to the catalog, a refusal proudly itself, a barter
@@ -286,19 +288,28 @@ def teeth_layout(s: Smile, open_: float = 1.0) -> np.ndarray:
 
 
 def pack(smiles) -> np.ndarray:
-    """Smiles as rows of float32 RGBA texels (TEXELS per row) for shaders/lib/smile.glsl."""
-    out = np.zeros((len(smiles), TEXELS, 4), dtype="f4")
-    for i, s in enumerate(smiles):
-        out[i, 0] = (s.width, s.arc, s.asymmetry, s.lip_upper)
-        out[i, 1] = (s.lip_lower, s.lip_r, s.lip_g, s.lip_b)
-        out[i, 2] = (s.gum, s.teeth, s.enamel, s.braces)
-        out[i, 3, :2] = (s.veneer, s.gum_paint)
-        xc, w = np.zeros(MAX_TEETH), np.zeros(MAX_TEETH)
-        xc[:int(s.teeth)], w[:int(s.teeth)] = teeth_x(s)
-        teeth = np.stack([s.tooth_width, s.tooth_rotation, s.tooth_offset, s.gap,
-                          s.chip, s.cap, xc, w], axis=1)
-        out[i, 4:] = teeth.reshape(MAX_TEETH * 2, 4)
-    return out.reshape(len(smiles), TEXELS * 4)
+    """Smiles as rows of float32 RGBA texels (TEXELS per row) for shaders/lib/smile.glsl; teeth_x
+    for every smile at once (a piece repacks a crowd of a thousand when one joins)."""
+    v = np.array([s.v for s in smiles], dtype=float).reshape(-1, SIZE)
+    g = {name: v[:, sl] for name, sl in _SLICES.items()}
+    out = np.zeros((len(v), TEXELS, 4), dtype="f4")
+    for texel, names in enumerate((("width", "arc", "asymmetry", "lip_upper"), ("lip_lower", "lip_r", "lip_g", "lip_b"),
+                                   ("gum", "teeth", "enamel", "braces"), ("veneer", "gum_paint"))):
+        out[:, texel, :len(names)] = np.concatenate([g[name] for name in names], axis=1)
+    n = g["teeth"][:, 0].astype(int)
+    on = np.arange(MAX_TEETH) < n[:, None]
+    c = (np.arange(MAX_TEETH) + 0.5) / np.maximum(n, 1)[:, None] * 2.0 - 1.0
+    hw = 0.92 * g["width"]
+    front = 1.0 - 0.5 * np.abs(c) ** 1.6
+    w = np.where(on, (g["tooth_width"] + (1.0 - g["tooth_width"]) * g["veneer"]) * front, 0.0)
+    gap = np.where(on, g["gap"] * (1.0 - g["veneer"]), 0.0)
+    unit = 2.0 * hw * 0.94 / np.maximum(np.cumsum(w + gap, axis=1)[:, -1:], 1e-3)
+    w, gap = w * unit, gap * unit
+    xc = np.where(on, -hw * 0.94 + np.cumsum(w + gap, axis=1) - gap - w * 0.5, 0.0)
+    teeth = np.stack([g["tooth_width"], g["tooth_rotation"], g["tooth_offset"], g["gap"], g["chip"], g["cap"],
+                      xc, w], axis=2)
+    out[:, 4:] = teeth.reshape(len(v), MAX_TEETH * 2, 4)
+    return out.reshape(len(v), TEXELS * 4)
 
 
 _IDEAL = ideal()
