@@ -77,7 +77,8 @@ def audience(port: int, stop: threading.Event, rate: float) -> None:
     acts = [("/audience/cheer", lambda: (rng.random(),)), ("/audience/vote", lambda: (rng.uniform(-1, 1),)),
             ("/audience/echo", lambda: (rng.choice(WORDS),)), ("/audience/buy", lambda: (rng.randint(10, 200),)),
             ("/audience/refuse", lambda: ()), ("/audience/barter", lambda: (rng.randint(0, 7), rng.randint(0, 7))),
-            ("/audience/join", lambda: (f"guest{rng.randint(0, 999)}",)), ("/audience/touch", lambda: (rng.random(), rng.random()))]
+            ("/audience/join", lambda: (f"guest{rng.randint(0, 999)}",)),
+            ("/audience/touch", lambda: (rng.random(), rng.random()))]
     while not stop.is_set():
         address, args = rng.choice(acts)
         rng.choice(socks).sendto(packet(address, *args()), ("127.0.0.1", port))
@@ -117,7 +118,8 @@ def main():
     last, gap = start, 0.0
     laps, playing, lap_due = [], None, False
     try:
-        while (elapsed := time.monotonic() - start) < args.minutes * 60:
+        # SDL turns SIGINT and SIGTERM into a quit event, which clears engine.running.
+        while engine.running and (elapsed := time.monotonic() - start) < args.minutes * 60:
             engine.frame()
             engine._pace()
             now = time.monotonic()
@@ -152,7 +154,7 @@ def main():
     growth = {k: [slope_per_hour(t, np.array([s[k] for s in samples], float), after) for after in (0.1, 0.5)]
               for k in ("rss_kib", "sound_rss_kib", "fds", "threads", "gl_objects", "errors", "xruns")}
     lap_t = np.array([lap["t"] for lap in laps])
-    for k in ("rss_kib", "sound_rss_kib"):
+    for k in ("rss_kib", "sound_rss_kib") if len(laps) >= 3 else ():    # a run stopped early has too few
         y = np.array([lap[k] for lap in laps], float)
         growth[f"{k} at each lap's start"] = [slope_per_hour(lap_t, y, after) for after in (0.1, 0.5)]
     report = {"minutes": args.minutes, "size": args.size, "audio_block": args.audio_block, "samples": samples,
