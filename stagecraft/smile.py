@@ -183,7 +183,7 @@ def barter(a: Smile, b: Smile, rng: np.random.Generator) -> tuple[Smile, Smile]:
     return Smile(np.where(m, b.v, a.v)), Smile(np.where(m, a.v, b.v))
 
 
-@functools.lru_cache(maxsize=4096)   # the finale takes in a whole evening at once, every lap
+@functools.lru_cache(maxsize=8192)  # the finale takes in a whole evening (up to 5,000) every lap
 def from_contribution(kind: str, seed: int) -> Smile:
     """The smile an audience member's act made, the same every time for the same act: a join is
     a smile of one's own, a purchase half-way to the catalog, a refusal proudly itself, a barter
