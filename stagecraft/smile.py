@@ -267,14 +267,23 @@ def teeth_x(s: Smile) -> tuple[np.ndarray, np.ndarray]:
     """Centre and width of each visible upper tooth across the mouth, in smile units (the
     mouth's centre at 0, one unit half the height of its 2:1 box): front teeth widest, gaps
     between. Packed with the genome, so the shader and the HUD agree on where every tooth is."""
-    n = int(s.teeth)
-    c = (np.arange(n) + 0.5) / n * 2.0 - 1.0
-    hw = 0.92 * s.width
-    w = (s.tooth_width[:n] + (1.0 - s.tooth_width[:n]) * s.veneer) * (1.0 - 0.5 * np.abs(c) ** 1.6)
-    gap = s.gap[:n] * (1.0 - s.veneer)
-    unit = 2.0 * hw * 0.94 / max(float(np.sum(w + gap)), 1e-3)
+    xc, w = _teeth_x(s.v[None])
+    return xc[0, :int(s.teeth)], w[0, :int(s.teeth)]
+
+
+def _teeth_x(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """teeth_x for rows of genome vectors at once; zeros past each row's count."""
+    g = {name: v[:, _SLICES[name]] for name in ("width", "teeth", "veneer", "tooth_width", "gap")}
+    n = g["teeth"][:, 0].astype(int)
+    on = np.arange(MAX_TEETH) < n[:, None]
+    c = (np.arange(MAX_TEETH) + 0.5) / np.maximum(n, 1)[:, None] * 2.0 - 1.0
+    hw = 0.92 * g["width"]
+    front = 1.0 - 0.5 * np.abs(c) ** 1.6
+    w = np.where(on, (g["tooth_width"] + (1.0 - g["tooth_width"]) * g["veneer"]) * front, 0.0)
+    gap = np.where(on, g["gap"] * (1.0 - g["veneer"]), 0.0)
+    unit = 2.0 * hw * 0.94 / np.maximum(np.cumsum(w + gap, axis=1)[:, -1:], 1e-3)
     w, gap = w * unit, gap * unit
-    return -hw * 0.94 + np.cumsum(w + gap) - gap - w * 0.5, w
+    return np.where(on, -hw * 0.94 + np.cumsum(w + gap, axis=1) - gap - w * 0.5, 0.0), w
 
 
 def teeth_layout(s: Smile, open_: float = 1.0) -> np.ndarray:
@@ -288,24 +297,15 @@ def teeth_layout(s: Smile, open_: float = 1.0) -> np.ndarray:
 
 
 def pack(smiles) -> np.ndarray:
-    """Smiles as rows of float32 RGBA texels (TEXELS per row) for shaders/lib/smile.glsl; teeth_x
-    for every smile at once (a piece repacks a crowd of a thousand when one joins)."""
+    """Smiles as rows of float32 RGBA texels (TEXELS per row) for shaders/lib/smile.glsl, all at
+    once (a piece repacks a crowd of a thousand when one joins)."""
     v = np.array([s.v for s in smiles], dtype=float).reshape(-1, SIZE)
     g = {name: v[:, sl] for name, sl in _SLICES.items()}
     out = np.zeros((len(v), TEXELS, 4), dtype="f4")
     for texel, names in enumerate((("width", "arc", "asymmetry", "lip_upper"), ("lip_lower", "lip_r", "lip_g", "lip_b"),
                                    ("gum", "teeth", "enamel", "braces"), ("veneer", "gum_paint"))):
         out[:, texel, :len(names)] = np.concatenate([g[name] for name in names], axis=1)
-    n = g["teeth"][:, 0].astype(int)
-    on = np.arange(MAX_TEETH) < n[:, None]
-    c = (np.arange(MAX_TEETH) + 0.5) / np.maximum(n, 1)[:, None] * 2.0 - 1.0
-    hw = 0.92 * g["width"]
-    front = 1.0 - 0.5 * np.abs(c) ** 1.6
-    w = np.where(on, (g["tooth_width"] + (1.0 - g["tooth_width"]) * g["veneer"]) * front, 0.0)
-    gap = np.where(on, g["gap"] * (1.0 - g["veneer"]), 0.0)
-    unit = 2.0 * hw * 0.94 / np.maximum(np.cumsum(w + gap, axis=1)[:, -1:], 1e-3)
-    w, gap = w * unit, gap * unit
-    xc = np.where(on, -hw * 0.94 + np.cumsum(w + gap, axis=1) - gap - w * 0.5, 0.0)
+    xc, w = _teeth_x(v)
     teeth = np.stack([g["tooth_width"], g["tooth_rotation"], g["tooth_offset"], g["gap"], g["chip"], g["cap"],
                       xc, w], axis=2)
     out[:, 4:] = teeth.reshape(len(v), MAX_TEETH * 2, 4)
