@@ -25,7 +25,7 @@ from .stage import Stage
 from .text import TextCache
 
 SNAPSHOT_BUDGET_S = 0.001
-SNAPSHOT_OVERRUNS = 10  # one slow copy is a GC pause; ten say the state is simply too big
+SNAPSHOT_OVERRUNS = 10  # in a row: one slow copy is a GC pause or a busy machine; ten say the state is too big
 _NONE = object()
 
 
@@ -111,7 +111,9 @@ class Player:
             self._snapshots = False
             self._note(f"its state cannot be copied ({exc}); a failing update may leave it half-changed")
             return _NONE
-        if time.perf_counter() - t0 > SNAPSHOT_BUDGET_S:
+        if time.perf_counter() - t0 <= SNAPSHOT_BUDGET_S:
+            self._overruns = 0
+        else:
             self._overruns += 1
             if self._overruns >= SNAPSHOT_OVERRUNS:
                 self._snapshots = False

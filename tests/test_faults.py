@@ -1,6 +1,7 @@
 """A piece that raises does not stop the show: told once with its traceback, last good state kept."""
 import socket
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -67,6 +68,29 @@ def test_update_that_raises_is_told_once_and_state_rolls_back(engines, faulty, o
     assert "Traceback" in said and "faulty.py" in said
     assert operator.errors == 5
     assert e.player.state["n"] == 5 and e.player.state["history"] == [1, 2, 3, 4, 5]
+
+
+class SlowToCopy:
+    """Copies in 3 ms on every `every`-th frame, like a state copied while the machine is busy."""
+
+    def __init__(self, every: int):
+        self.every, self.copies = every, 0
+
+    def __deepcopy__(self, memo):
+        self.copies += 1
+        if self.copies % self.every == 0:
+            time.sleep(0.003)
+        return self
+
+
+@pytest.mark.parametrize("every, stays_on", [(3, True), (1, False)])
+def test_rollback_copies_stop_only_when_the_state_is_slow_to_copy_ten_frames_in_a_row(engines, faulty, operator,
+                                                                                        every, stays_on):
+    e = engines(faulty)
+    e.player.state["slow"] = SlowToCopy(every)
+    list(frames(e, 40))
+    assert e.player._snapshots is stays_on
+    assert ("too large to snapshot" in operator.stream.text) is not stays_on
 
 
 def test_draw_that_raises_keeps_the_last_good_frame_on_screen(engines, faulty, operator):
