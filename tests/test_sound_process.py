@@ -11,10 +11,10 @@ import pytest
 
 from stagecraft.crossings import BOARD_FIELDS, AnalysisBoard
 from stagecraft.engine import Engine
-from stagecraft.sound.graph import compile_sound, sine
 from stagecraft.sound.client import SoundClient
+from stagecraft.sound.graph import compile_sound, sine
 from stagecraft.sound.master import CEILING
-from stagecraft.sound.messages import graph
+from stagecraft.sound.messages import SR, graph
 from stagecraft.window import Window
 
 from .audio import SR, db, peak_hz
@@ -159,3 +159,17 @@ def test_the_warm_up_plays_every_unit_there_is():
     used = {step["unit"] for steps in spec["tracks"].values() for step in _units(steps)}
     assert used == set(TABLE)
     assert {"a", "i"} <= set(spec["notes"])
+
+
+def test_the_warm_up_makes_every_library_sample_so_no_graph_build_holds_the_gil_to_make_one():
+    from stagecraft.sound import samples
+    from stagecraft.sound.graph import SAMPLES
+    from stagecraft.sound.process import warm_up
+
+    samples.load.cache_clear()
+    warm_up(64, [])
+    made = samples.load.cache_info().currsize
+    assert made >= len(SAMPLES)
+    for name in SAMPLES:
+        samples.load(name, SR)
+    assert samples.load.cache_info().currsize == made, "a library sample was made after the warm-up"

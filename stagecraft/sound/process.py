@@ -30,9 +30,11 @@ import pygame._sdl2.sdl2 as sdl2
 from pygame._sdl2 import audio
 
 from ..crossings import AnalysisBoard, SoundChannel
+from . import samples
 from .analysis import voice_level
 from .client import DEVICE_FAILED
-from .graph import bus, compile_sound, dust, granular, noise, sampler, saw, sine, square, triangle, voices, wavetable
+from .graph import (SAMPLES, bus, compile_sound, dust, granular, noise, sampler, saw, sine, square, triangle, voices,
+                    wavetable)
 from .messages import SR
 from .synth import Synth
 
@@ -121,6 +123,8 @@ def warm_up(block: int, specs: list) -> None:
     """Run the DSP on a throwaway copy of the sound, and on every unit there is, notes playing,
     before the device opens: the first calls into numpy, scipy and each code path, and first
     touches of new buffers, cost milliseconds the first block of a later graph cannot spare."""
+    for name in SAMPLES:     # made from code in milliseconds; a graph built while playing only looks them up
+        samples.load(name, SR)
     synth = Synth()
     for spec in [*specs, compile_sound(every_unit())]:
         synth.post(("graph", -1, synth.build(spec)))
