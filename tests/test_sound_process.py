@@ -14,7 +14,7 @@ from stagecraft.engine import Engine
 from stagecraft.sound.client import SoundClient
 from stagecraft.sound.graph import compile_sound, sine
 from stagecraft.sound.master import CEILING
-from stagecraft.sound.messages import SR, graph
+from stagecraft.sound.messages import graph
 from stagecraft.window import Window
 
 from .audio import SR, db, peak_hz
