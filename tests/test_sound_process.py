@@ -4,6 +4,8 @@ keeps drawing. These are the only tests that open an audio device."""
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -135,6 +137,21 @@ def test_a_killed_sound_process_is_back_within_a_second_of_frames(live_sound):
     assert sound.reading.blocks > blocks, "and it goes on producing"
     assert engine.counters()["audio_restarts"] == 1
     assert "restarted it" in engine.operator.stream.text
+
+
+def _can_lock() -> bool:
+    probe = "import ctypes; import sys; sys.exit(ctypes.CDLL(None).mlockall(1 | 4) != 0)"
+    return subprocess.run([sys.executable, "-c", probe]).returncode == 0
+
+
+def test_the_playing_sound_process_keeps_its_pages_in_memory(live_sound):
+    """Its pages are locked once warm, so reclaim cannot make a block read code back from disk."""
+    if not _can_lock():
+        pytest.skip("this machine's memory-lock limit forbids mlockall (the process then runs as it is)")
+    engine, sound = live_sound()
+    assert _frames(engine, lambda: sound.playing, 60 * 20) < 60 * 20
+    status = dict(line.split(":", 1) for line in open(f"/proc/{sound.active.pid}/status"))
+    assert int(status["VmLck"].split()[0]) > 0
 
 
 def test_a_frozen_sound_process_is_replaced(live_sound):

@@ -16,6 +16,7 @@ of the next, not accumulated.)
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -39,6 +40,7 @@ from .messages import SR
 from .synth import Synth
 
 SHED_AT = 0.8          # of the block's time: beyond this the DSP is about to be late
+MCL_CURRENT, MCL_ONFAULT = 1, 4
 LATE = 1.5             # blocks between one callback's end and the next one's start: late
 
 
@@ -109,6 +111,18 @@ def urgent() -> None:
         pass
 
 
+def resident() -> None:
+    """Keep every page the process has touched in memory (mlockall, on fault), as audio software
+    does: a cold page the OS reclaims (this VM's kernel pages out cold file pages on its own) costs
+    a disk read the next time a block runs that code. After the warm-up, so every code path a
+    block takes has been touched. Where the memory-lock limit forbids it, as it is."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.mlockall(MCL_CURRENT | MCL_ONFAULT)
+    except (OSError, AttributeError):
+        pass
+
+
 def every_unit() -> dict:
     """A sound with every unit in graph.TABLE, for warm_up."""
     voice = square(unison=2, detune=5, vib_depth=10).adsr(0.001, 0.01, 0.5, 0.01).svf(800).formant(1.0)
@@ -168,6 +182,7 @@ def main(channel: SoundChannel, board_name: str) -> None:
     # This thread takes the GIL briefly for each message; were it an ordinary thread, a busy
     # machine could keep it off the CPU while SDL's thread waits for the GIL it handed over.
     urgent()
+    resident()
     synth = Synth(seed=options["seed"])
     inbox: deque = deque()
     callback = Callback(synth, board, inbox, options["block"], options["mic"])
