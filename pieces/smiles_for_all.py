@@ -69,13 +69,16 @@ def _tiles(great, n: int, aspect: float) -> np.ndarray:
     to 88) with at least n of them on the smile, kept only where they do, ordered from the mouth's
     centre out. The side is guessed from the share of the box the smile covers, then stepped."""
     x0, y0, h = BOX
-    u, v, on = _grid(great, 12)
-    side = int(np.clip(2 * int(np.sqrt(n / max(on.mean(), 0.01)) / 2), 12, 88))
-    while side > 12 and _grid(great, side - 2)[2].sum() >= n:
-        side -= 2
-    while (on := (grid := _grid(great, side))[2]).sum() < n and side < 88:
+    cover = _grid(great, 12)[2].mean()
+    side = int(np.clip(2 * int(np.sqrt(n / max(cover, 0.01)) / 2), 12, 88))
+    grid = _grid(great, side)
+    while side > 12 and (coarser := _grid(great, side - 2))[2].sum() >= n:
+        side, grid = side - 2, coarser
+    while grid[2].sum() < n and side < 88:
         side += 2
-    u, v = grid[0][on], grid[1][on]
+        grid = _grid(great, side)
+    u, v, on = grid
+    u, v = u[on], v[on]
     order = np.argsort(u * u + 4.0 * v * v)
     u, v = u[order], v[order]
     return np.stack([x0 + u * h * 0.5 / aspect, y0 + v * h * 0.5,

@@ -40,8 +40,8 @@ from .messages import SR
 from .synth import Synth
 
 SHED_AT = 0.8          # of the block's time: beyond this the DSP is about to be late
-MCL_CURRENT, MCL_ONFAULT = 1, 4
 LATE = 1.5             # blocks between one callback's end and the next one's start: late
+MCL_CURRENT, MCL_ONFAULT = 1, 4
 
 
 class Callback:
@@ -117,8 +117,7 @@ def resident() -> None:
     a disk read the next time a block runs that code. After the warm-up, so every code path a
     block takes has been touched. Where the memory-lock limit forbids it, as it is."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.mlockall(MCL_CURRENT | MCL_ONFAULT)
+        ctypes.CDLL(None).mlockall(MCL_CURRENT | MCL_ONFAULT)
     except (OSError, AttributeError):
         pass
 
