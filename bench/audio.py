@@ -183,7 +183,8 @@ def main() -> None:
         r = keep_time(args.minutes, args.block)
         print(f"renderer {r['renderer']}; {r['frames']} frames in {r['seconds']:.0f} s ({r['fps']:.1f} fps); "
               f"{r['reloads']} shader reloads")
-        print(f"audio_xruns {r['audio_xruns']}  audio_dsp_load mean {r['audio_dsp_load']['mean']:.3f} "
+        causes = ", ".join(f"{k} {n}" for k, n in r["audio_xrun_causes"].items())
+        print(f"audio_xruns {r['audio_xruns']} ({causes})  audio_dsp_load mean {r['audio_dsp_load']['mean']:.3f} "
               f"max {r['audio_dsp_load']['max']:.3f}  audio_voices_shed {r['audio_voices_shed']}  "
               f"audio_restarts {r['audio_restarts']}  errors {r['errors']}")
 

@@ -8,7 +8,9 @@ with its cues firing by themselves, while a simulated audience (twenty addresses
 joins, cheers, votes, echoes, buys, refuses and barters a few times a second. Every 30 s it
 samples the engine's RSS and the sound process's, open file descriptors, threads, GL objects (the
 engine's textures, framebuffers, programs and vertex arrays), the stats counters and the longest
-frame since the last sample (a stall of the whole machine shows there and in the xruns at once).
+frame since the last sample (a stall of the whole machine shows there and in the xruns at once),
+the xruns by cause (see stagecraft/sound/lateness.py) and the CPU time a virtual machine's host
+took from it (steal, from /proc/stat).
 Memory is also sampled once a lap of the program, as its first piece starts and the last has left:
 what a piece holds while it plays comes and goes with it, so a sample every 30 s lands on
 different pieces and a straight line through them tilts with the order they happen to fall in.
@@ -51,6 +53,11 @@ def rss_kib(pid: int | str = "self") -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def steal_ms() -> int:
+    """CPU time the virtual machine's host gave to others while this guest wanted it, all CPUs."""
+    return int(Path("/proc/stat").read_text().split()[8]) * 1000 // os.sysconf("SC_CLK_TCK")
 
 
 def memory(sound: SoundClient) -> dict:
@@ -114,7 +121,7 @@ def main():
     stop = threading.Event()
     crowd = threading.Thread(target=audience, args=(engine.osc.ports["audience"], stop, args.rate), daemon=True)
     crowd.start()
-    samples, start, next_sample = [], time.monotonic(), 0.0
+    samples, start, next_sample, stolen = [], time.monotonic(), 0.0, steal_ms()
     last, gap = start, 0.0
     laps, playing, lap_due = [], None, False
     try:
@@ -138,6 +145,7 @@ def main():
                                 "fds": len(os.listdir("/proc/self/fd")), "threads": threading.active_count(),
                                 "gl_objects": gl_objects(engine), "contributions": len(engine.audience.contributions),
                                 "frames": engine.stats.frames, "errors": c["errors"], "xruns": c["audio_xruns"],
+                                "xrun_causes": c["audio_xrun_causes"], "steal_ms": steal_ms() - stolen,
                                 "restarts": c["audio_restarts"], "shed": c["audio_voices_shed"],
                                 "osc_received": c["osc_received"], "osc_rate_limited": c["osc_rate_limited"],
                                 "transitions": c["transitions"], "flash_limited_frames": c["flash_limited_frames"],
@@ -169,7 +177,8 @@ def main():
         key = k.split(" at ")[0]
         print(f"| {k} | {series[0][key]} | {series[-1][key]} | {tenth:+.1f} | {half:+.1f} |")
     print(f"\nframes {summary['frames']}, fps {summary['fps_mean']}, p99 {summary['frame_ms_p99']} ms, "
-          f"errors {summary['errors']}, xruns {summary['audio_xruns']}, transitions {summary['transitions']}")
+          f"errors {summary['errors']}, xruns {summary['audio_xruns']} ({summary['audio_xrun_causes']}), "
+          f"transitions {summary['transitions']}, CPU time stolen by the host {samples[-1]['steal_ms']} ms")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from multiprocessing import shared_memory
 
 import numpy as np
 
+from .sound.lateness import CAUSES
+
 
 class OscInbox:
     """OSC receiver threads -> the frame loop.
@@ -115,7 +117,7 @@ class SoundChannel:
 
 
 BOARD_FIELDS = ("pid", "sample", "wall", "blocks", "level", "peak", "low", "mid", "high", "onsets", "voice",
-                "xruns", "load_mean", "load_max", "shed", "voices", "late", "faults")
+                "xruns", *(f"xrun_{c}" for c in CAUSES), "load_mean", "load_max", "shed", "voices", "late", "faults")
 TEXTURE_SHAPE = (2, 512)
 Reading = namedtuple("Reading", BOARD_FIELDS + ("texture",))
 

@@ -15,6 +15,7 @@ from collections import deque
 
 from ..crossings import AnalysisBoard, Reading, SoundChannel
 from .analysis import Audio, Bands
+from .lateness import CAUSES
 from .messages import SR, stamp
 
 STALE_S = 0.5        # no block published for this long: hung
@@ -78,8 +79,8 @@ class Silent:
         pass
 
     def counters(self) -> dict:
-        return {"audio_xruns": 0, "audio_dsp_load": {"mean": 0.0, "max": 0.0}, "audio_voices_shed": 0,
-                "audio_restarts": 0}
+        return {"audio_xruns": 0, "audio_xrun_causes": dict.fromkeys(CAUSES, 0),
+                "audio_dsp_load": {"mean": 0.0, "max": 0.0}, "audio_voices_shed": 0, "audio_restarts": 0}
 
     def close(self) -> None:
         pass
@@ -101,7 +102,8 @@ class SoundClient(Silent):
         self.onsets = 0
         self.restarts = 0
         self.recent: deque = deque(maxlen=GIVE_UP)
-        self.past = {"xruns": 0, "shed": 0, "blocks": 0, "load": 0.0, "load_max": 0.0}
+        self.past = {"xruns": 0, "shed": 0, "blocks": 0, "load": 0.0, "load_max": 0.0,
+                     **{f"xrun_{c}": 0 for c in CAUSES}}
         self.standby: _Process | None = None
         self.active: _Process | None = self._start(_Process(self.ctx, self.board))
 
@@ -205,7 +207,8 @@ class SoundClient(Silent):
     def _retire(self, stop: bool) -> None:
         r = self.reading
         if self.playing:
-            self.past["xruns"] += int(r.xruns)
+            for field in ("xruns", *(f"xrun_{c}" for c in CAUSES)):
+                self.past[field] += int(getattr(r, field))
             self.past["shed"] += int(r.shed)
             self.past["blocks"] += int(r.blocks)
             self.past["load"] += r.load_mean * r.blocks
@@ -230,6 +233,8 @@ class SoundClient(Silent):
         blocks = self.past["blocks"] + (int(r.blocks) if r else 0)
         load = self.past["load"] + (r.load_mean * r.blocks if r else 0.0)
         return {"audio_xruns": self.past["xruns"] + (int(r.xruns) if r else 0),
+                "audio_xrun_causes": {c: self.past[f"xrun_{c}"] + (int(getattr(r, f"xrun_{c}")) if r else 0)
+                                      for c in CAUSES},
                 "audio_dsp_load": {"mean": round(load / blocks, 4) if blocks else 0.0,
                                    "max": round(max(self.past["load_max"], r.load_max if r else 0.0), 4)},
                 "audio_voices_shed": self.past["shed"] + (int(r.shed) if r else 0),

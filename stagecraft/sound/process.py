@@ -12,7 +12,7 @@ A block is counted late (an xrun) when its callback takes longer than a block to
 when SDL's thread is woken half a block or more later than the device's own wait explains. (SDL's
 dummy and disk drivers wait a whole number of milliseconds after each callback returns rather
 than keeping step with a clock, so lateness is measured from the end of one callback to the start
-of the next, not accumulated.)
+of the next, not accumulated.) Each late block is counted under its cause (lateness.py).
 """
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ from .analysis import voice_level
 from .client import DEVICE_FAILED
 from .graph import (SAMPLES, bus, compile_sound, dust, granular, noise, sampler, saw, sine, square, triangle, voices,
                     wavetable)
+from .lateness import CAUSES, Meter, Usage, cause
 from .messages import SR
 from .synth import Synth
 
@@ -53,16 +54,20 @@ class Callback:
         self.voice = -1.0 if mic else 0.0   # -1 until the microphone's first block
         self.blocks = 0
         self.xruns = 0
+        self.causes = [0] * len(CAUSES)
         self.load_sum = self.load_max = 0.0
-        self.ended = None
+        self.ended = self.meter = self.used = None
         self.told = False
 
     def __call__(self, device, buffer) -> None:
         start = time.monotonic()
         if self.ended is None:
             urgent()
-        elif (start - self.ended) / self.period > LATE:
-            self.xruns += max(1, int((start - self.ended) / self.period) - 1)
+            self.meter = Meter()
+        began = self.meter.read()
+        if self.ended is not None and (start - self.ended) / self.period > LATE:
+            self._late(max(1, int((start - self.ended) / self.period) - 1),
+                       began - self.used, start - self.ended - self.period, sleeps=1)
         out = np.frombuffer(buffer, dtype=np.float32)
         try:
             while self.inbox:
@@ -74,21 +79,27 @@ class Callback:
             if not self.told:
                 self.told = True
                 traceback.print_exc()
+        self.blocks += 1
+        self._publish(start)
         self.ended = time.monotonic()
+        self.used = self.meter.read()
         load = (self.ended - start) / self.period
         if load > SHED_AT:
             self.synth.shed_voice()
-        self.xruns += load > 1.0
-        self.blocks += 1
+        if load > 1.0:
+            self._late(1, self.used - began, self.ended - start, sleeps=0)
         self.load_sum += load
         self.load_max = max(self.load_max, load)
-        self._publish(start)
+
+    def _late(self, blocks: int, used: Usage, late: float, sleeps: int) -> None:
+        self.xruns += blocks
+        self.causes[cause(used, late, sleeps)] += blocks
 
     def _publish(self, wall: float) -> None:
         s, a = self.synth, self.synth.analyser
         self.board.publish((os.getpid(), s.t, wall, self.blocks, a.level, a.peak, *a.bands, a.onsets, self.voice,
-                            self.xruns, self.load_sum / self.blocks, self.load_max, s.shed, s.voices(), s.late,
-                            s.faults()), a.texture)
+                            self.xruns, *self.causes, self.load_sum / self.blocks, self.load_max, s.shed,
+                            s.voices(), s.late, s.faults()), a.texture)
 
     def capture(self, device, buffer) -> None:
         if self.voice < 0:
