@@ -154,6 +154,34 @@ def test_the_playing_sound_process_keeps_its_pages_in_memory(live_sound):
     assert int(status["VmLck"].split()[0]) > 0
 
 
+def _can_run_in_real_time() -> bool:
+    probe = "import os; os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(1))"
+    return subprocess.run([sys.executable, "-c", probe], stderr=subprocess.DEVNULL).returncode == 0
+
+
+def _scheduling(pid: int) -> dict:
+    """Each thread's name: (policy, real-time priority), from /proc (fields 41 and 40 of stat)."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        stat = open(f"/proc/{pid}/task/{tid}/stat").read()
+        fields = stat[stat.rindex(")") + 2:].split()
+        name = "main" if int(tid) == pid else open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+        out[name] = (int(fields[38]), int(fields[37]))
+    return out
+
+
+def test_sdls_thread_runs_ahead_of_the_sound_process_main_thread(live_sound):
+    """Both real-time, SDL's above: the main thread building a graph never keeps it waiting its turn."""
+    if not _can_run_in_real_time():
+        pytest.skip("this machine forbids real-time scheduling (the threads then get nice levels)")
+    engine, sound = live_sound()
+    assert _frames(engine, lambda: sound.playing, 60 * 20) < 60 * 20
+    threads = _scheduling(sound.active.pid)
+    sdl = next(v for k, v in threads.items() if k.startswith("SDLAudioP"))
+    assert sdl[0] == threads["main"][0] == os.SCHED_RR, threads
+    assert sdl[1] > threads["main"][1] > 0, threads
+
+
 def test_a_frozen_sound_process_is_replaced(live_sound):
     engine, sound = live_sound()
     _ready_standby(engine, sound)

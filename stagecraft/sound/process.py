@@ -42,6 +42,8 @@ from .synth import Synth
 
 SHED_AT = 0.8          # of the block's time: beyond this the DSP is about to be late
 LATE = 1.5             # blocks between one callback's end and the next one's start: late
+AUDIO_RANK, MAIN_RANK = 9, 4   # real-time priorities above the minimum: SDL's thread preempts the main one
+SWITCH_S = 0.0005      # the longest SDL's thread waits for the GIL the main thread holds (Python's default: 5 ms)
 MCL_CURRENT, MCL_ONFAULT = 1, 4
 
 
@@ -62,7 +64,7 @@ class Callback:
     def __call__(self, device, buffer) -> None:
         start = time.monotonic()
         if self.ended is None:
-            urgent()
+            urgent(AUDIO_RANK)
             self.meter = Meter()
         began = self.meter.read()
         if self.ended is not None and (start - self.ended) / self.period > LATE:
@@ -103,21 +105,22 @@ class Callback:
 
     def capture(self, device, buffer) -> None:
         if self.voice < 0:
-            urgent()
+            urgent(AUDIO_RANK)
         self.voice = voice_level(np.frombuffer(buffer, dtype=np.float32))
 
 
-def urgent() -> None:
-    """Ask the OS to run the calling thread (SDL's audio thread) ahead of ordinary work, as audio
-    software does: real-time round-robin where allowed, else a higher nice level, else as it is.
-    It sleeps most of each block, so this costs the rest of the machine little."""
+def urgent(rank: int) -> None:
+    """Ask the OS to run the calling thread ahead of ordinary work, as audio software does:
+    real-time round-robin `rank` steps above the lowest real-time priority where allowed, else a
+    nice level as many steps above the default, else as it is. Both threads sleep most of the
+    time, so this costs the rest of the machine little."""
     try:
-        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(os.sched_get_priority_min(os.SCHED_RR) + 9))
+        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(os.sched_get_priority_min(os.SCHED_RR) + rank))
         return
     except (AttributeError, OSError):
         pass
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), -10)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), -1 - rank)
     except (AttributeError, OSError):
         pass
 
@@ -189,9 +192,13 @@ def main(channel: SoundChannel, board_name: str) -> None:
     # the DSP makes no reference cycles worth the risk, so it is off in this process.
     gc.freeze()
     gc.disable()
-    # This thread takes the GIL briefly for each message; were it an ordinary thread, a busy
-    # machine could keep it off the CPU while SDL's thread waits for the GIL it handed over.
-    urgent()
+    # This thread holds the GIL while it builds a graph. Were it an ordinary thread, a busy machine
+    # could keep it off the CPU while SDL's thread waits for the GIL; were it SDL's thread's equal,
+    # SDL's thread could wait for it to use up its turn (in a soak, four blocks late at a piece's
+    # entry, counted as waiting to run). And SDL's thread asking for the GIL waits out the switch
+    # interval.
+    urgent(MAIN_RANK)
+    sys.setswitchinterval(SWITCH_S)
     resident()
     synth = Synth(seed=options["seed"])
     inbox: deque = deque()
