@@ -2,7 +2,7 @@
 
 SDL's thread sleeps between callbacks, takes the GIL and runs one. When a block is late, the
 thread's own counters over the late stretch tell where the time went, read from the kernel at
-each callback's start and end (two system calls, a few microseconds):
+each callback's start and end (three system calls, a few microseconds):
 
     dsp   it ran: the block's arithmetic took most of the time (CPU time)
     disk  it waited for a page read back from disk (major faults)
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import resource
+import time
 from typing import NamedTuple
 
 CAUSES = ("dsp", "disk", "cpu", "gil", "stall")
@@ -46,9 +47,12 @@ class Meter:
             self._sched = None
 
     def read(self) -> Usage:
+        # CPU time from the thread's clock, not getrusage's: that one is brought up to date only at
+        # a context switch or a scheduler tick (4 ms here), so it hands a block's time to the gap
+        # after it.
         r = resource.getrusage(resource.RUSAGE_THREAD)
         waited = int(os.pread(self._sched, 64, 0).split()[1]) / 1e9 if self._sched is not None else 0.0
-        return Usage(r.ru_utime + r.ru_stime, waited, r.ru_majflt, r.ru_nvcsw)
+        return Usage(time.thread_time(), waited, r.ru_majflt, r.ru_nvcsw)
 
 
 def cause(d: Usage, late: float, sleeps: int) -> int:
