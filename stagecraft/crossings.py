@@ -162,7 +162,9 @@ class AnalysisBoard:
         return self._shm.name
 
     def publish(self, fields, texture: np.ndarray) -> None:
-        seq = int(self._seq[0])
+        # From the next even count: a writer killed mid-write (a hung sound process is) leaves it
+        # odd, and counting on from there would leave it odd after every write of its successor.
+        seq = (int(self._seq[0]) + 1) & ~1
         self._seq[0] = seq + 1
         self._fields[:] = fields
         self._texture[:] = texture

@@ -65,6 +65,34 @@ def test_the_board_never_hands_out_a_half_written_reading():
         board.close()
 
 
+def test_a_writer_killed_mid_write_leaves_the_board_to_the_next_one():
+    """A hung sound process is killed wherever it is, mid-write too; its successor must be read
+    (it was not: the engine then took the new process for one that never started, until silence)."""
+    board = AnalysisBoard.create()
+    ctx = multiprocessing.get_context("spawn")
+    try:
+        for _ in range(20):           # until a kill lands mid-write: the scribbler mostly writes
+            last = board.read()
+            stop = ctx.Event()       # kept: the child opens it after start() returns
+            writer = ctx.Process(target=_scribble, args=(board.name, stop))
+            writer.start()
+            assert _wait(lambda: (r := board.read()) is not None and r.pid > 0 and (last is None or r.pid != last.pid),
+                         30), "the writer writes"
+            os.kill(writer.pid, signal.SIGKILL)
+            writer.join(10)
+            if board.read() is None:
+                break
+        else:
+            pytest.fail("no kill landed mid-write in 20 tries")
+        successor = AnalysisBoard.attach(board.name)
+        successor.publish([-7.0] * len(BOARD_FIELDS), np.full((2, 512), -7.0, np.float32))
+        successor.close()
+        reading = board.read()
+        assert reading is not None and reading.pid == -7.0
+    finally:
+        board.close()
+
+
 def test_sound_reaches_the_device_and_the_microphone_is_heard(tmp_path, monkeypatch, operator):
     played, heard = tmp_path / "out.raw", tmp_path / "in.raw"
     t = np.arange(3 * SR) / SR
