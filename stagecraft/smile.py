@@ -137,7 +137,10 @@ def ideal() -> Smile:
 def random(rng: np.random.Generator) -> Smile:
     """A real smile: drawn around human variety, not uniformly across the space."""
     def clip(name, x):
-        return np.clip(x, LO[_SLICES[name]], HI[_SLICES[name]])
+        lo, hi = LO[_SLICES[name]], HI[_SLICES[name]]
+        if np.ndim(x):
+            return np.clip(x, lo, hi)
+        return min(max(x, lo[0]), hi[0])    # a float's own min and max: np.clip costs 4 us a call
     t = MAX_TEETH
     skin = rng.uniform(0.35, 0.85)
     genes = {
@@ -159,7 +162,7 @@ def random(rng: np.random.Generator) -> Smile:
         "chip": np.where(rng.random(t) < 0.08, rng.uniform(0.3, 1.0, t), 0.0),
         "cap": np.where(rng.random(t) < 0.06, rng.integers(1, 3, t), 0),
     }
-    return ideal().replace(**genes)
+    return _IDEAL.replace(**genes)
 
 
 def _trade_mask(rng: np.random.Generator) -> np.ndarray:
@@ -213,11 +216,18 @@ def price(s: Smile) -> float:
     """Smile Credits to move `s` to the catalog ideal: each gene's distance times what the market
     charges for it. Teeth beyond the visible count are not billed; the ideal costs nothing."""
     d = np.abs(s.v - _IDEAL.v) / SPAN
+    return float(np.sum(d * COST * _billed(int(min(s.teeth, _IDEAL.teeth)))))
+
+
+@functools.cache
+def _billed(teeth: int) -> np.ndarray:
+    """Which genes a price counts when `teeth` teeth show: every per-tooth gene past them is not."""
     visible = np.ones(SIZE, bool)
     for g in GENES:
         if g.count > 1:
-            visible[_SLICES[g.name].start + int(min(s.teeth, _IDEAL.teeth)):_SLICES[g.name].stop] = False
-    return float(np.sum(d * COST * visible))
+            visible[_SLICES[g.name].start + teeth:_SLICES[g.name].stop] = False
+    visible.setflags(write=False)
+    return visible
 
 
 def tooth_prices(s: Smile) -> np.ndarray:
