@@ -116,8 +116,9 @@ class SoundChannel:
         self._queue.close()
 
 
+XRUN_FIELDS = {c: f"xrun_{c}" for c in CAUSES}     # the board's field for each cause's count
 BOARD_FIELDS = ("pid", "sample", "wall", "blocks", "level", "peak", "low", "mid", "high", "onsets", "voice",
-                "xruns", *(f"xrun_{c}" for c in CAUSES), "load_mean", "load_max", "shed", "voices", "late", "faults")
+                "xruns", *XRUN_FIELDS.values(), "load_mean", "load_max", "shed", "voices", "late", "faults")
 TEXTURE_SHAPE = (2, 512)
 Reading = namedtuple("Reading", BOARD_FIELDS + ("texture",))
 

@@ -167,24 +167,19 @@ def test_a_killed_sound_process_is_back_within_a_second_of_frames(live_sound):
     assert "restarted it" in engine.operator.stream.text
 
 
-def _can_lock() -> bool:
-    probe = "import ctypes; import sys; sys.exit(ctypes.CDLL(None).mlockall(1 | 4) != 0)"
-    return subprocess.run([sys.executable, "-c", probe]).returncode == 0
+def _allowed(probe: str) -> bool:
+    """Whether this machine lets a process do what `probe` does (run in a throwaway one)."""
+    return subprocess.run([sys.executable, "-c", probe], stderr=subprocess.DEVNULL).returncode == 0
 
 
 def test_the_playing_sound_process_keeps_its_pages_in_memory(live_sound):
     """Its pages are locked once warm, so reclaim cannot make a block read code back from disk."""
-    if not _can_lock():
+    if not _allowed("import ctypes; import sys; sys.exit(ctypes.CDLL(None).mlockall(1 | 4) != 0)"):
         pytest.skip("this machine's memory-lock limit forbids mlockall (the process then runs as it is)")
     engine, sound = live_sound()
     assert _frames(engine, lambda: sound.playing, 60 * 20) < 60 * 20
     status = dict(line.split(":", 1) for line in open(f"/proc/{sound.active.pid}/status"))
     assert int(status["VmLck"].split()[0]) > 0
-
-
-def _can_run_in_real_time() -> bool:
-    probe = "import os; os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(1))"
-    return subprocess.run([sys.executable, "-c", probe], stderr=subprocess.DEVNULL).returncode == 0
 
 
 def _scheduling(pid: int) -> dict:
@@ -200,7 +195,7 @@ def _scheduling(pid: int) -> dict:
 
 def test_sdls_thread_runs_ahead_of_the_sound_process_main_thread(live_sound):
     """Both real-time, SDL's above: the main thread building a graph never keeps it waiting its turn."""
-    if not _can_run_in_real_time():
+    if not _allowed("import os; os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(1))"):
         pytest.skip("this machine forbids real-time scheduling (the threads then get nice levels)")
     engine, sound = live_sound()
     assert _frames(engine, lambda: sound.playing, 60 * 20) < 60 * 20

@@ -13,7 +13,7 @@ import multiprocessing
 import time
 from collections import deque
 
-from ..crossings import AnalysisBoard, Reading, SoundChannel
+from ..crossings import XRUN_FIELDS, AnalysisBoard, Reading, SoundChannel
 from .analysis import Audio, Bands
 from .lateness import CAUSES
 from .messages import SR, stamp
@@ -103,7 +103,7 @@ class SoundClient(Silent):
         self.restarts = 0
         self.recent: deque = deque(maxlen=GIVE_UP)
         self.past = {"xruns": 0, "shed": 0, "blocks": 0, "load": 0.0, "load_max": 0.0,
-                     **{f"xrun_{c}": 0 for c in CAUSES}}
+                     **dict.fromkeys(XRUN_FIELDS.values(), 0)}
         self.standby: _Process | None = None
         self.active: _Process | None = self._start(_Process(self.ctx, self.board))
 
@@ -207,7 +207,7 @@ class SoundClient(Silent):
     def _retire(self, stop: bool) -> None:
         r = self.reading
         if self.playing:
-            for field in ("xruns", *(f"xrun_{c}" for c in CAUSES)):
+            for field in ("xruns", *XRUN_FIELDS.values()):
                 self.past[field] += int(getattr(r, field))
             self.past["shed"] += int(r.shed)
             self.past["blocks"] += int(r.blocks)
@@ -233,8 +233,8 @@ class SoundClient(Silent):
         blocks = self.past["blocks"] + (int(r.blocks) if r else 0)
         load = self.past["load"] + (r.load_mean * r.blocks if r else 0.0)
         return {"audio_xruns": self.past["xruns"] + (int(r.xruns) if r else 0),
-                "audio_xrun_causes": {c: self.past[f"xrun_{c}"] + (int(getattr(r, f"xrun_{c}")) if r else 0)
-                                      for c in CAUSES},
+                "audio_xrun_causes": {c: self.past[f] + (int(getattr(r, f)) if r else 0)
+                                      for c, f in XRUN_FIELDS.items()},
                 "audio_dsp_load": {"mean": round(load / blocks, 4) if blocks else 0.0,
                                    "max": round(max(self.past["load_max"], r.load_max if r else 0.0), 4)},
                 "audio_voices_shed": self.past["shed"] + (int(r.shed) if r else 0),

@@ -55,16 +55,16 @@ class Meter:
         return Usage(time.thread_time(), waited, r.ru_majflt, r.ru_nvcsw)
 
 
-def cause(d: Usage, late: float, sleeps: int) -> int:
-    """The index in CAUSES of what made a stretch of the audio thread's time `late` seconds longer
+def cause(d: Usage, late: float, sleeps: int) -> str:
+    """Which of CAUSES made a stretch of the audio thread's time `late` seconds longer
     than it should have been, given the thread's usage over the stretch; `sleeps`: the voluntary
     switches the stretch has anyway (1 for the gap between callbacks, its sleep; 0 for a block)."""
     if d.cpu > MOSTLY * late:
-        return CAUSES.index("dsp")
+        return "dsp"
     if d.faults > 0:
-        return CAUSES.index("disk")
+        return "disk"
     if d.waited > MOSTLY * late:
-        return CAUSES.index("cpu")
+        return "cpu"
     if d.switches > sleeps:
-        return CAUSES.index("gil")
-    return CAUSES.index("stall")
+        return "gil"
+    return "stall"

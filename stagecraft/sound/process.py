@@ -56,7 +56,7 @@ class Callback:
         self.voice = -1.0 if mic else 0.0   # -1 until the microphone's first block
         self.blocks = 0
         self.xruns = 0
-        self.causes = [0] * len(CAUSES)
+        self.causes = dict.fromkeys(CAUSES, 0)
         self.load_sum = self.load_max = 0.0
         self.ended = self.meter = self.used = None
         self.told = False
@@ -100,7 +100,7 @@ class Callback:
     def _publish(self, wall: float) -> None:
         s, a = self.synth, self.synth.analyser
         self.board.publish((os.getpid(), s.t, wall, self.blocks, a.level, a.peak, *a.bands, a.onsets, self.voice,
-                            self.xruns, *self.causes, self.load_sum / self.blocks, self.load_max, s.shed,
+                            self.xruns, *self.causes.values(), self.load_sum / self.blocks, self.load_max, s.shed,
                             s.voices(), s.late, s.faults()), a.texture)
 
     def capture(self, device, buffer) -> None:
