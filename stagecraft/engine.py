@@ -44,7 +44,7 @@ from .stats import FrameStats
 from .text import TextCache
 from .transition import Crossing, shader_path
 
-OUTPUT = SHADER_DIR / "output.frag"
+BLIT = SHADER_DIR / "lib" / "blit.frag"
 STANDBY = "standby"         # what plays in place of a piece that cannot start
 SOUND_PANIC_S = 0.02        # the sound goes quiet fast, never with a click
 SOUND_CUT_S = 0.05          # a cut between pieces still fades their sound, so nothing clicks
@@ -73,8 +73,8 @@ class Engine:
         self.fps_cap = fps_cap
         self.stats = FrameStats()
         self.overlay = Overlay(self.gfx)
-        self.output = self.gfx.shaders.program(OUTPUT, {})
-        self.limiter = Limiter(self.gfx, flash_area, self.operator.tell) if flash_limit else None
+        self.limiter = Limiter(self.gfx, flash_area, self.operator.tell, limit=flash_limit)
+        self.present = self.gfx.shaders.program(BLIT, {})
         self.controls = Controls(self)
         self.console = console
         self.installation = None                # stagecraft.installation.Installation, in a gallery
@@ -355,12 +355,11 @@ class Engine:
         picture = self.mix if self.crossing else self.player.canvas.main
         w, h = picture.size
         tex = self.gfx.text.texture(text, "sign", max(12, round(h * 0.04)))
-        blit = self.gfx.shaders.program(SHADER_DIR / "lib" / "blit.frag", {})
         band = np.array([[0.5, 0.08, w / h, 0.1]], "f4")
         words = np.array([[0.5, 0.08, tex.width / h, tex.height / h]], "f4")
         r = self.gfx.renderer
-        r.draw(blit, picture.framebuffer, picture.size, band, [r.white], {"tint": (0.0, 0.0, 0.0, 0.6)}, blend=True)
-        r.draw(blit, picture.framebuffer, picture.size, words, [tex], {"tint": (1.0, 0.95, 0.85, 1.0)}, blend=True)
+        r.draw(self.present, picture.framebuffer, picture.size, band, [r.white], {"tint": (0.0, 0.0, 0.0, 0.6)}, blend=True)
+        r.draw(self.present, picture.framebuffer, picture.size, words, [tex], {"tint": (1.0, 0.95, 0.85, 1.0)}, blend=True)
 
     def _pace(self) -> None:
         """Without vsync (headless), hold the frame rate at fps_cap instead of spinning."""
@@ -375,23 +374,20 @@ class Engine:
             self._deadline = now
 
     def _draw_output(self) -> None:
-        """The one way to the screen, through the flash limiter. An untouched frame is copied (a
-        blit costs a third of a shader pass on software GL); anything that changes the picture
-        (a fade, a held region, a letterbox) runs output.frag."""
+        """The one way to the screen: the fade and the flash limiter make the frame to show at the
+        canvas's size; it is copied to the screen, or scaled into it with black bars around."""
         screen = self.surface.screen
         size = tuple(self.surface.size)
         picture = self.mix if self.crossing else self.player.canvas.main
-        terms = self.limiter.check(picture.texture, self.fade.level, self.clock.time) if self.limiter else None
-        if tuple(self.canvas_size) == size and self.fade.level >= 1.0 and terms is None:
-            self.ctx.copy_framebuffer(screen, picture.framebuffer)
+        shown, framebuffer = self.limiter.frame(picture, self.fade.level, self.clock.time)
+        if tuple(self.canvas_size) == size:
+            self.ctx.copy_framebuffer(screen, framebuffer)
             return
         box = self.gfx.renderer.letterbox(self.canvas_size, size)
-        if box != (0, 0, *size):
-            screen.use()
-            screen.viewport = (0, 0, *size)
-            screen.clear(0.0, 0.0, 0.0, 1.0)
-        self.gfx.renderer.shade(self.output, screen, box[2:], [picture.texture, terms or picture.texture],
-                                {"uFade": self.fade.level, "uLimit": terms is not None}, viewport=box)
+        screen.use()
+        screen.viewport = (0, 0, *size)
+        screen.clear(0.0, 0.0, 0.0, 1.0)
+        self.gfx.renderer.shade(self.present, screen, box[2:], [shown], {"tint": (1.0, 1.0, 1.0, 1.0)}, viewport=box)
 
     def _hear(self) -> None:
         """The sound's latest analysis (never waiting for it), for the piece and every shader."""
@@ -483,7 +479,8 @@ class Engine:
     def counters(self) -> dict:
         show = self.show
         return {"errors": self.operator.errors, "pieces_entered": list(self.entered),
-                "flash_limited_frames": self.limiter.limited_frames if self.limiter else None,
+                "flash_limited_frames": self.limiter.limited_frames if self.limiter.limit else None,
+                "flash_guarded_frames": self.limiter.guarded_frames if self.limiter.limit else None,
                 "transitions": self.crossings_done, "fired": show.current.label if show.current else None,
                 "standby": show.standby.label if show.standby else None,
                 **self.osc.counters(), **self.sound.counters()}
@@ -500,8 +497,7 @@ class Engine:
         for p in self._playing():
             p.release()
         self.mix.release()
-        if self.limiter:
-            self.limiter.release()
+        self.limiter.release()
         self.gfx.shaders.release()
         self.gfx.text.release()
         self.gfx.renderer.release()

@@ -1,16 +1,15 @@
-"""Flashes as WCAG 2.3.1 defines them, counted per region of the frame over a sliding second.
+"""Flashes as WCAG 2.3.1 defines them, counted per region of the frame over a sliding second:
+the checker (`run.py check-flash`) and the definitions the limiter holds the picture to.
 
 A general flash is a pair of opposing changes in relative luminance of at least 0.10 where the
 darker state is below 0.80; a red flash, a pair of opposing changes of more than 20 in
 max(0, R - G - B) x 320 where one state is saturated red (R / (R + G + B) >= 0.8). Three flashes
 are six opposing changes; content may have no more than that in any one second.
 
-The frame is cut into a grid of regions (their mean colour in linear light); each region keeps
-the extreme it last turned at. The live limiter and the offline checker both run this code: the
-limiter asks, before a frame is shown, which regions would make their seventh change within a
-second, and blends those regions toward what was last shown there, just enough that no change
-registers, so the fourth flash never reaches the screen. A blend in linear light moves a region's
-luminance and its red excess exactly in proportion, so the choice is exact for both kinds.
+The frame is cut into a grid of regions (their mean colour in linear light, cut at whole pixels
+by `bounds`); each region keeps the extreme it last turned at, and a change is counted when the
+region moves the step or more the other way from it. The limiter (stagecraft.hold) holds the
+picture to a stricter count than this one, so that what it lets through passes here.
 """
 from __future__ import annotations
 
@@ -27,7 +26,6 @@ RED_STEP = 20.0
 MAX_CHANGES = 6          # three flashes
 WINDOW_S = 1.0
 HISTORY = 128            # change times kept per region: enough to report a 60 Hz strobe
-BLENDS = (0.25, 0.5, 0.75, 0.9, 1.0)   # tried in turn: the least that holds a region wins
 
 
 def linear(srgb: np.ndarray) -> np.ndarray:
@@ -43,10 +41,15 @@ def cell_means(frame: np.ndarray, grid=GRID) -> np.ndarray:
     f = linear(f / 255.0 if f.dtype == np.uint8 else f)
     gx, gy = grid
     h, w = f.shape[:2]
-    ys = np.linspace(0, h, gy + 1).astype(int)
-    xs = np.linspace(0, w, gx + 1).astype(int)
+    ys, xs = bounds(h, gy), bounds(w, gx)
     rows = np.add.reduceat(f, ys[:-1], axis=0) / np.diff(ys)[:, None, None]
     return np.add.reduceat(rows, xs[:-1], axis=1) / np.diff(xs)[None, :, None]
+
+
+def bounds(length: int, parts: int) -> np.ndarray:
+    """Where each of `parts` regions starts along `length` pixels (and the end), in integers, so
+    that the limiter's shaders cut the frame exactly where the checker does."""
+    return np.arange(parts + 1) * length // parts
 
 
 def luminance(rgb: np.ndarray) -> np.ndarray:
@@ -65,6 +68,7 @@ class _Changes:
     """One measure's opposing changes per region: where it last turned, which way, and when."""
     shape: tuple
     step: float
+    strict: bool = False                 # the change must be more than the step, not at least it
     extreme: np.ndarray = None
     state_ok: np.ndarray = None          # the extreme's state may take part (dark enough, or red)
     direction: np.ndarray = None         # +1 rose to the extreme, -1 fell to it, 0 not yet moved
@@ -80,7 +84,7 @@ class _Changes:
         """Which regions would register an opposing change if `value` were shown now."""
         first = np.isnan(self.extreme)
         delta = value - np.where(first, value, self.extreme)
-        big = np.abs(delta) >= self.step
+        big = np.abs(delta) > self.step if self.strict else np.abs(delta) >= self.step
         opposing = (self.direction == 0) | (np.sign(delta) != self.direction)
         return ~first & big & opposing & qualifies(self.extreme, value, self.state_ok, ok)
 
@@ -111,69 +115,28 @@ def _red_qualifies(extreme, value, extreme_ok, ok):
 
 
 @dataclass
-class Verdict:
-    """What one frame did: changes counted this frame, and which regions were held."""
-    general: np.ndarray
-    red: np.ndarray
-    limited: np.ndarray
-
-
-@dataclass
 class FlashCounter:
     grid: tuple = GRID
     general: _Changes = field(init=False)
     red: _Changes = field(init=False)
-    previous: np.ndarray | None = None
 
     def __post_init__(self):
         shape = (self.grid[1], self.grid[0])
         self.general = _Changes(shape, GENERAL_STEP)
-        self.red = _Changes(shape, RED_STEP)
+        self.red = _Changes(shape, RED_STEP, strict=True)
 
-    def add(self, cells: np.ndarray, now: float) -> Verdict:
-        """A frame that was shown (the checker): count its changes."""
-        self.previous = cells
+    def add(self, cells: np.ndarray, now: float) -> None:
+        """A frame that was shown: count its changes."""
         lum = luminance(cells)
         red, is_red = red_measure(cells)
         g = self.general.would_change(lum, lum < DARK_BELOW, _general_qualifies)
         r = self.red.would_change(red, is_red, _red_qualifies)
         self.general.record(lum, lum < DARK_BELOW, g, now)
         self.red.record(red, is_red, r, now)
-        return Verdict(g, r, np.zeros_like(g))
 
     def counts(self, now: float) -> tuple[np.ndarray, np.ndarray]:
         """Changes per region within the last second: general, red."""
         return self.general.count(now), self.red.count(now)
-
-    def limit(self, cells: np.ndarray, now: float, area: float) -> tuple[np.ndarray, Verdict]:
-        """A frame about to be shown (the limiter). Returns per region (r, g, b, blend): what was
-        shown there last, and how far toward it to blend, in linear light; and records the frame
-        as it will be shown.
-
-        A region is held when its change would be the seventh within a second, if the regions so
-        threatened cover at least `area` of the frame (the small-area rule)."""
-        previous = cells if self.previous is None else self.previous
-        threatened = (self._changes(cells) & self._full(now)).any(axis=0)
-        held = threatened if threatened.mean() >= area and threatened.any() else np.zeros_like(threatened)
-        blend = np.where(held, 1.0, 0.0)
-        for k in BLENDS:
-            free = held & (blend == 1.0) & ~self._changes(cells + (previous - cells) * k).any(axis=0)
-            blend[free & (blend == 1.0)] = k
-        shown = cells + (previous - cells) * blend[..., None]
-        verdict = self.add(shown, now)
-        verdict.limited = held
-        return np.concatenate([previous, blend[..., None]], axis=-1), verdict
-
-    def _changes(self, cells: np.ndarray) -> np.ndarray:
-        """Per region, whether showing `cells` would register a general change, and a red one."""
-        lum = luminance(cells)
-        red, is_red = red_measure(cells)
-        return np.stack([self.general.would_change(lum, lum < DARK_BELOW, _general_qualifies),
-                         self.red.would_change(red, is_red, _red_qualifies)])
-
-    def _full(self, now: float) -> np.ndarray:
-        """Per region and kind, whether six changes already fell within the last second."""
-        return np.stack([self.general.count(now) >= MAX_CHANGES, self.red.count(now) >= MAX_CHANGES])
 
 
 def check(frames, fps: float, grid=GRID, area: float = 0.0) -> list[dict]:

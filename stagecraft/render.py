@@ -81,6 +81,8 @@ def full_rect(size) -> np.ndarray:
 
 
 def _uniform_value(u: moderngl.Uniform, v):
+    if u.array_length == 1 and isinstance(v, list) and v and isinstance(v[0], (tuple, list)):
+        v = v[0]    # an array of vectors the compiler cut to its first (a shader reads only [0])
     if u.array_length > 1:
         items = list(v)[:u.array_length]
         if u.dimension == 1:
@@ -90,7 +92,8 @@ def _uniform_value(u: moderngl.Uniform, v):
         if isinstance(v, (tuple, list, np.ndarray)):
             v = np.asarray(v).ravel()[0]
         return int(v) if u.fmt.endswith("i") else float(v)
-    return tuple(float(x) for x in np.asarray(v, dtype="f8").ravel())
+    cast = int if u.fmt.endswith("i") else float
+    return tuple(cast(x) for x in np.asarray(v, dtype="f8").ravel())
 
 
 class Renderer:

@@ -1,14 +1,18 @@
 """The flash limiter on the output, end to end: a strobing piece goes in, what reaches the screen
-(and a rendered MP4, read back by the checker) has at most three flashes a second; only the
-flashing regions are touched; calm content passes untouched. And check-flash on real files."""
+(and a rendered MP4, read back by the checker) has at most three flashes a second; so do random
+hostile pieces, and an operator's panics and blackouts; only the flashing regions and their
+neighbours are touched; calm content passes untouched. And check-flash on real files."""
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stagecraft import flash
 from stagecraft.offline import frames
-from stagecraft.record import VideoWriter, save_png
+from stagecraft.record import VideoWriter, read_frames, save_png
 
 from .conftest import run_cli, write_piece
+from .hostile import RATES, random_pattern
 
 STROBE = '''"""Strobe
 
@@ -53,7 +57,7 @@ def test_a_strobe_reaches_the_screen_held_to_three_flashes_a_second(engines, str
     e, shown = _shown(engines, strobe)
     assert all(s["pass"] for s in flash.check(shown, FPS)), flash.check(shown, FPS)
     assert e.limiter.limited_frames > 10 and e.counters()["flash_limited_frames"] == e.limiter.limited_frames
-    assert operator.stream.text.count("flash limiter: holding") == 1
+    assert operator.stream.text.count("flash limiter: easing") == 1
 
 
 def test_without_the_limiter_the_same_strobe_fails(engines, strobe):
@@ -117,3 +121,48 @@ def test_a_rendered_strobe_passes_the_checker_unless_the_limiter_is_off(strobe, 
         r = run_cli("render", strobe, "-o", str(out), "--size", "160x90", "--seconds", "3", "--fps", "30", *flag)
         assert r.returncode == 0, r.stderr
         assert (run_cli("check-flash", str(out)).returncode == 0) == passes
+
+
+def _through_a_file(tmp_path, shown, fps):
+    """Frames as a real render's MP4 holds them (H.264, 4:2:0), read back."""
+    path = tmp_path / "shown.mp4"
+    writer = VideoWriter(path, shown[0].shape[1::-1], fps)
+    for f in shown:
+        writer.write(f)
+    writer.close()
+    return read_frames(path)[0]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 2**32 - 1), st.sampled_from([(160, 90), (192, 108), (250, 140)]), st.sampled_from(RATES))
+def test_no_hostile_piece_flashes_through_the_limiter(engines, tmp_path_factory, seed, size, fps):
+    """Random hostile pieces (tests/hostile.py: square, sine, sawtooth, noise, checkers, moving
+    bars, expanding rings; 3.5 to 30 Hz; any colours, saturated red and near-white pairs among
+    them; from a small patch to the whole frame), rendered through the engine and the limiter,
+    written to an MP4 and judged by check-flash's own analysis."""
+    folder = tmp_path_factory.mktemp("hostile")
+    pattern = random_pattern(np.random.default_rng(seed))
+    e = engines(pattern.write(folder), size, fps=fps)
+    shown = [f.copy() for f in frames(e, int(2.5 * fps))]
+    report = flash.check(_through_a_file(folder, shown, fps), fps)
+    assert all(s["pass"] for s in report), (pattern, report)
+
+
+@pytest.mark.parametrize("hammer", ["panic", "blackout"])
+def test_panic_and_blackout_are_inputs_like_any_other(engines, strobe, hammer):
+    """An operator hammering panic and reset, or blackout, on a bright picture makes flashes of
+    their own (a fade up, cut short every few frames): the limiter holds those too."""
+    def play(e):
+        e.player.stage.set("hz", 0.0)
+        shown = []
+        for i in range(int(3 * FPS)):
+            if hammer == "panic":
+                e.panic(0.0) if i % 6 == 0 else e.reset() if i % 6 == 3 else None
+            else:
+                e.set_blackout(i % 6 < 3)
+            shown += [f.copy() for f in frames(e, 1)]
+        return shown
+    free = play(engines(strobe, SIZE, fps=FPS, flash_limit=False))
+    assert not all(s["pass"] for s in flash.check(free, FPS))
+    held = play(engines(strobe, SIZE, fps=FPS))
+    assert all(s["pass"] for s in flash.check(held, FPS)), flash.check(held, FPS)

@@ -74,3 +74,37 @@ def test_instances_beyond_the_first_buffer_grow_it(engines, tmp_path):
     last = list(frames(e, 6))[-1]
     lit = (last.max(axis=2) > 0).reshape(50, 5, 80, 5).any(axis=(1, 3))
     assert lit.sum() == 4000, "every one of the 4,000 instances drew"
+
+
+UNIFORMS = '''"""Uniforms
+
+Reads an integer vector and only the first channel's resolution."""
+SHADER = "uniforms.frag"
+PARAMS = {}
+
+
+def setup(stage):
+    return {}
+
+
+def update(stage, state, dt):
+    stage.uniforms(cells=(3, 5))
+
+
+def draw(stage, state):
+    stage.shade("uniforms.frag", channels=["main"])
+'''
+UNIFORMS_SHADER = """uniform ivec2 cells;
+void mainImage(out vec4 c, in vec2 p) {
+    c = vec4(float(cells.x) / 10.0, float(cells.y) / 10.0, iChannelResolution[0].x / 1000.0, 1.0);
+}
+"""
+
+
+def test_integer_vectors_and_a_shortened_array_reach_the_shader(engines, tmp_path):
+    """A uniform array the compiler cut to one element (only iChannelResolution[0] read) and an
+    ivec2 both take their values, not a warning."""
+    e = engines(write_piece(tmp_path, "uniforms", UNIFORMS, UNIFORMS_SHADER))
+    r, g, b = [f.copy() for f in frames(e, 2)][-1][0, 0] / 255.0
+    assert abs(r - 0.3) < 0.01 and abs(g - 0.5) < 0.01 and abs(b - 0.16) < 0.01     # 160 pixels wide
+    assert "cannot take" not in e.operator.stream.text
