@@ -35,16 +35,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from stagecraft.clock import FrameClock  # noqa: E402
-from stagecraft.engine import Engine  # noqa: E402
-from stagecraft.operator import Operator  # noqa: E402
-from stagecraft.piece import ROOT, available  # noqa: E402
+from stagecraft.engine.clock import FrameClock  # noqa: E402
+from stagecraft.engine.loop import Engine  # noqa: E402
+from stagecraft.show.operator import Operator  # noqa: E402
+from stagecraft.piece.module import ROOT, available  # noqa: E402
 from stagecraft.sound import patches  # noqa: E402
 from stagecraft.sound.client import Silent  # noqa: E402
 from stagecraft.sound.graph import compile_sound  # noqa: E402
 from stagecraft.sound.messages import SR, stamp  # noqa: E402
-from stagecraft.sound.synth import Synth  # noqa: E402
-from stagecraft.window import Offscreen  # noqa: E402
+from stagecraft.sound.dsp.synth import Synth  # noqa: E402
+from stagecraft.picture.window import Offscreen  # noqa: E402
 
 TEMPLATE = ROOT / "pieces" / "_template.py"
 NOTE_EVERY_S = 0.125
@@ -128,7 +128,7 @@ def cost(messages: list, seconds: float, block: int, paced: bool) -> dict:
 def keep_time(minutes: float, block: int) -> dict:
     """The template (a copy, so its shader can be rewritten) played live with no frame cap."""
     from stagecraft.sound.client import SoundClient
-    from stagecraft.window import Window
+    from stagecraft.picture.window import Window
 
     folder = Path(tempfile.mkdtemp(prefix="stagecraft-bench-"))
     piece = Path(shutil.copy(TEMPLATE, folder / "bench.py"))

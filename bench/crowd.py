@@ -19,14 +19,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 from frame import FinishingWindow, WARMUP, _percentiles  # noqa: E402
-from stagecraft.engine import Engine  # noqa: E402
-from stagecraft.operator import Operator  # noqa: E402
+from stagecraft.engine.loop import Engine  # noqa: E402
+from stagecraft.show.operator import Operator  # noqa: E402
 
 PIECE = '''"""Crowd {count}
 
 Benchmark: {count} smiles tiling the frame."""
 import numpy as np
-from stagecraft import smile as sm
+from stagecraft.audience import smile as sm
 
 SHADER = "smile.frag"
 COUNT = {count}

@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from stagecraft import flash  # noqa: E402
-from stagecraft.offline import offline_engine, render  # noqa: E402
-from stagecraft.operator import Operator  # noqa: E402
-from stagecraft.record import read_frames  # noqa: E402
+from stagecraft.safety import flash  # noqa: E402
+from stagecraft.output.offline import offline_engine, render  # noqa: E402
+from stagecraft.show.operator import Operator  # noqa: E402
+from stagecraft.output.record import read_frames  # noqa: E402
 from tests.hostile import RATES, SIZES, random_pattern  # noqa: E402
 
 
@@ -114,8 +114,8 @@ FIGURE = {   # hostile pieces to look at: a patch, checks, rings and noise, each
 
 
 def figure(path: Path, size=(240, 135), picks=range(45, 50)) -> None:
-    from stagecraft.offline import frames
-    from stagecraft.record import save_png
+    from stagecraft.output.offline import frames
+    from stagecraft.output.record import save_png
     from tests.hostile import Pattern
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

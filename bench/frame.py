@@ -19,12 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from stagecraft.engine import Engine  # noqa: E402
-from stagecraft.operator import Operator  # noqa: E402
-from stagecraft.piece import available, load, resolve  # noqa: E402
-from stagecraft.render import full_rect  # noqa: E402
-from stagecraft.shaders import Shaders, find  # noqa: E402
-from stagecraft.window import Window  # noqa: E402
+from stagecraft.engine.loop import Engine  # noqa: E402
+from stagecraft.show.operator import Operator  # noqa: E402
+from stagecraft.piece.module import available, load, resolve  # noqa: E402
+from stagecraft.picture.render import full_rect  # noqa: E402
+from stagecraft.picture.shaders import Shaders, find  # noqa: E402
+from stagecraft.picture.window import Window  # noqa: E402
 
 WARMUP = 20
 

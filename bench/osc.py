@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from stagecraft.engine import Engine  # noqa: E402
-from stagecraft.operator import Operator  # noqa: E402
+from stagecraft.engine.loop import Engine  # noqa: E402
+from stagecraft.show.operator import Operator  # noqa: E402
 from stagecraft.osc.replies import packet  # noqa: E402
-from stagecraft.stats import FrameStats  # noqa: E402
-from stagecraft.window import Window  # noqa: E402
+from stagecraft.engine.stats import FrameStats  # noqa: E402
+from stagecraft.picture.window import Window  # noqa: E402
 
 PARAM = "sweep_speed"   # a float of the calibration card, 0..2
 

@@ -37,12 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from stagecraft.engine import Engine  # noqa: E402
-from stagecraft.operator import Operator  # noqa: E402
+from stagecraft.engine.loop import Engine  # noqa: E402
+from stagecraft.show.operator import Operator  # noqa: E402
 from stagecraft.osc.replies import packet  # noqa: E402
-from stagecraft.program import load_program, resolve_program  # noqa: E402
+from stagecraft.show.program import load_program, resolve_program  # noqa: E402
 from stagecraft.sound.client import SoundClient  # noqa: E402
-from stagecraft.window import Window  # noqa: E402
+from stagecraft.picture.window import Window  # noqa: E402
 
 SAMPLE_S = 30.0
 WORDS = ["who owns your smile", "a gap is a story", "smile", "no credits here", "we see you", "trade"]

@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from frame import FinishingWindow  # noqa: E402
-from stagecraft.clock import FrameClock  # noqa: E402
-from stagecraft.engine import Engine  # noqa: E402
-from stagecraft.operator import Operator  # noqa: E402
-from stagecraft.program import load_program, resolve_program  # noqa: E402
+from stagecraft.engine.clock import FrameClock  # noqa: E402
+from stagecraft.engine.loop import Engine  # noqa: E402
+from stagecraft.show.operator import Operator  # noqa: E402
+from stagecraft.show.program import load_program, resolve_program  # noqa: E402
 
 WARMUP_S = 0.5   # the first moments of a piece (its setup, first uploads) are not its steady state
 

@@ -7,7 +7,8 @@ import os
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from .cues import cue  # noqa: E402
-from .params import Bool, Color, Event, Float, Int, Point2D, hex_color  # noqa: E402
+from .audience import smile  # noqa: E402  (pieces write `from stagecraft import smile`)
+from .piece.cues import cue  # noqa: E402
+from .piece.params import Bool, Color, Event, Float, Int, Point2D, hex_color  # noqa: E402
 
-__all__ = ["Bool", "Color", "Event", "Float", "Int", "Point2D", "cue", "hex_color"]
+__all__ = ["Bool", "Color", "Event", "Float", "Int", "Point2D", "cue", "hex_color", "smile"]

@@ -6,9 +6,9 @@ import numpy as np
 from scipy.signal import resample_poly
 
 from stagecraft.sound.graph import compile_sound
-from stagecraft.sound.master import LATENCY
+from stagecraft.sound.dsp.master import LATENCY
 from stagecraft.sound.messages import SR
-from stagecraft.sound.synth import Synth
+from stagecraft.sound.dsp.synth import Synth
 
 __all__ = ["LATENCY", "SR", "db", "rms_db", "true_peak_db", "peak_hz", "band_db", "render", "synth"]
 

@@ -12,8 +12,8 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pytest  # noqa: E402
 
-from stagecraft.offline import offline_engine  # noqa: E402
-from stagecraft.operator import Operator  # noqa: E402
+from stagecraft.output.offline import offline_engine  # noqa: E402
+from stagecraft.show.operator import Operator  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "tests" / "output"

@@ -1,6 +1,6 @@
 """Rewrite tests/snapshots/*.png from the pieces as they are now. Look at every one before committing."""
-from stagecraft.offline import snapshot
-from stagecraft.shaders import ROOT
+from stagecraft.output.offline import snapshot
+from stagecraft.picture.shaders import ROOT
 
 from .snapshot_list import SEED, SIZE, SNAPSHOT_DIR, SNAPSHOTS
 

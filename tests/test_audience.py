@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from stagecraft import audience as aud
-from stagecraft.audience import Act, Audience, AudienceFile, AudienceView, clean_text
-from stagecraft.operator import Operator
+from stagecraft.audience import state as aud
+from stagecraft.audience.state import Act, Audience, AudienceFile, AudienceView, clean_text
+from stagecraft.show.operator import Operator
 
 from .conftest import Collect
 

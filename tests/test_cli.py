@@ -4,7 +4,7 @@ import json
 import imageio_ffmpeg
 import pytest
 
-from stagecraft.record import load_png
+from stagecraft.output.record import load_png
 
 from .conftest import ROOT, run_cli
 

@@ -1,6 +1,6 @@
 import pytest
 
-from stagecraft.clock import MAX_DT, Clock, FrameClock
+from stagecraft.engine.clock import MAX_DT, Clock, FrameClock
 
 
 class FakeTime:

@@ -6,9 +6,9 @@ import time
 import numpy as np
 import pytest
 
-from stagecraft.offline import frames
+from stagecraft.output.offline import frames
 from stagecraft.osc.replies import packet
-from stagecraft.player import PieceFault
+from stagecraft.piece.player import PieceFault
 
 from .conftest import Client, wait_for, write_piece
 
@@ -158,7 +158,7 @@ def test_a_full_disk_while_saving_the_audience_keeps_the_show_going(engines, tmp
     import errno
     import os
 
-    from stagecraft.audience import Act, AudienceFile
+    from stagecraft.audience.state import Act, AudienceFile
     e = engines("smiles_for_all")
     e.audience_file = AudienceFile(tmp_path / "audience.json", operator)
     e.audience.take(Act("join", "ab12", 0.0, text="ana"))

@@ -4,7 +4,7 @@ worked out by hand from the definition (the working is beside each), not from th
 import numpy as np
 import pytest
 
-from stagecraft import flash
+from stagecraft.safety import flash
 
 FPS = 60
 SIZE = (96, 160)          # rows, columns: small frames, the same rules

@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from stagecraft import heap
+from stagecraft.installation import heap
 
 
 def _rss_kib() -> int:

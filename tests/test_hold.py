@@ -1,4 +1,4 @@
-"""The limiter's plan (stagecraft.hold) on region colours alone, no GL: its count of swings is the
+"""The limiter's plan (stagecraft.safety.hold) on region colours alone, no GL: its count of swings is the
 most a window holds; whatever a region is asked to show, what it is shown passes the checker,
 even moved by the margins a codec may move it; calm content is never touched; held content eases
 into a long exposure and comes back when the content calms."""
@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stagecraft import flash, hold
+from stagecraft.safety import flash, hold
 
 GRID = flash.GRID
 REGIONS = GRID[0] * GRID[1]

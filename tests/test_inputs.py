@@ -7,7 +7,7 @@ of its pixels changes by more than a sixth of full scale, which a viewer at the 
 import numpy as np
 import pytest
 
-from stagecraft.offline import frames
+from stagecraft.output.offline import frames
 
 from .conftest import wait_for
 

@@ -13,8 +13,8 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from stagecraft.hours import Hours
-from stagecraft.supervisor import Supervisor
+from stagecraft.installation.hours import Hours
+from stagecraft.installation.supervisor import Supervisor
 
 from .conftest import ROOT, run_cli, wait_for
 
@@ -125,8 +125,8 @@ def test_bad_opening_hours_are_one_clear_error(bad):
 
 
 # the engine's side: opening hours, attract mode, resume ------------------------------------------
-from stagecraft.installation import Installation, resumed_piece  # noqa: E402
-from stagecraft.offline import frames  # noqa: E402
+from stagecraft.installation.mode import Installation, resumed_piece  # noqa: E402
+from stagecraft.output.offline import frames  # noqa: E402
 
 
 class Wall:
@@ -151,7 +151,7 @@ def test_outside_opening_hours_picture_and_sound_fade_out(engines, operator):
 
 
 def test_attract_mode_invites_after_quiet_and_ends_when_someone_joins(engines, operator):
-    from stagecraft.audience import Act
+    from stagecraft.audience.state import Act
     e = engines("smile_credits", (160, 90), fps=30)
     e.installation = Installation(e, attract_s=2.0, invitation="SEND A SMILE")
     quiet = list(frames(e, 45))[-1].astype(int)
@@ -174,7 +174,7 @@ def test_the_invitation_names_the_audience_port_the_show_bound(tmp_path):
 
 
 def test_the_playing_piece_is_written_for_a_restart_to_resume(engines, tmp_path):
-    from stagecraft.program import load_program, resolve_program
+    from stagecraft.show.program import load_program, resolve_program
     resume = tmp_path / "resume.json"
     program = load_program(resolve_program("smiles_for_all")).scaled(0.01)
     e = engines(program, (160, 90), fps=30)

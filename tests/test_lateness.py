@@ -13,7 +13,7 @@ import pytest
 from stagecraft.crossings import XRUN_FIELDS, AnalysisBoard
 from stagecraft.sound.lateness import Meter, Usage, cause
 from stagecraft.sound.process import Callback
-from stagecraft.sound.synth import Synth
+from stagecraft.sound.dsp.synth import Synth
 
 BLOCK = 256
 

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stagecraft import flash
-from stagecraft.offline import frames
-from stagecraft.record import VideoWriter, read_frames, save_png
+from stagecraft.safety import flash
+from stagecraft.output.offline import frames
+from stagecraft.output.record import VideoWriter, read_frames, save_png
 
 from .conftest import run_cli, write_piece
 from .hostile import RATES, random_pattern

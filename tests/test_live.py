@@ -4,8 +4,8 @@ import numpy as np
 import pygame
 import pytest
 
-from stagecraft.engine import Engine
-from stagecraft.window import Window
+from stagecraft.engine.loop import Engine
+from stagecraft.picture.window import Window
 
 from .conftest import ROOT, close_all
 

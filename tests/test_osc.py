@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stagecraft.audience import ECHO_CHARS
-from stagecraft.cues import GO_GUARD_S
-from stagecraft.offline import offline_engine
-from stagecraft.operator import Operator
+from stagecraft.audience.state import ECHO_CHARS
+from stagecraft.piece.cues import GO_GUARD_S
+from stagecraft.output.offline import offline_engine
+from stagecraft.show.operator import Operator
 from stagecraft.osc.hub import BUDGET
 from stagecraft.osc.limits import RateLimits
 from stagecraft.osc.receive import Delivery, Sender

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from stagecraft.offline import frames, offline_engine
-from stagecraft.operator import Operator
+from stagecraft.output.offline import frames, offline_engine
+from stagecraft.show.operator import Operator
 from stagecraft.osc.record import Replay
 
 from .conftest import LISTENER, ROOT, SMALL, Client, Collect, close_all, run_cli, wait_for

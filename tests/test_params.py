@@ -3,7 +3,7 @@ import math
 import pytest
 
 from stagecraft import Bool, Color, Event, Float, Int, Point2D, hex_color
-from stagecraft.params import ParamValues, ParamView, check_spec
+from stagecraft.piece.params import ParamValues, ParamView, check_spec
 
 
 def test_values_are_coerced_and_clamped():

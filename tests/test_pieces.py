@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from stagecraft import Event
-from stagecraft.cues import GO_GUARD_S
-from stagecraft.offline import frames
-from stagecraft.piece import load, resolve
+from stagecraft.piece.cues import GO_GUARD_S
+from stagecraft.output.offline import frames
+from stagecraft.piece.module import load, resolve
 
 from .conftest import piece_names
 
@@ -50,14 +50,14 @@ def _extreme(p, end):
 
 
 def test_pieces_list_their_titles_without_importing():
-    from stagecraft.piece import available
+    from stagecraft.piece.module import available
     names = dict(available())
     assert names["calibration"] == "Calibration"
     assert not any(n.startswith("_") for n in names)
 
 
 def test_a_broken_piece_file_is_one_clear_error(tmp_path):
-    from stagecraft.piece import PieceError
+    from stagecraft.piece.module import PieceError
     bad = tmp_path / "bad.py"
     bad.write_text('"""Bad\n\nno."""\nPARAMS = {"iTime": 3}\ndef setup(stage): return {}\n')
     with pytest.raises(PieceError) as err:

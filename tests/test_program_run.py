@@ -11,11 +11,11 @@ import time
 import numpy as np
 import pytest
 
-from stagecraft import smile as sm
-from stagecraft.engine import Engine
-from stagecraft.offline import frames
-from stagecraft.program import load_program, resolve_program
-from stagecraft.window import Window
+from stagecraft.audience import smile as sm
+from stagecraft.engine.loop import Engine
+from stagecraft.output.offline import frames
+from stagecraft.show.program import load_program, resolve_program
+from stagecraft.picture.window import Window
 
 from .conftest import ROOT, Client, close_all, run_cli, wait_for
 
@@ -119,7 +119,7 @@ def test_a_transition_plays_and_sounds_both_pieces_then_lets_the_first_go(engine
 def test_a_cut_swaps_at_once_and_the_heap_is_trimmed_after_the_piece_leaves(engines, two, monkeypatch):
     from dataclasses import replace
 
-    from stagecraft import heap
+    from stagecraft.installation import heap
     trims = []
     monkeypatch.setattr(heap, "trim", lambda real=heap.trim: trims.append(real()))
     cut = replace(two.cues[2], enter=replace(two.cues[2].enter, kind="cut", seconds=0.0))
@@ -217,7 +217,7 @@ def test_the_finale_takes_in_a_whole_evening_at_once_with_a_cascade_not_a_ping_e
     """An evening of 640 smiles reaches the finale: every one joins the mosaic as it opens, the
     chimes are one cascade (a ping each would be 640 notes in one block for twelve voices), and
     a smile made while it plays still chimes."""
-    from stagecraft.audience import Act, Audience
+    from stagecraft.audience.state import Act, Audience
     from stagecraft.sound.offline import OfflineSound
 
     sent = []

@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 
-from stagecraft.offline import frames
+from stagecraft.output.offline import frames
 
 PIECE = '''"""Live
 

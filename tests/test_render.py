@@ -2,7 +2,7 @@
 import imageio_ffmpeg
 import numpy as np
 
-from stagecraft.offline import frames, render
+from stagecraft.output.offline import frames, render
 
 from .conftest import ROOT, write_piece
 

@@ -6,9 +6,9 @@ import time
 import pytest
 
 from stagecraft import Float
-from stagecraft.piece import load, resolve
-from stagecraft.shaders import BUILTINS, SHADER_DIR, ShaderError, Shaders, assemble, prelude
-from stagecraft.window import Offscreen
+from stagecraft.piece.module import load, resolve
+from stagecraft.picture.shaders import BUILTINS, SHADER_DIR, ShaderError, Shaders, assemble, prelude
+from stagecraft.picture.window import Offscreen
 
 from .conftest import piece_names
 

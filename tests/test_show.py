@@ -2,8 +2,8 @@
 follow, loop, and the errors a stage manager gets for a bad program. Time is stepped by hand."""
 import pytest
 
-from stagecraft.program import Program, ProgramError, load_program, resolve_program
-from stagecraft.show import Show
+from stagecraft.show.program import Program, ProgramError, load_program, resolve_program
+from stagecraft.show.control import Show
 
 
 TWO = '''
@@ -127,7 +127,7 @@ def test_start_from_a_piece_and_a_cue(two):
 
 
 def test_a_single_piece_program_is_the_pieces_own_cues():
-    from stagecraft.piece import load, resolve
+    from stagecraft.piece.module import load, resolve
     p = Program.single(load(resolve("calibration")))
     assert [c.name for c in p.cues[1:]] == ["card", "grid", "bars", "white"]
     assert [c.number for c in p.cues[1:]] == ["1", "2", "3", "4"]

@@ -3,8 +3,8 @@ Python tooth layout points where the GLSL draws the teeth."""
 import numpy as np
 import pytest
 
-from stagecraft import smile as sm
-from stagecraft.offline import frames
+from stagecraft.audience import smile as sm
+from stagecraft.output.offline import frames
 
 from .conftest import ROOT
 
@@ -82,7 +82,7 @@ LAYOUT_PIECE = '''"""Layout probe
 
 One smile filling the frame, to check where its teeth are drawn."""
 import numpy as np
-from stagecraft import smile as sm
+from stagecraft.audience import smile as sm
 
 SHADER = "smile.frag"
 SMILE = sm.ideal().replace(gap=[0, 0, 0, 0.3, 0, 0, 0.3, 0, 0, 0, 0, 0], veneer=0.0,

@@ -3,8 +3,8 @@ amplified difference are written to tests/output/ so the change can be seen, not
 import numpy as np
 import pytest
 
-from stagecraft.offline import still
-from stagecraft.record import load_png, save_png
+from stagecraft.output.offline import still
+from stagecraft.output.record import load_png, save_png
 
 from .conftest import OUTPUT, ROOT
 from .snapshot_list import SEED, SIZE, SNAPSHOT_DIR, SNAPSHOTS

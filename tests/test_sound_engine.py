@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.io import wavfile
 
-from stagecraft.offline import frames
+from stagecraft.output.offline import frames
 
 from .audio import LATENCY, SR, db, peak_hz, rms_db
 from .conftest import ROOT, run_cli, write_piece
@@ -109,7 +109,7 @@ def test_the_calibration_sound_check_goes_left_then_right(engines):
 
 
 def test_a_reload_with_the_same_sound_keeps_it_playing(engines, listener):
-    from stagecraft.piece import load, resolve
+    from stagecraft.piece.module import load, resolve
     e = engines(listener)
     for _ in frames(e, 2):
         pass

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from stagecraft.sound.graph import noise, sine, triangle, voices
-from stagecraft.sound.master import CEILING_DBTP, Master
+from stagecraft.sound.dsp.master import CEILING_DBTP, Master
 
 from .audio import LATENCY, SR, db, render, rms_db, synth, true_peak_db
 

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 
 from stagecraft.crossings import BOARD_FIELDS, AnalysisBoard
-from stagecraft.engine import Engine
+from stagecraft.engine.loop import Engine
 from stagecraft.sound.client import SoundClient
 from stagecraft.sound.graph import compile_sound, sine
-from stagecraft.sound.master import CEILING
+from stagecraft.sound.dsp.master import CEILING
 from stagecraft.sound.messages import graph
-from stagecraft.window import Window
+from stagecraft.picture.window import Window
 
 from .audio import SR, db, peak_hz
 from .conftest import close_all
@@ -230,7 +230,7 @@ def test_the_warm_up_plays_every_unit_there_is():
 
 
 def test_the_warm_up_makes_every_library_sample_so_no_graph_build_holds_the_gil_to_make_one():
-    from stagecraft.sound import samples
+    from stagecraft.sound.dsp import samples
     from stagecraft.sound.graph import SAMPLES
     from stagecraft.sound.process import warm_up
 

@@ -216,7 +216,7 @@ def test_a_sampler_note_plays_its_sound_at_pitch():
 
 @pytest.mark.parametrize("n", [1, 65, 4097])
 def test_a_phase_skipped_lands_where_an_advanced_one_does(n):
-    from stagecraft.sound.oscillators import Phase
+    from stagecraft.sound.dsp.oscillators import Phase
     gliding = np.linspace(3.0, 19.0, n)
     for freq in (7.5, gliding, np.array([440.0, 550.0])[:, None, None]):
         walked, skipped = Phase(SR, (3, 2)), Phase(SR, (3, 2))

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from stagecraft.stats import FrameStats, Histogram
+from stagecraft.engine.stats import FrameStats, Histogram
 
 
 @pytest.mark.parametrize("q", [50, 90, 99, 99.9])

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from ..audience import ECHO_CHARS, NAME_CHARS, Act, clean_text
-from ..cues import GO_GUARD_S
-from ..fade import DEFAULT_PANIC_S, MAX_PANIC_S
-from ..piece import PieceModule, available
+from ..audience.state import ECHO_CHARS, NAME_CHARS, Act, clean_text
+from ..piece.cues import GO_GUARD_S
+from ..safety.fade import DEFAULT_PANIC_S, MAX_PANIC_S
+from ..piece.module import PieceModule, available
 from .space import Entry, Refused, anything, flag, nothing, numbers, text, word
 
 SMILE_MAX = 2 ** 31 - 1

@@ -16,7 +16,7 @@ from scipy.io import wavfile
 from .analysis import Audio
 from .client import Silent
 from .messages import SR, stamp
-from .synth import Synth
+from .dsp.synth import Synth
 
 
 class OfflineSound(Silent):

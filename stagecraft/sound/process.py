@@ -31,14 +31,14 @@ import pygame._sdl2.sdl2 as sdl2
 from pygame._sdl2 import audio
 
 from ..crossings import AnalysisBoard, SoundChannel
-from . import samples
+from .dsp import samples
 from .analysis import voice_level
 from .client import DEVICE_FAILED
 from .graph import (SAMPLES, bus, compile_sound, dust, granular, noise, sampler, saw, sine, square, triangle, voices,
                     wavetable)
 from .lateness import CAUSES, Meter, Usage, cause
 from .messages import SR
-from .synth import Synth
+from .dsp.synth import Synth
 
 SHED_AT = 0.8          # of the block's time: beyond this the DSP is about to be late
 LATE = 1.5             # blocks between one callback's end and the next one's start: late

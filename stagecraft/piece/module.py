@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from .cues import Cue, collect
 from .params import check_spec
-from .shaders import ROOT, SHADER_DIR
-from .sound.graph import SoundError, compile_sound
+from ..picture.shaders import ROOT, SHADER_DIR
+from ..sound.graph import SoundError, compile_sound
 
 PIECE_DIR = ROOT / "pieces"
 

@@ -10,14 +10,14 @@ import sys
 import traceback
 from pathlib import Path
 
-from .osc.hub import AUDIENCE_PORT, CONTROL_PORT
-from .osc.limits import Allowlist
-from .piece import PIECE_DIR, PieceError, available, resolve
-from .player import PieceFault
-from .program import ProgramError, load_program, resolve_program
-from .program import available as programs
-from .installation import INVITATION, Installation
-from .shaders import SHADER_DIR, ShaderError
+from ..osc.hub import AUDIENCE_PORT, CONTROL_PORT
+from ..osc.limits import Allowlist
+from ..piece.module import PIECE_DIR, PieceError, available, resolve
+from ..piece.player import PieceFault
+from ..show.program import ProgramError, load_program, resolve_program
+from ..show.program import available as programs
+from ..installation.mode import INVITATION, Installation
+from ..picture.shaders import SHADER_DIR, ShaderError
 
 DEFAULT_PROGRAM = "smiles_for_all"
 COMMANDS = {"show", "list", "play", "render", "snapshot", "contact-sheet", "new", "osc-map", "send",
@@ -107,7 +107,7 @@ def _live_options(s: argparse.ArgumentParser) -> None:
 
 
 def opening_hours(text: str):
-    from .hours import Hours
+    from ..installation.hours import Hours
     try:
         return Hours.parse(text)
     except ValueError as exc:
@@ -144,7 +144,7 @@ def _window_options(s: argparse.ArgumentParser) -> None:
 
 
 def _flash(args) -> dict:
-    from .limiter import DEFAULT_AREA
+    from ..safety.limiter import DEFAULT_AREA
     return {"flash_area": DEFAULT_AREA if args.flash_area is None else args.flash_area,
             "flash_limit": not args.unsafe_no_flash_limit}
 
@@ -282,10 +282,10 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from .window import has_display
+    from ..picture.window import has_display
     program = load_program(resolve_program(args.program))
     if not has_display() and not args.headless:
-        from .offline import trailer
+        from ..output.offline import trailer
         print(f"No display here: rendering a trailer of the show to {TRAILER} instead.")
         out = trailer(program.rehearsal(TRAILER_SECONDS, TRAILER_TRANSITION_S), TRAILER, fps=TRAILER_FPS,
                       size=TRAILER_SIZE)
@@ -294,7 +294,7 @@ def cmd_show(args) -> int:
     if args.time_scale != 1.0:
         program = program.scaled(args.time_scale)
     start = None
-    from .installation import resumed_piece
+    from ..installation.mode import resumed_piece
     piece = resumed_piece(args.resume)
     if piece and not args.start and program.find(piece) is not None:
         print(f"[stagecraft] resuming at {piece} ({args.resume})")
@@ -313,10 +313,10 @@ def cmd_show(args) -> int:
 
 
 def cmd_install(args) -> int:
-    """The supervisor: `show --loop` as a child, restarted after a crash or a hang (stagecraft/supervisor.py)."""
+    """The supervisor: `show --loop` as a child, restarted after a crash or a hang (stagecraft/installation/supervisor.py)."""
     import signal
 
-    from .supervisor import WINDOW_S, Supervisor
+    from ..installation.supervisor import WINDOW_S, Supervisor
     raw, forwarded = args.argv[args.argv.index("install") + 1:], []
     skip = 0
     for a in raw:
@@ -328,7 +328,7 @@ def cmd_install(args) -> int:
             forwarded.append(a)
     if not any(a.startswith("--audio-block") for a in forwarded):
         forwarded += ["--audio-block", str(INSTALL_AUDIO_BLOCK)]
-    argv = [sys.executable, str(Path(__file__).resolve().parent.parent / "run.py"), "show", *forwarded,
+    argv = [sys.executable, str(Path(__file__).resolve().parent.parent.parent / "run.py"), "show", *forwarded,
             "--loop", "--resume", str(args.resume)]
     supervisor = Supervisor(argv, args.log, hang_s=args.hang_s, restarts=args.restarts, window_s=WINDOW_S)
     signal.signal(signal.SIGTERM, lambda *_: supervisor.stop())
@@ -343,11 +343,11 @@ def cmd_play(args) -> int:
 
 def _play(show, args, *, start=None, loop=False) -> int:
     """A program (or one piece) live; `args` holds the window and live options."""
-    from .console import ScreenConsole, open_console
-    from .engine import Engine
-    from .operator import Operator
-    from .sound.client import Silent, SoundClient
-    from .window import Window
+    from ..show.console import ScreenConsole, open_console
+    from ..engine.loop import Engine
+    from ..show.operator import Operator
+    from ..sound.client import Silent, SoundClient
+    from ..picture.window import Window
     try:
         window = Window(args.size or (1280, 720), fullscreen=args.fullscreen, display=args.display,
                         headless=args.headless)
@@ -389,13 +389,13 @@ def _play(show, args, *, start=None, loop=False) -> int:
 
 
 def cmd_render(args) -> int:
-    from .offline import render
+    from ..output.offline import render
     _piece(args.piece)
     if args.size[0] % 2 or args.size[1] % 2:
         raise UsageError(f"H.264 needs an even width and height, not {args.size[0]}x{args.size[1]}")
     replay = None
     if args.replay:
-        from .osc.record import Replay
+        from ..osc.record import Replay
         try:
             replay = Replay(args.replay)
         except ValueError as exc:
@@ -407,7 +407,7 @@ def cmd_render(args) -> int:
 
 
 def cmd_snapshot(args) -> int:
-    from .offline import snapshot
+    from ..output.offline import snapshot
     _piece(args.piece)
     if args.at < 0:
         raise UsageError("--at must be zero or more seconds")
@@ -418,7 +418,7 @@ def cmd_snapshot(args) -> int:
 
 
 def cmd_contact_sheet(args) -> int:
-    from .contact import contact_sheet
+    from ..output.contact import contact_sheet
     pieces = args.pieces.split(",") if args.pieces else [name for name, _ in available()]
     for piece in pieces:
         _piece(piece)
@@ -427,8 +427,8 @@ def cmd_contact_sheet(args) -> int:
 
 
 def cmd_check_flash(args) -> int:
-    from .flash import check
-    from .record import read_frames
+    from ..safety.flash import check
+    from ..output.record import read_frames
     try:
         frames, fps = read_frames(args.video, args.fps)
     except (OSError, ValueError, RuntimeError) as exc:
@@ -461,13 +461,13 @@ def cmd_new(args) -> int:
 
 
 def cmd_osc_map(args) -> int:
-    from .osc.docs import osc_map
+    from ..osc.docs import osc_map
     print(osc_map([_piece(args.piece)] if args.piece else None), end="")
     return 0
 
 
 def cmd_send(args) -> int:
-    from .osc.client import build, send
+    from ..osc.client import build, send
     try:
         data = build(args.address, args.values, args.types)
     except ValueError as exc:

@@ -2,7 +2,7 @@
 
 Two small passes measure, exactly, each region's mean colour in linear light in the piece's
 picture (after the fade); the means are read back at once (the decision is for this frame, so it
-cannot wait a frame for an asynchronous read); stagecraft.hold plans how far to blend each region
+cannot wait a frame for an asynchronous read); stagecraft.safety.hold plans how far to blend each region
 toward last frame's picture; the output pass applies the plan and the fade into the frame to
 show, which is kept for the next frame to blend toward. A calm frame is copied as it is.
 Turning it off takes a flag that says what it is (`--unsafe-no-flash-limit`): then only the fade
@@ -15,8 +15,8 @@ import numpy as np
 
 from .flash import GRID, bounds
 from .hold import Hold
-from .render import park
-from .shaders import SHADER_DIR
+from ..picture.render import park
+from ..picture.shaders import SHADER_DIR
 
 ROWS = SHADER_DIR / "lib" / "flash_rows.frag"
 CELLS = SHADER_DIR / "lib" / "flash_cells.frag"

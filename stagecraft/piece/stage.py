@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .canvas import Canvas
-from .audience import AudienceView
+from ..picture.canvas import Canvas
+from ..audience.state import AudienceView
 from .params import Color, ParamValues, ParamView
-from .performer import Performer
-from .sound.analysis import Audio
-from .sound.graph import compile_sound
-from .sound.messages import Outbox
+from ..audience.performer import Performer
+from ..sound.analysis import Audio
+from ..sound.graph import compile_sound
+from ..sound.messages import Outbox
 
 NIGHT = (0.043, 0.027, 0.063, 1.0)  # #0B0710, the art direction's background
 

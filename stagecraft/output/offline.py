@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .clock import FrameClock
-from .engine import Engine
-from .operator import Operator
+from ..engine.clock import FrameClock
+from ..engine.loop import Engine
+from ..show.operator import Operator
 from .progress import Progress
 from .record import Readback, VideoWriter, mux, save_png
-from .sound.offline import OfflineSound, write_wav
-from .window import Offscreen
+from ..sound.offline import OfflineSound, write_wav
+from ..picture.window import Offscreen
 
 
 def offline_engine(piece, size, *, seed=0, fps=30.0, strict=False, operator=None, keep_sound=False,

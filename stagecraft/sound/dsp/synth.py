@@ -16,9 +16,9 @@ import heapq
 
 import numpy as np
 
-from .analysis import Analyser
+from ..analysis import Analyser
 from .master import CEILING, Master
-from .messages import SR
+from ..messages import SR
 from .polyphony import shed
 from .smooth import GLIDE_S, Param
 from .tracks import Graph

@@ -4,7 +4,7 @@
     attract mode    after a while without the audience, an invitation on the picture, and the
                     show going on by itself (a GO every so often) until someone joins in
     resume          which piece is playing, written whenever one comes on, so the supervisor's
-                    restart (stagecraft/supervisor.py) comes back at the same piece
+                    restart (stagecraft/installation/supervisor.py) comes back at the same piece
 
 The supervisor is the other side: it runs this engine as a child and restarts it.
 """

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .curves import curve
+from ..piece.curves import curve
 from .program import Transition
-from .render import Target
-from .shaders import SHADER_DIR
+from ..picture.render import Target
+from ..picture.shaders import SHADER_DIR
 
 BUILT_IN = {"crossfade": "transitions/crossfade.frag", "black": "transitions/black.frag"}
 

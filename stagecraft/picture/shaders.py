@@ -12,7 +12,7 @@ from pathlib import Path
 
 import moderngl
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SHADER_DIR = ROOT / "shaders"
 VERTEX = "lib/quad.vert"
 MAX_DATA = 7  # vec4s of per-instance data after the rect; the vertex shader forwards them all

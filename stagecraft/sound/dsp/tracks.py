@@ -9,7 +9,7 @@ import numpy as np
 from .effects import HALF_SQRT2, Delay, Drive, Gain, Pan, Reverb
 from .envelopes import ADSR
 from .filters import SVF, Biquad, Formant
-from .graph import resolve
+from ..graph import resolve
 from .oscillators import Dust, Noise, Saw, Sine, Square, Triangle, Wavetable
 from .polyphony import Chain, Voices
 from .samples import Granular, Sampler

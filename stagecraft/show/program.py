@@ -28,8 +28,8 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .curves import CURVES
-from .piece import PIECE_DIR, PieceError, PieceModule, find_named, load, resolve
+from ..piece.curves import CURVES
+from ..piece.module import PIECE_DIR, PieceError, PieceModule, find_named, load, resolve
 
 PROGRAM_DIR = PIECE_DIR / "programs"
 KINDS = ("cut", "crossfade", "black", "shader")

@@ -8,7 +8,7 @@ are six opposing changes; content may have no more than that in any one second.
 
 The frame is cut into a grid of regions (their mean colour in linear light, cut at whole pixels
 by `bounds`); each region keeps the extreme it last turned at, and a change is counted when the
-region moves the step or more the other way from it. The limiter (stagecraft.hold) holds the
+region moves the step or more the other way from it. The limiter (stagecraft.safety.hold) holds the
 picture to a stricter count than this one, so that what it lets through passes here.
 """
 from __future__ import annotations

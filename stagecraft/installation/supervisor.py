@@ -19,7 +19,7 @@ from collections import deque
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from .crossings import Heartbeat
+from ..crossings import Heartbeat
 
 HANG_S = 10.0
 RESTARTS = 5               # within WINDOW_S before backing off

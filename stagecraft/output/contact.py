@@ -12,9 +12,9 @@ import numpy as np
 import pygame
 
 from .offline import frames, offline_engine
-from .operator import Operator
+from ..show.operator import Operator
 from .progress import Progress
-from .text import FONTS
+from ..picture.text import FONTS
 
 FIRST_AT = 1.5
 AFTER_CUE = 3.0

@@ -1,7 +1,7 @@
 """What the operator is told: each problem once and plainly, on the terminal and in the overlay.
 
 Never on the audience output. A problem repeats silently (counted) until it changes or clears.
-The console (stagecraft/console.py) shows the running status; this is for what happened.
+The console (stagecraft/show/console.py) shows the running status; this is for what happened.
 """
 from __future__ import annotations
 

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 
 import moderngl
 
-from .canvas import Canvas
+from ..picture.canvas import Canvas
 from .cues import Cue
 from .params import ParamValues
-from .piece import PieceModule
-from .render import Renderer
-from .shaders import ShaderError, Shaders
-from .sound.analysis import Audio
-from .sound.messages import Outbox
+from .module import PieceModule
+from ..picture.render import Renderer
+from ..picture.shaders import ShaderError, Shaders
+from ..sound.analysis import Audio
+from ..sound.messages import Outbox
 from .stage import Stage
-from .text import TextCache
+from ..picture.text import TextCache
 
 SNAPSHOT_BUDGET_S = 0.001
 SNAPSHOT_OVERRUNS = 10  # in a row: one slow copy is a GC pause or a busy machine; ten say the state is too big

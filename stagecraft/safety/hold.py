@@ -1,10 +1,10 @@
 """How the flash limiter holds the picture: each frame, per region of the grid, how far to blend
 what the piece drew toward what was shown there the frame before (k = 0: the piece's picture as
 it is; k = 1: last frame's picture again). Planned on the CPU from each region's mean colour in
-linear light; stagecraft.limiter measures those means and applies the plan on the GPU. A blend
+linear light; stagecraft.safety.limiter measures those means and applies the plan on the GPU. A blend
 in linear light moves a region's mean exactly in proportion, so the plan knows what it showed.
 
-The rule it keeps is stricter than the checker's (stagecraft.flash), so that what it lets through
+The rule it keeps is stricter than the checker's (stagecraft.safety.flash), so that what it lets through
 passes the checker even after 8-bit rounding and a video codec have moved it a little:
 - It counts swings in a window, not changes since the start: within any WINDOW_S a region makes
   at most MAX_SWINGS alternating moves of at least its step (the most such moves the window holds,

@@ -20,29 +20,29 @@ from pathlib import Path
 
 import numpy as np
 
-from . import heap
-from .audience import Audience, AudienceFile, AudienceView
+from ..installation import heap
+from ..audience.state import Audience, AudienceFile, AudienceView
 from .clock import Clock
-from .controls import Controls
-from .crossings import TEXTURE_SHAPE, Heartbeat
-from .cues import GO_GUARD_S
-from .fade import DEFAULT_PANIC_S, Fade
-from .limiter import DEFAULT_AREA, Limiter
-from .operator import Operator
-from .osc.hub import Osc
-from .overlay import Overlay
-from .performer import Performer
-from .piece import PieceError, PieceModule, load, resolve
-from .player import Graphics, Player, PieceFault
-from .program import Program, ShowCue, Transition
-from .render import AUDIO_UNIT, Renderer, Target
-from .shaders import SHADER_DIR, ShaderError, Shaders, find
-from .show import Show
-from .sound.analysis import Audio
-from .sound.client import Silent
+from ..show.controls import Controls
+from ..crossings import TEXTURE_SHAPE, Heartbeat
+from ..piece.cues import GO_GUARD_S
+from ..safety.fade import DEFAULT_PANIC_S, Fade
+from ..safety.limiter import DEFAULT_AREA, Limiter
+from ..show.operator import Operator
+from ..osc.hub import Osc
+from ..picture.overlay import Overlay
+from ..audience.performer import Performer
+from ..piece.module import PieceError, PieceModule, load, resolve
+from ..piece.player import Graphics, Player, PieceFault
+from ..show.program import Program, ShowCue, Transition
+from ..picture.render import AUDIO_UNIT, Renderer, Target
+from ..picture.shaders import SHADER_DIR, ShaderError, Shaders, find
+from ..show.control import Show
+from ..sound.analysis import Audio
+from ..sound.client import Silent
 from .stats import FrameStats
-from .text import TextCache
-from .transition import Crossing, shader_path
+from ..picture.text import TextCache
+from ..show.transition import Crossing, shader_path
 
 BLIT = SHADER_DIR / "lib" / "blit.frag"
 STANDBY = "standby"         # what plays in place of a piece that cannot start
@@ -77,7 +77,7 @@ class Engine:
         self.present = self.gfx.shaders.program(BLIT, {})
         self.controls = Controls(self)
         self.console = console
-        self.installation = None                # stagecraft.installation.Installation, in a gallery
+        self.installation = None                # stagecraft.installation.mode.Installation, in a gallery
         self.heartbeat = Heartbeat.from_env()
         self.running = True
         self.fade = Fade()
