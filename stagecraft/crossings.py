@@ -19,7 +19,6 @@ from multiprocessing import shared_memory
 
 import numpy as np
 
-from .sound.lateness import CAUSES
 
 
 class OscInbox:
@@ -116,6 +115,7 @@ class SoundChannel:
         self._queue.close()
 
 
+CAUSES = ("dsp", "disk", "cpu", "gil", "stall")     # why an audio block was late (sound.lateness)
 XRUN_FIELDS = {c: f"xrun_{c}" for c in CAUSES}     # the board's field for each cause's count
 BOARD_FIELDS = ("pid", "sample", "wall", "blocks", "level", "peak", "low", "mid", "high", "onsets", "voice",
                 "xruns", *XRUN_FIELDS.values(), "load_mean", "load_max", "shed", "voices", "late", "faults")

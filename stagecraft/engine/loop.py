@@ -13,48 +13,43 @@ from __future__ import annotations
 
 import itertools
 import time
-import traceback
 from collections import deque
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
-from ..installation import heap
-from ..audience.state import Audience, AudienceFile, AudienceView
-from .clock import Clock
-from ..show.controls import Controls
+from ..audience.performer import Performer
+from ..audience.state import Audience, AudienceFile
 from ..crossings import TEXTURE_SHAPE, Heartbeat
-from ..piece.cues import GO_GUARD_S
-from ..safety.fade import DEFAULT_PANIC_S, Fade
-from ..safety.limiter import DEFAULT_AREA, Limiter
-from ..show.operator import Operator
 from ..osc.hub import Osc
 from ..picture.overlay import Overlay
-from ..audience.performer import Performer
-from ..piece.module import PieceError, PieceModule, load, resolve
-from ..piece.player import Graphics, Player, PieceFault
-from ..show.program import Program, ShowCue, Transition
 from ..picture.render import AUDIO_UNIT, Renderer, Target
 from ..picture.shaders import SHADER_DIR, ShaderError, Shaders, find
+from ..picture.text import TextCache
+from ..piece.player import Graphics, Player
+from ..safety.fade import Fade
+from ..safety.limiter import DEFAULT_AREA, Limiter
 from ..show.control import Show
+from ..show.controls import Controls
+from ..show.operator import Operator
+from ..show.program import Program
+from ..show.transition import Crossing, shader_path
 from ..sound.analysis import Audio
 from ..sound.client import Silent
+from .clock import Clock
+from .commands import Commands
+from .pieces import Pieces, piece_module
 from .stats import FrameStats
-from ..picture.text import TextCache
-from ..show.transition import Crossing, shader_path
+from .status import Status
 
 BLIT = SHADER_DIR / "lib" / "blit.frag"
-STANDBY = "standby"         # what plays in place of a piece that cannot start
-SOUND_PANIC_S = 0.02        # the sound goes quiet fast, never with a click
-SOUND_CUT_S = 0.05          # a cut between pieces still fades their sound, so nothing clicks
 WATCH_EVERY_S = 0.25
 OVERLAY_EVERY_S = 0.25
 ENTERED_KEPT = 256          # an installation enters pieces for weeks: keep the latest only
 OFFLINE_DATE = (2145.0, 0.0, 1.0)  # the story's year; offline frames never read the wall clock
 
 
-class Engine:
+class Engine(Pieces, Commands, Status):
     def __init__(self, surface, show, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
                  operator=None, live=True, audience_file=None, fresh=False, sound=None, loop=False,
                  start: tuple[int, int | None] | None = None, console=None, flash_area=DEFAULT_AREA,
@@ -102,7 +97,7 @@ class Engine:
         self._deadline = None
         self._last_go = None
         self._mtime = -1
-        self.program = show if isinstance(show, Program) else Program.single(_module(show))
+        self.program = show if isinstance(show, Program) else Program.single(piece_module(show))
         self.show = Show(self.program, self._enter, self._run_cue, loop=loop)
         self._compile_program()
         self.show.start(*(start or (0, None)))
@@ -142,149 +137,6 @@ class Engine:
         if self.strict:
             raise exc
         self.operator.tell(str(exc).splitlines()[0], key=f"shader:{name}", detail=str(exc), error=True)
-
-    # what the show does ----------------------------------------------------------------------
-    def _player(self, module: PieceModule) -> Player:
-        """A piece, started; the standby piece in its place if it cannot start (told to the operator)."""
-        self.surface.make_current()
-        player = Player(module, self.gfx, self.canvas_size, seed=self.seed, strict=self.strict,
-                        operator=self.operator, audience=AudienceView(self.audience), layer=next(self._layers))
-        if player.start() or module.name == STANDBY:
-            return player
-        player.release()
-        self.operator.tell(f"{module.name} could not start (above); the standby piece plays in its place "
-                           f"until the next cue", error=True)
-        return self._player(_module(STANDBY))
-
-    def _enter(self, index: int, way: Transition) -> None:
-        """A piece comes on: at once for a cut (or the first piece), else beside the one leaving."""
-        entering = self._player(self.program.pieces[index].module)
-        program = self.gfx.shaders.program(shader_path(way), {}) if shader_path(way) and way.seconds else None
-        if self.crossing is not None:
-            self._retire(self.crossing.leaving, SOUND_CUT_S)
-            self.crossing = None
-        if self.player is None or program is None:
-            if self.player is not None:
-                self._retire(self.player, SOUND_CUT_S)
-            entering.sound.fade(0.0, 0.0)
-            entering.sound.fade(1.0, SOUND_CUT_S)
-        else:
-            entering.sound.fade(0.0, 0.0)
-            entering.sound.fade(1.0, way.seconds)
-            self.player.sound.fade(0.0, way.seconds)
-            self.crossing = Crossing(way, self.player, entering, self.clock.time, program)
-        self.player = entering
-        self._mtime = _mtime(entering.piece.path)
-        self.entered.append(entering.name)
-
-    def _retire(self, player: Player, fade_s: float) -> None:
-        player.sound.fade(0.0, fade_s)
-        self._to_sound += player.sound.take()
-        player.release()
-        heap.trim()
-
-    def _run_cue(self, cue: ShowCue) -> None:
-        """A cue's actions, on the piece it belongs to (brought on with a cut if it is not playing)."""
-        if self.player.piece is not self.program.pieces[cue.piece].module:
-            self._enter(cue.piece, Transition())
-        for a in cue.actions:
-            try:
-                self._act(a)
-            except (KeyError, ValueError, OSError) as exc:
-                if self.strict:
-                    raise PieceFault(f"cue {cue.label}: {a.kind} {a.target}: {exc}") from exc
-                self.operator.tell(f"cue {cue.label}: {a.kind} {a.target!r} failed ({exc})", error=True)
-
-    def _act(self, a) -> None:
-        stage = self.player.stage
-        if a.kind == "cue":
-            c = self.player.cue(a.target)
-            if c is None:
-                raise KeyError(f"{self.player.name} has no cue {a.target!r}")
-            self.player.fire(c)
-        elif a.kind == "glide":
-            stage.glide(a.target, a.value, a.seconds, a.curve)
-        elif a.kind == "set":
-            stage.set(a.target, a.value)
-        elif a.kind == "sound":
-            stage.note(a.target, 60 if a.value is None else a.value)
-        elif a.kind == "send":
-            self.osc.send_out(a.to, a.target, a.value)
-
-    # commands (keys, the console and OSC) ---------------------------------------------------
-    def load(self, piece) -> bool:
-        """Switch to a piece: its place in the program if it has one, else a program of its own.
-        A bad one leaves the current one playing."""
-        try:
-            module = _module(piece)
-        except PieceError as exc:
-            if self.strict:
-                raise
-            self.operator.tell(str(exc), error=True)
-            return False
-        index = next((i for i, p in enumerate(self.program.pieces) if p.module.name == module.name), None)
-        if index is None:
-            self.program = Program.single(module)
-            self.show = Show(self.program, self._enter, self._run_cue, loop=self.show.loop)
-            index = 0
-        self.show.start(self.program.entry(index))
-        return True
-
-    def go(self, cue: int | None = None) -> ShowCue | None:
-        """Fire the cue on standby (or stand by on cue index `cue` first) and move on. A GO within
-        GO_GUARD_S of the last one, from a key, the console or OSC alike, is ignored."""
-        now = self.clock.time
-        if self._last_go is not None and now - self._last_go < GO_GUARD_S:
-            return None
-        self.surface.make_current()  # a cue may upload a texture
-        if cue is not None:
-            self.show.stand_by(cue)
-        fired = self.show.go()
-        if fired is not None:
-            self._last_go = now
-            self.show.tick(now)      # a cue with no pre-wait acts in this frame
-        return fired
-
-    def fire(self, cue: int) -> ShowCue:
-        """Fire a cue without moving the playhead (QLab's /cue/N/start)."""
-        fired = self.show.fire(cue)
-        self.show.tick(self.clock.time)
-        return fired
-
-    def move_playhead(self, step: int) -> None:
-        self.show.move(step)
-
-    def set_blackout(self, on: bool) -> None:
-        self.fade.blackout = bool(on)
-
-    def stop(self) -> None:
-        """Hold every parameter where it is now."""
-        for p in self._playing():
-            p.params.stop()
-
-    def panic(self, seconds: float | None = None) -> None:
-        """Fade the picture to black (over DEFAULT_PANIC_S) and the sound to silence (in 20 ms),
-        or both over `seconds` (/panicInTime), and hold them there until reset."""
-        self.fade.panic(DEFAULT_PANIC_S if seconds is None else seconds)
-        self.sound.panic(SOUND_PANIC_S if seconds is None else max(seconds, SOUND_PANIC_S))
-
-    def reset(self) -> None:
-        """Clear a panic, hold the parameters, and stand by on the first cue of this piece."""
-        self.fade.reset()
-        self.sound.reset()
-        self.stop()
-        self.show.rewind()
-
-    def set_master_volume(self, volume: float) -> None:
-        self.master_volume = min(max(float(volume), 0.0), 1.0)
-        self.sound.set_master_volume(self.master_volume)
-
-    def set_performer(self, **sensors) -> None:
-        """The performer's sensors (/performer/voice, /performer/hand). The voice also reaches the
-        sound, which hands it back as the audio's voice (the microphone's level under --mic)."""
-        self.performer = replace(self.performer, **sensors)
-        if "voice" in sensors:
-            self.sound.set_voice(sensors["voice"])
 
     # the frame --------------------------------------------------------------------------------
     def frame(self) -> None:
@@ -413,78 +265,6 @@ class Engine:
             for p in self._playing():
                 p.resize(size)
 
-    # hot reload -------------------------------------------------------------------------------
-    def reload_changed(self) -> None:
-        """Pick up saved edits: shaders recompile, the piece module re-imports; bad ones are told
-        to the operator and the last good version keeps running."""
-        for path, error in self.gfx.shaders.reload_changed():
-            key = f"shader:{path}"
-            self.operator.clear(key)
-            if error:
-                self.operator.tell(error.splitlines()[0] + "; still running the last good version",
-                                   key=key, detail=error, error=True)
-            else:
-                self.operator.tell(f"reloaded {path.name}")
-        path = self.player.piece.path
-        mtime = _mtime(path)
-        if mtime != self._mtime:
-            self._mtime = mtime
-            try:
-                module = load(path)
-            except PieceError as exc:
-                self.operator.tell(f"{exc}; still running the last good version", error=True,
-                                   detail=_cause(exc))
-                return
-            self.player.reload(module)
-
-    # what the operator sees -------------------------------------------------------------------
-    def snapshot(self) -> dict:
-        """Everything the console shows, in one place."""
-        r = self.stats.recent()
-        s, p, a = self.show, self.player, self.audience
-        piece = self.program.pieces[s.piece]
-        auto = s.next_timer
-        counters = self.counters()
-        return {"program": self.program.title, "piece": p.name, "piece_title": p.piece.title,
-                "piece_elapsed": p.stage.time, "piece_length": piece.follow,
-                "cue": s.current.label if s.current else "", "cue_note": s.current.note if s.current else "",
-                "standby": s.standby.label if s.standby else "", "standby_note": s.standby.note if s.standby else "",
-                "auto": (auto[0] - self.clock.time, auto[1]) if auto else None,
-                "transition": self.crossing.label if self.crossing else "",
-                "fps": r["fps"], "p50": r["p50"], "p99": r["p99"], "size": "x".join(map(str, self.canvas_size)),
-                "sound": None if isinstance(self.sound, Silent) and not counters.get("audio_blocks") else {
-                    "load": counters["audio_dsp_load"]["mean"], "xruns": counters["audio_xruns"],
-                    "restarts": counters["audio_restarts"], "level": self.audio.level},
-                "osc": {"rate": self.osc.rate(), **{k[4:]: v for k, v in counters.items() if k.startswith("osc_")}},
-                "audience": {"excitement": a.excitement, "polarity": a.polarity, "spread": a.spread,
-                             "voters": a.voters, "echoes": len(a.echoes), "made": a.made},
-                "errors": self.operator.errors, "recent": list(self.operator.recent),
-                "panic": self.fade.panicked, "blackout": self.fade.blackout}
-
-    def status_lines(self) -> list[str]:
-        s = self.snapshot()
-        lines = [f"{s['piece']} | fired {s['cue'] or '-'} | standby {s['standby'] or 'end'} | {s['fps']:5.1f} fps  "
-                 f"p50 {s['p50']:5.1f} ms  p99 {s['p99']:5.1f} ms | errors {s['errors']}"
-                 + (" | PANIC" if s["panic"] else " | BLACKOUT" if s["blackout"] else ""),
-                 f"{s['piece_title']} at {s['size']}, frame {self.clock.frame}"
-                 + (f", transition {s['transition']}" if s["transition"] else "")]
-        return lines + s["recent"][-4:]
-
-    def shader_errors(self) -> list[str]:
-        out = []
-        for err in self.gfx.shaders.errors():
-            out += err.splitlines()[:6]
-        return out
-
-    def counters(self) -> dict:
-        show = self.show
-        return {"errors": self.operator.errors, "pieces_entered": list(self.entered),
-                "flash_limited_frames": self.limiter.limited_frames if self.limiter.limit else None,
-                "flash_guarded_frames": self.limiter.guarded_frames if self.limiter.limit else None,
-                "transitions": self.crossings_done, "fired": show.current.label if show.current else None,
-                "standby": show.standby.label if show.standby else None,
-                **self.osc.counters(), **self.sound.counters()}
-
     def close(self) -> None:
         self.surface.make_current()
         if self.console:
@@ -502,19 +282,3 @@ class Engine:
         self.gfx.text.release()
         self.gfx.renderer.release()
         self.surface.close()
-
-
-def _module(piece) -> PieceModule:
-    return piece if isinstance(piece, PieceModule) else load(resolve(str(piece)))
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return -1
-
-
-def _cause(exc: BaseException) -> str:
-    cause = exc.__cause__
-    return "".join(traceback.format_exception(cause)) if cause else ""

@@ -13,9 +13,8 @@ import multiprocessing
 import time
 from collections import deque
 
-from ..crossings import XRUN_FIELDS, AnalysisBoard, Reading, SoundChannel
+from ..crossings import CAUSES, XRUN_FIELDS, AnalysisBoard, Reading, SoundChannel
 from .analysis import Audio, Bands
-from .lateness import CAUSES
 from .messages import SR, stamp
 
 STALE_S = 0.5        # no block published for this long: hung

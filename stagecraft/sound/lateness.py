@@ -22,7 +22,6 @@ import resource
 import time
 from typing import NamedTuple
 
-CAUSES = ("dsp", "disk", "cpu", "gil", "stall")
 MOSTLY = 0.5        # of the time a stretch was late by: a share that explains it
 
 
@@ -56,7 +55,7 @@ class Meter:
 
 
 def cause(d: Usage, late: float, sleeps: int) -> str:
-    """Which of CAUSES made a stretch of the audio thread's time `late` seconds longer
+    """Which of crossings.CAUSES made a stretch of the audio thread's time `late` seconds longer
     than it should have been, given the thread's usage over the stretch; `sleeps`: the voluntary
     switches the stretch has anyway (1 for the gap between callbacks, its sleep; 0 for a block)."""
     if d.cpu > MOSTLY * late:

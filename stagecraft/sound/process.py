@@ -30,13 +30,13 @@ import numpy as np
 import pygame._sdl2.sdl2 as sdl2
 from pygame._sdl2 import audio
 
-from ..crossings import AnalysisBoard, SoundChannel
+from ..crossings import CAUSES, AnalysisBoard, SoundChannel
 from .dsp import samples
 from .analysis import voice_level
 from .client import DEVICE_FAILED
 from .graph import (SAMPLES, bus, compile_sound, dust, granular, noise, sampler, saw, sine, square, triangle, voices,
                     wavetable)
-from .lateness import CAUSES, Meter, Usage, cause
+from .lateness import Meter, Usage, cause
 from .messages import SR
 from .dsp.synth import Synth
 

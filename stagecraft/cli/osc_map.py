@@ -1,10 +1,10 @@
 """`run.py osc-map`: the address dictionary as Markdown, written from the address table itself."""
 from __future__ import annotations
 
+from ..osc.addresses import AUDIENCE, ENGINE, cue_entries, piece_entries
+from ..osc.hub import AUDIENCE_PORT, CONTROL_PORT
 from ..piece.module import available, load, resolve
 from ..show.program import Program, load_program, resolve_program
-from .addresses import AUDIENCE, ENGINE, cue_entries, piece_entries
-from .hub import AUDIENCE_PORT, CONTROL_PORT
 
 HEADER = f"""# OSC address map
 

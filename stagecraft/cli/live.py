@@ -1,0 +1,126 @@
+"""The live commands: `show` (a program in a window, or a trailer where there is no screen),
+`install` (the show under a supervisor) and `play` (one piece)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..installation.mode import Installation
+from ..show.program import load_program, resolve_program
+from .options import UsageError, flash_settings, piece_name
+
+TRAILER = Path("out") / "trailer.mp4"
+TRAILER_SIZE = (640, 360)
+TRAILER_SECONDS = 3.0
+TRAILER_TRANSITION_S = 1.0
+TRAILER_FPS = 24.0
+INSTALL_ONLY = {"--log": 1, "--hang-s": 1, "--restarts": 1}      # the supervisor's own options, and their values
+INSTALL_AUDIO_BLOCK = 512   # unattended, latency matters less than never dropping out: twice the usual block
+RUN_PY = Path(__file__).resolve().parent.parent.parent / "run.py"
+
+
+def cmd_show(args) -> int:
+    from ..picture.window import has_display
+    program = load_program(resolve_program(args.program))
+    if not has_display() and not args.headless:
+        from ..output.offline import trailer
+        print(f"No display here: rendering a trailer of the show to {TRAILER} instead.")
+        out = trailer(program.rehearsal(TRAILER_SECONDS, TRAILER_TRANSITION_S), TRAILER, fps=TRAILER_FPS,
+                      size=TRAILER_SIZE)
+        print(out.resolve())
+        return 0
+    if args.time_scale != 1.0:
+        program = program.scaled(args.time_scale)
+    start = None
+    from ..installation.mode import resumed_piece
+    piece = resumed_piece(args.resume)
+    if piece and not args.start and program.find(piece) is not None:
+        print(f"[stagecraft] resuming at {piece} ({args.resume})")
+        start = (program.find(piece), None)
+    if args.start:
+        piece, _, cue = args.start.partition(":")
+        entry = program.find(piece)
+        if entry is None or program.cues[entry].enter is None:
+            raise UsageError(f"--from: no piece {piece!r} in {program.title!r} "
+                             f"(its pieces: {', '.join(p.module.name for p in program.pieces)})")
+        standby = program.find(args.start) if cue else None
+        if cue and standby is None:
+            raise UsageError(f"--from: {piece} has no cue {cue!r} in this program")
+        start = (entry, standby)
+    return _play(program, args, start=start, loop=args.loop)
+
+
+def cmd_install(args) -> int:
+    """The supervisor: `show --loop` as a child, restarted after a crash or a hang (stagecraft/installation/supervisor.py)."""
+    import signal
+
+    from ..installation.supervisor import WINDOW_S, Supervisor
+    raw, forwarded = args.argv[args.argv.index("install") + 1:], []
+    skip = 0
+    for a in raw:
+        if skip:
+            skip -= 1
+        elif a.split("=")[0] in INSTALL_ONLY:
+            skip = 0 if "=" in a else INSTALL_ONLY[a]
+        else:
+            forwarded.append(a)
+    if not any(a.startswith("--audio-block") for a in forwarded):
+        forwarded += ["--audio-block", str(INSTALL_AUDIO_BLOCK)]
+    argv = [sys.executable, str(RUN_PY), "show", *forwarded,
+            "--loop", "--resume", str(args.resume)]
+    supervisor = Supervisor(argv, args.log, hang_s=args.hang_s, restarts=args.restarts, window_s=WINDOW_S)
+    signal.signal(signal.SIGTERM, lambda *_: supervisor.stop())
+    signal.signal(signal.SIGINT, lambda *_: supervisor.stop())
+    return supervisor.run()
+
+
+def cmd_play(args) -> int:
+    piece_name(args.piece)
+    return _play(args.piece, args)
+
+
+def _play(show, args, *, start=None, loop=False) -> int:
+    """A program (or one piece) live; `args` holds the window and live options."""
+    from ..show.console import ScreenConsole, open_console
+    from ..engine.loop import Engine
+    from ..show.operator import Operator
+    from ..sound.client import Silent, SoundClient
+    from ..picture.window import Window
+    try:
+        window = Window(args.size or (1280, 720), fullscreen=args.fullscreen, display=args.display,
+                        headless=args.headless)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    console = open_console()
+    operator = Operator(stream=console if isinstance(console, ScreenConsole) else None)
+    sound = Silent() if args.audio == "none" else SoundClient(device=args.audio, block=args.audio_block,
+                                                              mic=args.mic, seed=args.seed, tell=operator.tell)
+    try:
+        engine = Engine(window, show, size=args.size, seed=args.seed, strict=args.strict, fps_cap=args.fps,
+                        operator=operator, sound=sound, audience_file=args.audience_file, fresh=args.fresh,
+                        loop=loop, start=start, console=console, **flash_settings(args))
+    except BaseException:
+        console.close()
+        sound.close()
+        window.close()
+        raise
+    try:
+        if not args.no_osc:
+            try:
+                engine.osc.listen(osc_port=args.osc_port, audience_port=args.audience_port,
+                                  allow=args.operator_allow, passcode=args.passcode)
+            except OSError as exc:
+                raise UsageError(f"{exc.strerror} (another show running? choose another port, or --no-osc)") from None
+        if getattr(args, "hours", None) or getattr(args, "attract", None) or getattr(args, "resume", None):
+            port = engine.osc.ports.get("audience", args.audience_port)   # the one bound, if 0 asked for any
+            engine.installation = Installation(engine, hours=args.hours, resume=args.resume,
+                                               attract_s=args.attract * 60 if args.attract else None,
+                                               invitation=args.invitation.replace("{port}", str(port)))
+        if args.record_osc:
+            engine.osc.record(args.record_osc)
+        engine.run(args.seconds)
+        if args.stats:
+            engine.stats.write(args.stats, **engine.counters())
+    finally:
+        engine.close()
+    return 0

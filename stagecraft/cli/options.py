@@ -1,0 +1,134 @@
+"""The command line's words: the types its values take (each mistake one plain line), and the
+options several commands share (a window, the live show's ports and files, the flash limiter)."""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from ..osc.hub import AUDIENCE_PORT, CONTROL_PORT
+from ..osc.limits import Allowlist
+from ..piece.module import resolve
+
+AUDIENCE_FILE = Path("out") / "audience.json"
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        sys.stderr.write(f"{self.prog}: error: {message} (see --help)\n")
+        sys.exit(2)
+
+
+def size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d+)[xX](\d+)", text.strip())
+    if not m or not (16 <= int(m[1]) <= 16384 and 16 <= int(m[2]) <= 16384):
+        raise argparse.ArgumentTypeError(f"size {text!r} must look like 1280x720 (16 to 16384 each way)")
+    return int(m[1]), int(m[2])
+
+
+def positive(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not v > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than zero")
+    return v
+
+
+def block(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 16 <= n <= 8192:
+        raise argparse.ArgumentTypeError(f"audio block {n} must be 16 to 8192 frames")
+    return n
+
+
+def port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"port {text!r} must be a number from 0 to 65535")
+    return int(text)
+
+
+def networks(text: str) -> str:
+    try:
+        Allowlist(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def live_options(s: argparse.ArgumentParser) -> None:
+    """What the live show needs besides a window: its OSC ports, the audience's file, its sound."""
+    s.add_argument("--osc-port", type=port, default=CONTROL_PORT, metavar="P",
+                   help=f"the control port, UDP and TCP/SLIP (default {CONTROL_PORT}; 0: any free one)")
+    s.add_argument("--audience-port", type=port, default=AUDIENCE_PORT, metavar="P",
+                   help=f"the audience's port, UDP, all interfaces (default {AUDIENCE_PORT})")
+    s.add_argument("--operator-allow", type=networks, default="", metavar="CIDR[,CIDR]",
+                   help="open the control port to these networks (default: loopback only)")
+    s.add_argument("--passcode", default=None, help="the control port obeys only after /connect PASSCODE")
+    s.add_argument("--no-osc", action="store_true", help="open no ports")
+    s.add_argument("--record-osc", type=Path, default=None, metavar="FILE",
+                   help="record every message taken, for render --replay")
+    s.add_argument("--audience-file", type=Path, default=AUDIENCE_FILE, metavar="FILE",
+                   help=f"where the audience's state is kept (default {AUDIENCE_FILE})")
+    s.add_argument("--fresh", action="store_true", help="start with an empty audience (the old file is kept aside)")
+    s.add_argument("--audio", default="default", metavar="none|default|DEVICE",
+                   help="where the sound goes: 'none' runs silent (default: the system's output)")
+    s.add_argument("--audio-block", type=block, default=256, metavar="N", help="frames per audio block (256)")
+    s.add_argument("--mic", action="store_true", help="the capture device's level is the performer's voice")
+
+
+def opening_hours(text: str):
+    from ..installation.hours import Hours
+    try:
+        return Hours.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def fraction(text: str) -> float:
+    v = positive(text) if text.strip() not in ("0", "0.0") else 0.0
+    if v > 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is a fraction of the frame, from 0 to 1")
+    return v
+
+
+def safety_options(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--flash-area", type=fraction, default=None, metavar="F",
+                   help="flashing that covers at least this fraction of the frame is held to three a second "
+                        "(default 0.005: any one region of the 16x9 grid; raise it only for distant viewing)")
+    s.add_argument("--unsafe-no-flash-limit", action="store_true",
+                   help="let any flashing through to the audience (WCAG 2.3.1 photosensitivity risk)")
+
+
+def window_options(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--fullscreen", action="store_true")
+    s.add_argument("--display", type=int, default=0, metavar="N")
+    s.add_argument("--size", type=size, default=None, metavar="WxH",
+                   help="canvas size (default: the window's size, following resizes)")
+    s.add_argument("--headless", action="store_true", help="no window: SDL's offscreen driver")
+    s.add_argument("--seconds", type=positive, default=None, metavar="S")
+    s.add_argument("--fps", type=float, default=60.0, help="frame cap when there is no vsync (0: none)")
+    s.add_argument("--stats", type=Path, default=None, metavar="FILE.json")
+    s.add_argument("--strict", action="store_true", help="a piece that raises stops the run")
+    s.add_argument("--seed", type=int, default=0)
+    safety_options(s)
+
+
+def flash_settings(args) -> dict:
+    from ..safety.limiter import DEFAULT_AREA
+    return {"flash_area": DEFAULT_AREA if args.flash_area is None else args.flash_area,
+            "flash_limit": not args.unsafe_no_flash_limit}
+
+
+def piece_name(name: str) -> str:
+    resolve(name)
+    return name

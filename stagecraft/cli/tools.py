@@ -1,0 +1,54 @@
+"""The artist's and the technician's tools: `list` the pieces, start a `new` one, print the
+`osc-map`, `send` one OSC message."""
+from __future__ import annotations
+
+import re
+
+from ..picture.shaders import SHADER_DIR
+from ..piece.module import PIECE_DIR, available
+from .options import UsageError, piece_name
+
+
+def cmd_list(args) -> int:
+    for name, title in available():
+        print(f"{name:24} {title}")
+    return 0
+
+
+def cmd_new(args) -> int:
+    name = args.name
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", name):
+        raise UsageError(f"piece name {name!r} must be lower case letters, digits and _, starting with a letter")
+    module, shader = PIECE_DIR / f"{name}.py", SHADER_DIR / f"{name}.frag"
+    for path in (module, shader):
+        if path.exists():
+            raise UsageError(f"{path} already exists")
+    title = name.replace("_", " ").title()
+    text = (PIECE_DIR / "_template.py").read_text(encoding="utf-8")
+    text = text.replace("Template", title, 1).replace("_template.frag", f"{name}.frag")
+    module.write_text(text, encoding="utf-8")
+    shader.write_text((SHADER_DIR / "_template.frag").read_text(encoding="utf-8"), encoding="utf-8")
+    print(f"created {module} and {shader}\nrun it with: python run.py play {name}")
+    return 0
+
+
+def cmd_osc_map(args) -> int:
+    from .osc_map import osc_map
+    print(osc_map([piece_name(args.piece)] if args.piece else None), end="")
+    return 0
+
+
+def cmd_send(args) -> int:
+    from ..osc.client import build, send
+    try:
+        data = build(args.address, args.values, args.types)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        answers = send(data, args.host, args.port, wait=args.wait, passcode=args.passcode)
+    except OSError as exc:
+        raise UsageError(f"cannot send to {args.host}:{args.port}: {exc.strerror or exc}") from None
+    print(f"sent {args.address} to {args.host}:{args.port}")
+    for line in answers:
+        print(line)
+    return 0
