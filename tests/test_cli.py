@@ -45,10 +45,11 @@ def test_play_headless_writes_stats(tmp_path):
                 "--audience-file", str(tmp_path / "audience.json"))
     assert r.returncode == 0, r.stderr
     s = json.loads(stats.read_text())
-    for key in ("frames", "seconds", "fps_mean", "frame_ms_p50", "frame_ms_p99", "errors", "osc_received",
-                "osc_rejected", "osc_rate_limited", "osc_malformed"):
+    for key in ("start_s", "frames", "seconds", "fps_mean", "frame_ms_p50", "frame_ms_p99", "errors",
+                "osc_received", "osc_rejected", "osc_rate_limited", "osc_malformed"):
         assert key in s
-    assert s["frames"] >= 20 and s["errors"] == 0 and 30 < s["fps_mean"] < 70
+    assert s["frames"] > 0 and s["errors"] == 0       # how fast is bench/'s to say, not a test's
+    assert s["start_s"] > 0, "process start to the first frame presented"
 
 
 def test_snapshot_and_render_write_files(tmp_path):
@@ -56,9 +57,11 @@ def test_snapshot_and_render_write_files(tmp_path):
     assert r.returncode == 0, r.stderr
     assert load_png(tmp_path / "c.png").shape == (90, 160, 3)
     r = run_cli("render", "calibration", "-o", str(tmp_path / "c.mp4"), "--size", "160x90",
-                "--seconds", "0.5", "--fps", "10")
+                "--seconds", "0.5", "--fps", "10", "--stats", str(tmp_path / "c.json"))
     assert r.returncode == 0, r.stderr
     assert imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "c.mp4"))[0] == 5
+    s = json.loads((tmp_path / "c.json").read_text())
+    assert s["frames"] == 5 and s["start_s"] > 0 and s["flash_limited_frames"] == 0
 
 
 def test_new_makes_a_piece_that_runs(tmp_path):

@@ -212,3 +212,50 @@ def test_install_restarts_a_killed_engine_at_the_piece_it_was_playing(tmp_path):
         sup.send_signal(signal.SIGTERM)
         sup.wait(timeout=30)
     assert "the engine stopped (-9); restarting" in log.read_text()
+
+
+def test_install_fresh_empties_the_audience_once_and_a_restart_restores_it(tmp_path):
+    """`install --fresh` at the start of an evening: yesterday's audience is set aside, tonight's
+    grows; the engine is killed with SIGKILL and the one that replaces it restores tonight's (it
+    was given --fresh too, and set tonight's aside: the show went on with an empty audience)."""
+    import json
+    import signal
+    import subprocess
+    from stagecraft.osc.replies import packet
+    log, audience = tmp_path / "install.log", tmp_path / "audience.json"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    yesterday = subprocess.run([sys.executable, "-c", "from stagecraft.audience.state import Audience;"
+                                "print(Audience().dump())"], cwd=ROOT, capture_output=True, text=True).stdout
+    audience.write_text(yesterday)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    sup = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "install", "--fresh", "--time-scale", "20", "--headless",
+                            "--size", "160x90", "--audio", "none", "--fps", "30", "--osc-port", "0",
+                            "--audience-port", str(port), "--audience-file", str(audience),
+                            "--resume", str(tmp_path / "resume.json"), "--log", str(log), "--hang-s", "10"],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+    def echoes() -> int:
+        try:
+            return len(json.loads(audience.read_text())["echoes"])
+        except (OSError, ValueError, KeyError):
+            return -1
+    try:
+        assert wait_for(lambda: log.exists() and "OSC audience port" in log.read_text(), seconds=60)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+            for i in range(8):
+                sender.sendto(packet("/audience/echo", f"tonight {i}"), ("127.0.0.1", port))
+                time.sleep(0.1)
+        assert wait_for(lambda: echoes() == 8, seconds=30), log.read_text()
+        pid = int(log.read_text().split("started the engine (pid ")[1].split(")")[0])
+        os.kill(pid, signal.SIGKILL)
+        assert wait_for(lambda: log.read_text().count("started the engine") >= 2, seconds=30), log.read_text()
+        assert wait_for(lambda: log.read_text().count("OSC audience port") >= 2, seconds=30), log.read_text()
+        time.sleep(4)                                   # past the restarted engine's first save
+        assert echoes() == 8, log.read_text()
+    finally:
+        sup.send_signal(signal.SIGTERM)
+        sup.wait(timeout=30)
+    assert log.read_text().count("starting with an empty audience") == 1, log.read_text()
+    assert len(list(tmp_path.glob("audience-*.json"))) == 1, "only yesterday's was set aside"

@@ -23,7 +23,7 @@ from .audio import SR, db, peak_hz
 from .conftest import close_all
 
 TONE = {"tone": sine(440, 0.1).pan(-1)}
-FRAMES_TO_COME_BACK = 60   # a second of frames at 60 fps
+PATIENCE = 60 * 20          # frames (paced at 60 fps) to wait for anything: a hang detector, not a speed
 
 
 def _wait(condition, seconds: float, step=lambda: time.sleep(0.01)) -> bool:
@@ -145,21 +145,23 @@ def _frames(engine, condition, limit) -> int:
 
 
 def _ready_standby(engine, sound):
-    assert _frames(engine, lambda: sound.playing and sound.standby is not None, 60 * 20) < 60 * 20
+    assert _frames(engine, lambda: sound.playing and sound.standby is not None, PATIENCE) < PATIENCE
     _frames(engine, lambda: False, 60 * 3)   # the standby imports numpy and scipy meanwhile
 
 
 def _back(engine, sound, old: int) -> int:
-    return _frames(engine, lambda: sound.playing and sound.active.pid != old, FRAMES_TO_COME_BACK * 2)
+    return _frames(engine, lambda: sound.playing and sound.active.pid != old, PATIENCE)
 
 
-def test_a_killed_sound_process_is_back_within_a_second_of_frames(live_sound):
+def test_a_killed_sound_process_is_replaced_by_its_warm_standby(live_sound):
+    """What makes it quick (how quick is bench/soak.py's to say): the standby, its imports done,
+    takes over; no process starts from cold."""
     engine, sound = live_sound()
     _ready_standby(engine, sound)
-    old = sound.active.pid
+    old, spare = sound.active.pid, sound.standby.pid
     os.kill(old, signal.SIGKILL)
-    frames = _back(engine, sound, old)
-    assert frames <= FRAMES_TO_COME_BACK, f"back after {frames} frames"
+    assert _back(engine, sound, old) < PATIENCE
+    assert sound.active.pid == spare
     blocks = sound.reading.blocks
     _frames(engine, lambda: False, 10)
     assert sound.reading.blocks > blocks, "and it goes on producing"
@@ -177,7 +179,7 @@ def test_the_playing_sound_process_keeps_its_pages_in_memory(live_sound):
     if not _allowed("import ctypes; import sys; sys.exit(ctypes.CDLL(None).mlockall(1 | 4) != 0)"):
         pytest.skip("this machine's memory-lock limit forbids mlockall (the process then runs as it is)")
     engine, sound = live_sound()
-    assert _frames(engine, lambda: sound.playing, 60 * 20) < 60 * 20
+    assert _frames(engine, lambda: sound.playing, PATIENCE) < PATIENCE
     status = dict(line.split(":", 1) for line in open(f"/proc/{sound.active.pid}/status"))
     assert int(status["VmLck"].split()[0]) > 0
 
@@ -198,7 +200,7 @@ def test_sdls_thread_runs_ahead_of_the_sound_process_main_thread(live_sound):
     if not _allowed("import os; os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(1))"):
         pytest.skip("this machine forbids real-time scheduling (the threads then get nice levels)")
     engine, sound = live_sound()
-    assert _frames(engine, lambda: sound.playing, 60 * 20) < 60 * 20
+    assert _frames(engine, lambda: sound.playing, PATIENCE) < PATIENCE
     threads = _scheduling(sound.active.pid)
     sdl = next(v for k, v in threads.items() if k.startswith("SDLAudioP"))
     assert sdl[0] == threads["main"][0] == os.SCHED_RR, threads
@@ -208,10 +210,10 @@ def test_sdls_thread_runs_ahead_of_the_sound_process_main_thread(live_sound):
 def test_a_frozen_sound_process_is_replaced(live_sound):
     engine, sound = live_sound()
     _ready_standby(engine, sound)
-    frozen = sound.active.process
+    frozen, spare = sound.active.process, sound.standby.pid
     os.kill(frozen.pid, signal.SIGSTOP)
-    frames = _back(engine, sound, frozen.pid)
-    assert frames <= FRAMES_TO_COME_BACK * 1.5, f"back after {frames} frames (0.5 s of silence to notice)"
+    assert _back(engine, sound, frozen.pid) < PATIENCE
+    assert sound.active.pid == spare
     frozen.join(2.0)
     assert not frozen.is_alive(), "the frozen one is killed, not left behind"
     assert engine.counters()["audio_restarts"] == 1
@@ -241,3 +243,16 @@ def test_the_warm_up_makes_every_library_sample_so_no_graph_build_holds_the_gil_
     for name in SAMPLES:
         samples.load(name, SR)
     assert samples.load.cache_info().currsize == made, "a library sample was made after the warm-up"
+
+
+def test_the_console_shows_the_sound_while_the_process_plays(live_sound):
+    """The operator's console: 'starting' until the sound process plays, then its load, xruns,
+    restarts and level (it said 'sound off' whatever the process did)."""
+    from stagecraft.show.console import lines
+    engine, sound = live_sound()
+    first = [text for _, text in lines(engine.snapshot()) if text.startswith("sound")]
+    assert first == ["sound    starting"]
+    assert _frames(engine, lambda: sound.playing, PATIENCE) < PATIENCE
+    engine.frame()
+    shown = [text for _, text in lines(engine.snapshot()) if text.startswith("sound")]
+    assert len(shown) == 1 and "load" in shown[0] and "xruns" in shown[0] and "restarts" in shown[0], shown

@@ -34,3 +34,13 @@ def test_a_long_run_keeps_the_same_memory():
     assert stats._all_intervals.counts.nbytes == before
     assert s["frames"] == 200_000 and s["fps_mean"] == pytest.approx(60, rel=1e-6)
     assert s["frame_ms_p50"] == pytest.approx(16.667, rel=0.01) and s["frame_ms_p99"] == pytest.approx(16.667, rel=0.01)
+
+
+def test_a_process_knows_its_age(monkeypatch):
+    """From the kernel's record (the interpreter's own start counts), or where there is none, from
+    when the stats module was imported."""
+    from stagecraft.engine import stats
+    kernel = stats.process_age()
+    assert kernel > 0
+    monkeypatch.setattr("builtins.open", lambda *a, **k: (_ for _ in ()).throw(OSError("no /proc")))
+    assert 0 < stats.process_age() <= kernel + 1.0

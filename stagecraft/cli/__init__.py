@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="feed a --record-osc recording in at its recorded times")
             s.add_argument("--wav", type=Path, default=None, metavar="FILE",
                            help="the sound also as a 32-bit float WAV")
+            s.add_argument("--stats", type=Path, default=None, metavar="FILE.json",
+                           help="the render's figures: frames, start_s, flash_limited_frames, ...")
             s.set_defaults(func=cmd_render)
         else:
             s.add_argument("--at", type=float, default=2.0, metavar="SECONDS")

@@ -19,7 +19,7 @@ def cmd_render(args) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     render(args.piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
-           strict=args.strict, wav=args.wav, replay=replay, **flash_settings(args))
+           strict=args.strict, wav=args.wav, replay=replay, stats=args.stats, **flash_settings(args))
     print(args.output)
     return 0
 

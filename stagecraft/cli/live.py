@@ -15,6 +15,7 @@ TRAILER_SECONDS = 3.0
 TRAILER_TRANSITION_S = 1.0
 TRAILER_FPS = 24.0
 INSTALL_ONLY = {"--log": 1, "--hang-s": 1, "--restarts": 1}      # the supervisor's own options, and their values
+FIRST_START_ONLY = {"--fresh"}      # an evening's first engine only: a restarted one restores the audience
 INSTALL_AUDIO_BLOCK = 512   # unattended, latency matters less than never dropping out: twice the usual block
 RUN_PY = Path(__file__).resolve().parent.parent.parent / "run.py"
 
@@ -55,20 +56,24 @@ def cmd_install(args) -> int:
     import signal
 
     from ..installation.supervisor import WINDOW_S, Supervisor
-    raw, forwarded = args.argv[args.argv.index("install") + 1:], []
+    load_program(resolve_program(args.program))     # a mistake is told now, not restarted five times
+    raw, forwarded, first_only = args.argv[args.argv.index("install") + 1:], [], []
     skip = 0
     for a in raw:
         if skip:
             skip -= 1
         elif a.split("=")[0] in INSTALL_ONLY:
             skip = 0 if "=" in a else INSTALL_ONLY[a]
+        elif a in FIRST_START_ONLY:
+            first_only.append(a)
         else:
             forwarded.append(a)
     if not any(a.startswith("--audio-block") for a in forwarded):
         forwarded += ["--audio-block", str(INSTALL_AUDIO_BLOCK)]
     argv = [sys.executable, str(RUN_PY), "show", *forwarded,
             "--loop", "--resume", str(args.resume)]
-    supervisor = Supervisor(argv, args.log, hang_s=args.hang_s, restarts=args.restarts, window_s=WINDOW_S)
+    supervisor = Supervisor(argv, args.log, hang_s=args.hang_s, restarts=args.restarts, window_s=WINDOW_S,
+                            first_only=first_only)
     signal.signal(signal.SIGTERM, lambda *_: supervisor.stop())
     signal.signal(signal.SIGINT, lambda *_: supervisor.stop())
     return supervisor.run()

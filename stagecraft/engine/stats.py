@@ -3,9 +3,26 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import time
 from collections import deque
 
 import numpy as np
+
+
+IMPORTED = time.monotonic()     # where a process's age cannot be read, it counts from here
+
+
+def process_age() -> float:
+    """Seconds since this process started: from the kernel's own record where there is one (so the
+    interpreter's start and every import count), else since this module was imported."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            started = int(f.read().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+        with open("/proc/uptime", encoding="ascii") as f:
+            return max(0.0, float(f.read().split()[0]) - started)
+    except (OSError, ValueError, IndexError):
+        return time.monotonic() - IMPORTED
 
 
 class Histogram:
@@ -40,6 +57,7 @@ class FrameStats:
     """Intervals between frames (what the audience sees) and the work inside them."""
 
     def __init__(self, window: int = 600):
+        self.start_s: float | None = None     # process start to the first frame presented
         self.frames = 0
         self.seconds = 0.0
         self._intervals: deque[float] = deque(maxlen=window)
@@ -47,6 +65,8 @@ class FrameStats:
         self._all_intervals = Histogram()
 
     def add(self, interval: float, work: float) -> None:
+        if self.start_s is None:
+            self.start_s = process_age()
         self.frames += 1
         if interval > 0:
             self.seconds += interval
@@ -64,7 +84,8 @@ class FrameStats:
 
     def summary(self, **counters) -> dict:
         iv = self._all_intervals
-        out = {"frames": self.frames, "seconds": round(self.seconds, 3),
+        out = {"start_s": None if self.start_s is None else round(self.start_s, 3),
+               "frames": self.frames, "seconds": round(self.seconds, 3),
                "fps_mean": round(len(iv) / self.seconds, 2) if self.seconds else 0.0,
                "frame_ms_p50": round(iv.percentile(50) * 1000.0, 3),
                "frame_ms_p99": round(iv.percentile(99) * 1000.0, 3)}

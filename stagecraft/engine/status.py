@@ -2,8 +2,6 @@
 the console shows, the overlay's status lines, shader errors, and the counters `--stats` adds."""
 from __future__ import annotations
 
-from ..sound.client import Silent
-
 
 class Status:
     """Mixed into Engine: read only; it changes nothing."""
@@ -22,9 +20,10 @@ class Status:
                 "auto": (auto[0] - self.clock.time, auto[1]) if auto else None,
                 "transition": self.crossing.label if self.crossing else "",
                 "fps": r["fps"], "p50": r["p50"], "p99": r["p99"], "size": "x".join(map(str, self.canvas_size)),
-                "sound": None if isinstance(self.sound, Silent) and not counters.get("audio_blocks") else {
-                    "load": counters["audio_dsp_load"]["mean"], "xruns": counters["audio_xruns"],
-                    "restarts": counters["audio_restarts"], "level": self.audio.level},
+                "sound": {"load": counters["audio_dsp_load"]["mean"], "xruns": counters["audio_xruns"],
+                          "restarts": counters["audio_restarts"], "level": self.audio.level}
+                if self.sound.playing else None,
+                "sound_state": self.sound.state,
                 "osc": {"rate": self.osc.rate(), **{k[4:]: v for k, v in counters.items() if k.startswith("osc_")}},
                 "audience": {"excitement": a.excitement, "polarity": a.polarity, "spread": a.spread,
                              "voters": a.voters, "echoes": len(a.echoes), "made": a.made},

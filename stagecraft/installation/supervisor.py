@@ -1,7 +1,8 @@
 """Installation mode's supervisor: it runs the engine as a child process and keeps it running.
 
-The child beats (a byte down a pipe, from its frame loop). A child that exits with an error is
-restarted; one that stops beating for `hang_s` is hung, and is stopped and restarted. Restarts
+The child beats (a byte down a pipe, from its frame loop). Arguments that belong to the first
+start of an evening only (`--fresh`: an empty audience) are given to the first child alone, so a
+restart always restores what the house made. A child that exits with an error is restarted; one that stops beating for `hang_s` is hung, and is stopped and restarted. Restarts
 back off when they come too often, so a piece that fails at once cannot spin the machine. The
 child's output goes to a log that rotates. Under systemd, READY, WATCHDOG (only while the child
 beats) and STATUS go to $NOTIFY_SOCKET, so systemd restarts the supervisor itself if it hangs.
@@ -68,8 +69,9 @@ def rotating_log(path: Path) -> logging.Logger:
 
 class Supervisor:
     def __init__(self, argv: list[str], log_path: Path, *, hang_s: float = HANG_S, restarts: int = RESTARTS,
-                 window_s: float = WINDOW_S, backoff=BACKOFF_S, say=print):
+                 window_s: float = WINDOW_S, backoff=BACKOFF_S, say=print, first_only: list[str] = ()):
         self.argv = argv
+        self.first_only = list(first_only)
         self.log = rotating_log(log_path)
         self.hang_s, self.restarts, self.window_s, self.backoff = hang_s, restarts, window_s, backoff
         self.say = say
@@ -117,7 +119,8 @@ class Supervisor:
     def _run_once(self):
         beat_r, beat_w = os.pipe()
         env = {**os.environ, Heartbeat.ENV: str(beat_w)}
-        self.child = subprocess.Popen(self.argv, env=env, pass_fds=(beat_w,), stdout=subprocess.PIPE,
+        argv, self.first_only = self.argv + self.first_only, []
+        self.child = subprocess.Popen(argv, env=env, pass_fds=(beat_w,), stdout=subprocess.PIPE,
                                       stderr=subprocess.STDOUT, start_new_session=True)
         os.close(beat_w)
         self._tell(f"started the engine (pid {self.child.pid})")

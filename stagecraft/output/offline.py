@@ -43,9 +43,11 @@ def frames(engine: Engine, count: int, before_frame=None):
         rb.release()
 
 
-def _encode(engine: Engine, out: Path, count: int, label: str, wav: Path | None = None, feed=None) -> Path:
+def _encode(engine: Engine, out: Path, count: int, label: str, wav: Path | None = None, feed=None,
+            stats: Path | None = None) -> Path:
     """`count` frames to video first (a hidden file beside `out`), then the sound those frames made,
-    then both muxed into `out`. The engine is closed afterwards, whatever happens."""
+    then both muxed into `out`; the run's figures to `stats`. The engine is closed afterwards,
+    whatever happens."""
     out = Path(out)
     video = out.with_name(f".{out.stem}.video{out.suffix}")
     sound = Path(wav) if wav else out.with_name(f".{out.stem}.sound.wav")
@@ -60,6 +62,8 @@ def _encode(engine: Engine, out: Path, count: int, label: str, wav: Path | None 
             writer.close()
         write_wav(sound, engine.sound.samples())
         mux(video, sound, out)
+        if stats:
+            engine.stats.write(stats, **engine.counters())
     finally:
         bar.done()
         engine.close()
@@ -70,12 +74,12 @@ def _encode(engine: Engine, out: Path, count: int, label: str, wav: Path | None 
 
 
 def render(piece, out: Path, *, seconds: float, fps: float, size, seed: int, strict=False, wav=None,
-           replay=None, **safety) -> Path:
+           replay=None, stats=None, **safety) -> Path:
     """An MP4 (H.264 and AAC); with `wav`, the sound as a 32-bit float WAV too. `replay`
     (osc.record.Replay) feeds recorded OSC into each frame at its recorded time."""
     engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, keep_sound=True, **safety)
     feed = (lambda i: replay.feed(engine.osc.inbox, i / fps)) if replay else None
-    return _encode(engine, out, max(1, round(seconds * fps)), f"render {engine.player.name}", wav, feed)
+    return _encode(engine, out, max(1, round(seconds * fps)), f"render {engine.player.name}", wav, feed, stats)
 
 
 def still(engine: Engine, at: float):

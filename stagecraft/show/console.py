@@ -61,7 +61,7 @@ def lines(s: dict) -> list[tuple[str, str]]:
         out.append(("", f"sound    load {bar(snd['load'])} {snd['load']:4.0%}   xruns {snd['xruns']}   "
                         f"restarts {snd['restarts']}   level {bar(snd['level'])}"))
     else:
-        out.append(("dim", "sound    off"))
+        out.append(("dim", f"sound    {s.get('sound_state', 'off')}"))
     osc = s["osc"]
     out.append(("", f"osc      {osc['rate']:6.0f} msg/s   received {osc['received']}   rejected {osc['rejected']}   "
                     f"limited {osc['rate_limited']}   malformed {osc['malformed']}"))

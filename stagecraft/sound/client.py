@@ -58,6 +58,8 @@ class _Process:
 class Silent:
     """No sound (`--audio none`): the same calls, nothing happens."""
     voice = 0.0   # the performer's voice level, as given from outside (OSC) when no microphone is
+    playing = False
+    state = "off"     # what the operator's console says of the sound when it is not playing
 
     def set_voice(self, level: float) -> None:
         self.voice = min(max(float(level), 0.0), 1.0)
@@ -179,6 +181,10 @@ class SoundClient(Silent):
         """The active process has published a block since it started."""
         return self.reading is not None and self.active is not None and int(self.reading.pid) == self.active.pid
 
+    @property
+    def state(self) -> str:
+        return "playing" if self.playing else "starting" if self.active is not None else "silent (gave up)"
+
     def _now(self) -> int:
         r = self.reading
         if not self.playing:
@@ -241,7 +247,7 @@ class SoundClient(Silent):
 
     def close(self) -> None:
         if self.active is not None:
-            self._retire(stop=True)
+            self._retire(stop=self.playing)     # one still starting up has nothing to fade: no wait
         if self.standby is not None:
             self.standby.end(stop=False)
         self.board.close()
