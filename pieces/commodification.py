@@ -8,12 +8,14 @@ granulated; every tear crackles, and the glitches distort.
 """
 import numpy as np
 
-from stagecraft import Float, cue
+from stagecraft import Float, cue, text
 from stagecraft import smile as sm
 from stagecraft.sound import patches
 
 SHADER = "commodification.frag"
 SHADERS = ["tear.frag", "sticker.frag"]
+
+GESTURES = [text("echo", "Say something to Juno")]
 
 PARAMS = {
     "voice_gain": Float(1.0, 0.0, 3.0, doc="how far her voice opens the mouth"),

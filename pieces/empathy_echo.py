@@ -13,12 +13,14 @@ from collections import Counter
 
 import numpy as np
 
-from stagecraft import Float, cue
+from stagecraft import Float, cue, pad, text
 from stagecraft import smile as sm
 from stagecraft.sound import patches
 
 SHADER = "empathy_echo.frag"
 SHADERS = ["smile.frag"]
+
+GESTURES = [text("echo", "Echo to the stream"), pad("touch", "Touch the wall")]
 
 PARAMS = {
     "bias": Float(1.0, 0.0, 1.0, smooth=2.0, doc="how strongly the bias filter blurs"),
@@ -55,7 +57,7 @@ def echo(stage, state, text: str, sender: str):
     seat = zlib.crc32(sender.encode()) % len(state["pos"])   # the same seat for the same sender
     strength = 1.0 + min(repeats, 4) * 0.5
     state["ripples"] = (state["ripples"] + [[*state["pos"][seat], 0.0, strength, text]])[-12:]
-    state["chat"] = (state["chat"] + [(f"@{sender[:6] or 'guest'}", text, strength)])[-CHAT_LINES:]
+    state["chat"] = (state["chat"] + [(f"@{stage.audience.name_of(sender)}", text, strength)])[-CHAT_LINES:]
     state["messages"] += 1
     degree = zlib.crc32(text.encode()) % 15                     # the same words, the same note
     pitch = 72 + 12 * (degree // 5) + PENTATONIC[degree % 5] - 12
@@ -109,14 +111,15 @@ def draw(stage, state):
     for x, y, rad, strength, text in state["ripples"]:          # each message where it began
         fade = max(0.0, 1.0 - rad / (stage.p.ripple_speed * 2.5))
         if fade > 0 and text:
-            stage.text(text[:40], min(max(x, 0.12), WALL - 0.12), y + 0.04, size=0.03 + 0.006 * strength,
-                       font="sign", color=(1.0, 0.97, 0.9, fade))
+            stage.text(text, min(max(x, 0.16), WALL - 0.16), y + 0.04, size=0.03 + 0.006 * strength,
+                       font="sign", color=(1.0, 0.97, 0.9, fade), width=0.3, lines=1)
+    column = 1.0 - WALL - 0.03
     for k, (who, text, strength) in enumerate(reversed(state["chat"])):
         y = 0.9 - k * 0.075
-        stage.text(who, WALL + 0.015, y + 0.02, size=0.022, color=(0.24, 0.96, 1.0, 0.9), align="left")
-        stage.text(text[:34] + ("\u2026" if len(text) > 34 else ""), WALL + 0.015, y - 0.012,
-                   size=0.024 + 0.004 * (strength - 1), font="sign", color=(1.0, 0.95, 0.9, 1.0 - k * 0.07),
-                   align="left")
+        stage.text(who, WALL + 0.015, y + 0.02, size=0.022, color=(0.24, 0.96, 1.0, 0.9), align="left",
+                   width=column, lines=1)
+        stage.text(text, WALL + 0.015, y - 0.012, size=0.024 + 0.004 * (strength - 1), font="sign",
+                   color=(1.0, 0.95, 0.9, 1.0 - k * 0.07), align="left", width=column, lines=1)
 
 
 @cue("stream", note="the stream goes live: the wall, the bias filter on")

@@ -9,12 +9,14 @@ sides; the more divided the room, the further the elite's field is pulled out of
 """
 import numpy as np
 
-from stagecraft import Float, cue
+from stagecraft import Float, cue, slider
 from stagecraft import smile as sm
 from stagecraft.sound import patches
 
 SHADER = "forum.frag"
 SHADERS = ["smile.frag"]
+
+GESTURES = [slider("vote", "Where do you stand?", "/audience/vote", -1.0, 1.0, ends=("the Bazaar", "the elite"))]
 
 PARAMS = {
     "soften": Float(0.0, 0.0, 1.0, smooth=2.5, doc="the mediator: the seam becomes a blend"),

@@ -8,7 +8,7 @@ once (knock in threes, shaker in fours, clave in fives); every barter is a sung 
 """
 import numpy as np
 
-from stagecraft import Event, Float, cue
+from stagecraft import Event, Float, choice, cue
 from stagecraft import smile as sm
 from stagecraft.sound import patches
 
@@ -38,6 +38,7 @@ THEMES = [  # what makes each stall's smile singular
     {"teeth": 7, "gap": [0.2] * 12},
     {"cap": [2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0], "gum_paint": 0.2, "gum": 0.6},
 ]
+GESTURES = [choice("barter", "Barter between two stalls", "/audience/barter", SIGNS, pick=2)]
 SOUND = {**patches.market_percussion(), **patches.sung()}
 PULSE = 60 / 132 / 2                 # an eighth note at 132 bpm: the market's smallest step
 RHYTHMS = (("knock", 3, 45), ("shaker", 4, 70), ("clave", 5, 76))   # track, every n steps, pitch

@@ -10,12 +10,15 @@ bring warm, detuned chords.
 """
 import numpy as np
 
-from stagecraft import Event, Float, cue
+from stagecraft import Event, Float, button, cue
 from stagecraft import smile as sm
 from stagecraft.sound import patches
 
 SHADER = "smile_credits.frag"
 SHADERS = ["smile.frag"]
+
+GESTURES = [button("buy", "Buy a better smile", "/audience/buy"),   # what the audience's phones offer
+            button("refuse", "Refuse", "/audience/refuse")]
 
 PARAMS = {
     "hud": Float(1.0, 0.0, 1.0, smooth=1.2, doc="the price HUD: tags, ring, ticker"),

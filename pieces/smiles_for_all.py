@@ -8,12 +8,14 @@ evening sound together at first, and resolve into one chord.
 """
 import numpy as np
 
-from stagecraft import Float, cue
+from stagecraft import Float, button, cue
 from stagecraft import smile as sm
 from stagecraft.sound import patches
 
 SHADER = "great_smile.frag"
 SHADERS = ["mosaic.frag", "trade_arc.frag"]
+
+GESTURES = [button("join", "Join the Collective", "/audience/join", name=True)]
 
 PARAMS = {
     "index": Float(1.0, 0.0, 1.0, doc="the Smile Credits index, as a share of its peak"),

@@ -5,14 +5,18 @@
                    graphs), in order, never blocking the sender
     AnalysisBoard  sound process -> render: the latest analysis in shared memory, lock-free
     Heartbeat      engine process -> installation supervisor: a byte down a pipe from the frame loop
+    PhoneLink      phone gateway process <-> the frame loop: JSON datagrams on a Unix socket pair
+                   (gestures in; manifests, the crowd and bans out), neither end ever waiting
 
 Both ends of each crossing are named here, so what may travel, and how, can be read in one sitting.
 Everything else in the engine runs on the frame loop's thread and needs no locks.
 """
 from __future__ import annotations
 
+import json
 import os
 import queue
+import socket
 import threading
 from collections import deque, namedtuple
 from multiprocessing import shared_memory
@@ -87,6 +91,57 @@ class Heartbeat:
             os.write(self.fd, b".")
         except (BlockingIOError, BrokenPipeError, OSError):
             self.fd = None  # the supervisor has gone; the show goes on without it
+
+
+class PhoneLink:
+    """The phone gateway process <-> the frame loop: a pair of Unix datagram sockets.
+
+    Gateway -> loop: one JSON object per datagram: a gesture already made an audience message,
+    {"p": pseudonym, "a": address, "v": [args], "t": when the gateway took it (time.time())}; a
+    phone's name {"named": [pseudonym, name]}; the gateway's counts {"counts": {...}}. Loop -> gateway: {"type": "manifest" | "crowd" |
+    "ban" | "you", ...}. Both ends are non-blocking: a datagram that does not fit is dropped and
+    counted, so a flood costs the flooder and neither process waits on the other."""
+
+    MAX_BYTES = 65536
+
+    def __init__(self, end: socket.socket):
+        self.end = end
+        self.end.setblocking(False)
+        self.dropped = 0
+
+    @classmethod
+    def pair(cls) -> tuple["PhoneLink", socket.socket]:
+        """The loop's end, and the socket to hand to the gateway process (it wraps it in its own)."""
+        loop_end, gateway_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        return cls(loop_end), gateway_end
+
+    def send(self, message: dict) -> bool:
+        try:
+            self.end.send(json.dumps(message, separators=(",", ":")).encode())
+            return True
+        except (BlockingIOError, OSError):
+            self.dropped += 1
+            return False
+
+    def take(self, budget: int) -> list[dict]:
+        """What has arrived, up to `budget` datagrams; whatever is not JSON is dropped."""
+        out = []
+        while len(out) < budget:
+            try:
+                data = self.end.recv(self.MAX_BYTES)
+            except (BlockingIOError, OSError):
+                break
+            try:
+                out.append(json.loads(data))
+            except ValueError:
+                self.dropped += 1
+        return out
+
+    def fileno(self) -> int:
+        return self.end.fileno()
+
+    def close(self) -> None:
+        self.end.close()
 
 
 class SoundChannel:

@@ -16,6 +16,7 @@ LAYERS = [
     ["piece"],
     ["safety"],
     ["osc"],
+    ["phones"],
     ["show"],
     ["installation"],
     ["engine"],

@@ -323,3 +323,22 @@ def pack(smiles) -> np.ndarray:
 
 
 _IDEAL = ideal()
+
+
+CAP_COLOURS = ("#FFC83D", "#C8D3DE")     # gold, chrome (the art direction's)
+
+
+def portrait(s: Smile) -> dict:
+    """A smile as a phone's page draws it (a few shapes, not the shader): its size, arc and lips,
+    and each tooth's colour, gap and chip, as plain JSON."""
+    def hex_(rgb) -> str:
+        return "#" + "".join(f"{int(round(255 * min(max(c, 0.0), 1.0))):02x}" for c in rgb)
+    enamel = hex_(np.array([0.96, 0.95, 0.91]) - (1.0 - s.enamel) * np.array([0.05, 0.12, 0.3]))
+    teeth = []
+    for i in range(int(s.teeth)):
+        cap = int(s.cap[i])
+        teeth.append({"color": enamel if cap == 0 else CAP_COLOURS[cap - 1],
+                      "gap": round(float(s.gap[i]) / 0.35, 3), "chip": round(float(s.chip[i]), 3)})
+    return {"width": round((s.width - 0.55) / 0.9, 3), "arc": round(float(s.arc), 3),
+            "lips": round((s.lip_upper + s.lip_lower) / 2, 3), "lip": hex_((s.lip_r, s.lip_g, s.lip_b)),
+            "teeth": teeth}

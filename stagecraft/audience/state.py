@@ -158,6 +158,18 @@ class Audience:
             raise ValueError(f"no audience act {kind!r}; the acts are {', '.join(KINDS)}")
         return tuple(self._frame[kind])
 
+    def name(self, sender: str, name: str) -> None:
+        """A sender's name for the stage (a phone's, chosen or given), as a join would set it."""
+        member = self._member(sender)
+        if member.name != name:
+            member.name = clean_text(name, NAME_CHARS)
+            self.dirty = True
+
+    def name_of(self, sender: str) -> str:
+        """What the stage calls a sender: its name if it has one, else a few letters of its pseudonym."""
+        member = self.members.get(sender)
+        return member.name if member and member.name else sender.rsplit(":", 1)[-1][:6] or "guest"
+
     def _member(self, sender: str) -> _Member:
         member = self.members.get(sender)
         if member is None:
@@ -232,6 +244,11 @@ class AudienceView:
     made = property(lambda self: self._a.made, doc="smiles made or changed all evening")
     echoes = property(lambda self: tuple(self._a.echoes), doc="the latest echoed messages, oldest first")
     contributions = property(lambda self: tuple(self._a.contributions))
+
+    def name_of(self, sender: str) -> str:
+        """What the stage calls a sender: the name it joined with (or chose on its phone), else a
+        few letters of its pseudonym."""
+        return self._a.name_of(sender)
 
     def new(self, kind: str) -> tuple[Act, ...]:
         """This frame's acts of one kind, in the order they arrived."""

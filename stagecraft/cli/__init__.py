@@ -20,13 +20,13 @@ from ..show.program import ProgramError
 from ..show.program import available as programs
 from .files import cmd_check_flash, cmd_contact_sheet, cmd_render, cmd_snapshot
 from .live import cmd_install, cmd_play, cmd_show
-from .options import (Parser, UsageError, fraction, live_options, opening_hours, port, positive, safety_options,
-                      size, window_options)
-from .tools import cmd_list, cmd_new, cmd_osc_map, cmd_send
+from .options import (PHONES_PORT, Parser, UsageError, fraction, live_options, opening_hours, phones_options,
+                      phones_port, phones_url_option, port, positive, safety_options, size, window_options)
+from .tools import cmd_list, cmd_new, cmd_osc_map, cmd_qr, cmd_send
 
 DEFAULT_PROGRAM = "smiles_for_all"
 COMMANDS = {"show", "list", "play", "render", "snapshot", "contact-sheet", "new", "osc-map", "send",
-            "check-flash", "install", "-h", "--help"}
+            "check-flash", "install", "qr", "-h", "--help"}
 INSTALL_LOG = Path("out") / "install.log"
 RESUME_FILE = Path("out") / "resume.json"
 
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="come back at the piece this file names, and keep it up to date")
         window_options(s)
         live_options(s)
+        phones_options(s, PHONES_PORT)
         if name == "install":
             s.add_argument("--log", type=Path, default=INSTALL_LOG, help=f"the rotating log (default {INSTALL_LOG})")
             s.add_argument("--hang-s", type=positive, default=10.0, metavar="S",
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("piece")
     window_options(s)
     live_options(s)
+    phones_options(s, None)
     s.set_defaults(func=cmd_play)
 
     for name, helptext in (("render", "render a piece to an H.264 MP4"), ("snapshot", "render one frame to PNG")):
@@ -92,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
             s.set_defaults(func=cmd_render)
         else:
             s.add_argument("--at", type=float, default=2.0, metavar="SECONDS")
+            s.add_argument("--phones", type=phones_port, default=None, metavar="PORT",
+                           help="show the phones' QR code on stage, as the show does at the piece's entry")
+            phones_url_option(s)
             s.set_defaults(func=cmd_snapshot)
 
     s = sub.add_parser("contact-sheet", help="every piece at several moments, labelled, in one PNG")
@@ -108,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--flash-area", type=fraction, default=0.0, metavar="F",
                    help="flashing over less than this fraction of the frame passes (default 0: any region)")
     s.set_defaults(func=cmd_check_flash)
+
+    s = sub.add_parser("qr", help="the QR code phones scan to reach the audience's page, as a PNG")
+    s.add_argument("-o", "--output", type=Path, required=True)
+    s.add_argument("--phones", type=port, default=PHONES_PORT, metavar="PORT", help=f"the page's port ({PHONES_PORT})")
+    phones_url_option(s)
+    s.set_defaults(func=cmd_qr)
 
     s = sub.add_parser("new", help="a new piece (module and shader) from the template")
     s.add_argument("name")

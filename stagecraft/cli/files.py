@@ -3,7 +3,7 @@ one that judges them, `check-flash`."""
 from __future__ import annotations
 
 from ..piece.module import available
-from .options import UsageError, flash_settings, piece_name
+from .options import PHONES_PORT, UsageError, flash_settings, piece_name
 
 
 def cmd_render(args) -> int:
@@ -29,8 +29,12 @@ def cmd_snapshot(args) -> int:
     piece_name(args.piece)
     if args.at < 0:
         raise UsageError("--at must be zero or more seconds")
+    url = None
+    if args.phones is not None or args.phones_url:
+        from ..phones.qr import lan_url
+        url = args.phones_url or lan_url(args.phones or PHONES_PORT)
     snapshot(args.piece, args.output, at=args.at, size=args.size, seed=args.seed, fps=args.fps,
-             strict=args.strict, **flash_settings(args))
+             strict=args.strict, phones_url=url, **flash_settings(args))
     print(args.output)
     return 0
 

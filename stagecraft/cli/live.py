@@ -116,6 +116,10 @@ def _play(show, args, *, start=None, loop=False) -> int:
                                   allow=args.operator_allow, passcode=args.passcode)
             except OSError as exc:
                 raise UsageError(f"{exc.strerror} (another show running? choose another port, or --no-osc)") from None
+        if args.phones is not None:
+            from ..phones.client import Phones
+            engine.attach_phones(Phones(args.phones, secret=engine.audience.salt, url=args.phones_url,
+                                        per_ip=args.phones_per_ip, max_phones=args.phones_max, tell=operator.tell))
         if getattr(args, "hours", None) or getattr(args, "attract", None) or getattr(args, "resume", None):
             port = engine.osc.ports.get("audience", args.audience_port)   # the one bound, if 0 asked for any
             engine.installation = Installation(engine, hours=args.hours, resume=args.resume,

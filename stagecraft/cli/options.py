@@ -86,6 +86,39 @@ def live_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--mic", action="store_true", help="the capture device's level is the performer's voice")
 
 
+PHONES_PORT = 8080
+
+
+def phones_port(text: str) -> int | None:
+    """A port for the phones' page, or None for `off`."""
+    return None if text.strip().lower() == "off" else port(text)
+
+
+def whole(lo: int, hi: int):
+    def parse(text: str) -> int:
+        if not text.isdigit() or not lo <= int(text) <= hi:
+            raise argparse.ArgumentTypeError(f"{text!r} must be a whole number from {lo} to {hi}")
+        return int(text)
+    return parse
+
+
+def phones_options(s: argparse.ArgumentParser, default: int | None) -> None:
+    """The audience's phones: the page's port, the URL the QR code carries, and the caps."""
+    s.add_argument("--phones", type=phones_port, default=default, metavar="PORT|off",
+                   help="serve the audience's page and WebSocket on all interfaces at PORT "
+                        + (f"(default {default}; off: no phones)" if default else "(default off)"))
+    phones_url_option(s)
+    s.add_argument("--phones-per-ip", type=whole(1, 100_000), default=8, metavar="N",
+                   help="phones at once from one network address (default 8)")
+    s.add_argument("--phones-max", type=whole(1, 100_000), default=2000, metavar="N",
+                   help="phones at once in all (default 2000)")
+
+
+def phones_url_option(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--phones-url", default=None, metavar="URL",
+                   help="the URL the QR code carries (default: http://<this machine's LAN address>:PORT/)")
+
+
 def opening_hours(text: str):
     from ..installation.hours import Hours
     try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..osc.addresses import AUDIENCE, ENGINE, cue_entries, piece_entries
 from ..osc.hub import AUDIENCE_PORT, CONTROL_PORT
+from ..piece.gestures import CHEER
 from ..piece.module import available, load, resolve
 from ..show.program import Program, load_program, resolve_program
 
@@ -50,4 +51,18 @@ def osc_map(pieces: list[str] | None = None) -> str:
         out += _table([e for e in piece_entries(piece) if not e.address.startswith("/current/")]
                       + [e for e in cue_entries(Program.single(piece)) if e.address != "/cue/0/start"
                          and e.address != "/cue/0/go"], "control")
+        out += ["", "Its gestures on the audience's phones (docs/phones.md), each the audience message it becomes:",
+                ""] + _gestures(piece.gestures)
     return "\n".join(out) + "\n"
+
+
+def _gestures(gestures) -> list[str]:
+    rows = ["| gesture | kind | label | value | becomes |", "|---|---|---|---|---|"]
+    for g in list(gestures) + ([CHEER] if not any(g.id == CHEER.id for g in gestures) else []):
+        value = {"button": "none" + (" (sends the phone's name)" if g.name else ""),
+                 "slider": f"a number, {g.low:g}..{g.high:g}" + (f" ({g.ends[0]} .. {g.ends[1]})" if g.ends else ""),
+                 "pad": "[x, y], 0..1 from the bottom-left", "text": f"a string, at most {g.max_length} characters",
+                 "choice": f"{'an option number' if g.pick == 1 else f'{g.pick} option numbers'} of "
+                           f"{len(g.options)}: " + ", ".join(g.options)}[g.kind]
+        rows.append(f"| `{g.id}` | {g.kind} | {g.label} | {value} | `{g.address}` |")
+    return rows

@@ -1,5 +1,5 @@
 """The artist's and the technician's tools: `list` the pieces, start a `new` one, print the
-`osc-map`, `send` one OSC message."""
+`osc-map`, `send` one OSC message, write the phones' `qr` code."""
 from __future__ import annotations
 
 import re
@@ -51,4 +51,13 @@ def cmd_send(args) -> int:
     print(f"sent {args.address} to {args.host}:{args.port}")
     for line in answers:
         print(line)
+    return 0
+
+
+def cmd_qr(args) -> int:
+    from ..output.record import save_png
+    from ..phones.qr import image, lan_url
+    url = args.phones_url or lan_url(args.phones)
+    save_png(args.output, image(url))
+    print(f"{args.output}: {url}")
     return 0

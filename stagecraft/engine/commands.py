@@ -70,3 +70,37 @@ class Commands:
         self.performer = replace(self.performer, **sensors)
         if "voice" in sensors:
             self.sound.set_voice(sensors["voice"])
+
+    # moderation and the phones ----------------------------------------------------------------
+    def hold_echoes(self, on: bool | None = None) -> str:
+        """Echoes wait for the operator (on), or go straight to the stage; None toggles."""
+        return self.moderation.hold(not self.moderation.holding if on is None else on)
+
+    def approve(self) -> str:
+        """The echo waiting longest goes to the stage."""
+        waiting = self.moderation.take()
+        if waiting is None:
+            return "nothing waiting"
+        self.osc.apply_now(*waiting)
+        return "approved"
+
+    def drop(self) -> str:
+        return "dropped" if self.moderation.take() is not None else "nothing waiting"
+
+    def ban(self, sender: str | None = None) -> str:
+        """Ban a sender for the evening (by default, the one whose echo waits longest): its
+        waiting echoes go, a phone is disconnected and cannot come back as itself."""
+        if sender is None:
+            oldest = self.moderation.oldest()
+            if oldest is None:
+                return "nothing waiting"
+            sender = oldest[0]
+        gone = self.moderation.ban(sender)
+        if self.phones:
+            self.phones.ban(sender)
+        self.operator.tell(f"moderation: {sender} banned for the evening" + (f" ({gone} echoes dropped)" if gone else ""))
+        return "banned"
+
+    def show_qr(self, seconds: float | None = None) -> None:
+        """The way in for phones, on stage for a while."""
+        self.room.show_qr(self.clock.time, *(() if seconds is None else (seconds,)))

@@ -16,8 +16,8 @@ import time
 from collections import deque
 from dataclasses import replace
 
-import numpy as np
 
+from ..audience import smile
 from ..audience.performer import Performer
 from ..audience.state import Audience, AudienceFile
 from ..crossings import TEXTURE_SHAPE, Heartbeat
@@ -31,6 +31,7 @@ from ..safety.fade import Fade
 from ..safety.limiter import DEFAULT_AREA, Limiter
 from ..show.control import Show
 from ..show.controls import Controls
+from ..show.moderation import Moderation
 from ..show.operator import Operator
 from ..show.program import Program
 from ..show.transition import Crossing, shader_path
@@ -39,6 +40,7 @@ from ..sound.client import Silent
 from .clock import Clock
 from .commands import Commands
 from .pieces import Pieces, piece_module
+from .room import Room
 from .stats import FrameStats
 from .status import Status
 
@@ -70,6 +72,9 @@ class Engine(Pieces, Commands, Status):
         self.overlay = Overlay(self.gfx)
         self.limiter = Limiter(self.gfx, flash_area, self.operator.tell, limit=flash_limit)
         self.present = self.gfx.shaders.program(BLIT, {})
+        self.room = Room(self.gfx, self.present)
+        self.moderation = Moderation(self.operator.tell)
+        self.phones = None                      # stagecraft.phones.client.Phones, when the page is served
         self.controls = Controls(self)
         self.console = console
         self.installation = None                # stagecraft.installation.mode.Installation, in a gallery
@@ -145,6 +150,9 @@ class Engine(Pieces, Commands, Status):
         self._last_start = start
         self.surface.make_current()
         self.clock.tick()
+        if self.phones:
+            self.phones.drain(self.osc.inbox)   # gestures join the OSC audience messages, one path in
+            self.room.url = self.phones.url
         self.osc.drain()
         self.controls.handle(self.surface.events(), self.console.keys() if self.console else ())
         if self.live and start - self._watch_at >= WATCH_EVERY_S:
@@ -158,14 +166,15 @@ class Engine(Pieces, Commands, Status):
         for p in self._playing():
             p.update(self.clock, builtins, self.controls.uv(), self.performer, self.audio)
             self._to_sound += p.sound.take()
+        if self.phones:
+            self._tell_phones(start)
         for p in self._playing():
             p.draw()
         self._cross()
         self.sound.send(self._to_sound)     # once a frame: offline, a send is also the frame's samples
         self._to_sound = []
-        caption = self.installation.caption() if self.installation else None
-        if caption:
-            self._caption(caption)
+        self.room.draw(self.mix if self.crossing else self.player.canvas.main, self.clock.time,
+                       self.installation.caption() if self.installation else None)
         self.fade.step(self.clock.dt)
         self._draw_output()
         if self.overlay.visible:
@@ -202,16 +211,20 @@ class Engine(Pieces, Commands, Status):
             self.crossing = None
             self.crossings_done += 1
 
-    def _caption(self, text: str) -> None:
-        """Words for the room over the picture (attract mode's invitation), on a dark band."""
-        picture = self.mix if self.crossing else self.player.canvas.main
-        w, h = picture.size
-        tex = self.gfx.text.texture(text, "sign", max(12, round(h * 0.04)))
-        band = np.array([[0.5, 0.08, w / h, 0.1]], "f4")
-        words = np.array([[0.5, 0.08, tex.width / h, tex.height / h]], "f4")
-        r = self.gfx.renderer
-        r.draw(self.present, picture.framebuffer, picture.size, band, [r.white], {"tint": (0.0, 0.0, 0.0, 0.6)}, blend=True)
-        r.draw(self.present, picture.framebuffer, picture.size, words, [tex], {"tint": (1.0, 0.95, 0.85, 1.0)}, blend=True)
+    def attach_phones(self, phones) -> None:
+        """The audience's phones from now on: they are told the piece playing now."""
+        self.phones = phones
+        phones.named = self.audience.name
+        phones.show_piece(self.player.name, self.player.piece.title, self.player.piece.gestures)
+
+    def _tell_phones(self, now: float) -> None:
+        """The room's aggregates, and to a phone that joined this frame, its own smile."""
+        self.phones.room(self.audience, now)
+        joined = {a.sender for a in self.audience.new("join") if a.sender.startswith("phone:")}
+        for c in itertools.islice(reversed(self.audience.contributions), 4 * len(joined)):
+            if c.kind == "join" and c.sender in joined:
+                joined.discard(c.sender)
+                self.phones.you(c.sender, smile.portrait(smile.from_contribution(c.kind, c.seed)))
 
     def _pace(self) -> None:
         """Without vsync (headless), hold the frame rate at fps_cap instead of spinning."""
@@ -276,7 +289,10 @@ class Engine(Pieces, Commands, Status):
             self.audience_file.save(self.audience)
         for p in self._playing():
             p.release()
+        if self.phones:
+            self.phones.close()
         self.mix.release()
+        self.room.release()
         self.limiter.release()
         self.gfx.shaders.release()
         self.gfx.text.release()

@@ -54,6 +54,9 @@ class Pieces:
         self.player = entering
         self._mtime = _mtime(entering.piece.path)
         self.entered.append(entering.name)
+        self.room.show_qr(self.clock.time)
+        if self.phones:
+            self.phones.show_piece(entering.name, entering.piece.title, entering.piece.gestures)
 
     def _retire(self, player: Player, fade_s: float) -> None:
         player.sound.fade(0.0, fade_s)

@@ -24,6 +24,9 @@ class Status:
                           "restarts": counters["audio_restarts"], "level": self.audio.level}
                 if self.sound.playing else None,
                 "sound_state": self.sound.state,
+                "phones": {"connected": self.phones.connected, "url": self.phones.url} if self.phones else None,
+                "moderation": {"holding": self.moderation.holding, "waiting": len(self.moderation.held),
+                               "oldest": self.moderation.oldest()},
                 "osc": {"rate": self.osc.rate(), **{k[4:]: v for k, v in counters.items() if k.startswith("osc_")}},
                 "audience": {"excitement": a.excitement, "polarity": a.polarity, "spread": a.spread,
                              "voters": a.voters, "echoes": len(a.echoes), "made": a.made},
@@ -52,4 +55,6 @@ class Status:
                 "flash_guarded_frames": self.limiter.guarded_frames if self.limiter.limit else None,
                 "transitions": self.crossings_done, "fired": show.current.label if show.current else None,
                 "standby": show.standby.label if show.standby else None,
-                **self.osc.counters(), **self.sound.counters()}
+                **self.osc.counters(), **self.sound.counters(),
+                **(self.phones.counters() if self.phones else {"phones_peak": 0, "phones_received": 0,
+                                                               "phones_rejected": 0})}

@@ -112,7 +112,11 @@ class Osc:
             self._rate = (now, received, (received - self._rate[1]) / (now - self._rate[0]))
         return self._rate[2]
 
-    def _apply(self, ready: list, now: float) -> None:
+    def apply_now(self, delivery, message) -> None:
+        """A message moderation held, approved: applied as it came, past moderation."""
+        self._apply([(delivery, message)], time.perf_counter(), moderated=False)
+
+    def _apply(self, ready: list, now: float, moderated: bool = True) -> None:
         t = self.engine.clock.time
         last = {message.address: i for i, (_, message) in enumerate(ready)}
         for i, (delivery, message) in enumerate(ready):
@@ -129,6 +133,12 @@ class Osc:
             if not entries:
                 self._refuse(delivery, message.address, "no such address")
                 continue
+            if delivery.role == AUDIENCE_ROLE and moderated:
+                why = self.engine.moderation.admit(delivery, message)
+                if why is not None:
+                    if why != "held":
+                        self._refuse(delivery, message.address, why)
+                    continue
             for entry in entries:
                 if entry.continuous and last[message.address] != i:
                     continue  # a later value for this address is in this frame already

@@ -91,8 +91,11 @@ def still(engine: Engine, at: float):
     return last
 
 
-def snapshot(piece, out: Path, *, at: float, size, seed: int, fps: float = 30.0, strict=False, **safety) -> Path:
+def snapshot(piece, out: Path, *, at: float, size, seed: int, fps: float = 30.0, strict=False, phones_url=None,
+             **safety) -> Path:
+    """A still; with `phones_url`, the phones' QR code on stage as the show has it at the entry."""
     engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, **safety)
+    engine.room.url = phones_url
     try:
         save_png(out, still(engine, at))
     finally:

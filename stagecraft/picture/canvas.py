@@ -109,15 +109,18 @@ class Canvas:
     def instances(self, shader: str, data, into: str, channels, uniforms, blend=True) -> None:
         self._draw(self.program(shader), into, data, channels, uniforms, blend)
 
-    def text_texture(self, text: str, size: float, font: str, into: str = "main") -> moderngl.Texture:
-        px = max(4, round(size * self._get(into).size[1]))
-        return self.text.texture(str(text), font, px)
+    def text_texture(self, text: str, size: float, font: str, into: str = "main", width: float | None = None,
+                     lines: int = 2, align: str = "center") -> moderngl.Texture:
+        w_px, h_px = self._get(into).size
+        px = max(4, round(size * h_px))
+        return self.text.texture(str(text), font, px, None if width is None else max(px, round(width * w_px)),
+                                 lines, align)
 
     def label(self, text: str, x: float, y: float, size: float, color, font: str, align: str,
-              into: str, uniforms: dict) -> None:
+              into: str, uniforms: dict, width: float | None = None, lines: int = 2) -> None:
         if align not in ALIGN:
             raise ValueError(f"align must be one of {', '.join(ALIGN)}")
-        tex = self.text_texture(text, size, font, into)
+        tex = self.text_texture(text, size, font, into, width, lines, align)
         w_px, h_px = self._get(into).size
         w, h = tex.width / h_px, tex.height / h_px
         rect = np.array([[x + ALIGN[align] * w * h_px / w_px, y, w, h]], dtype="f4")

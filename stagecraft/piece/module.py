@@ -12,6 +12,7 @@ from types import ModuleType
 from collections.abc import Callable
 
 from .cues import Cue, collect
+from .gestures import Gesture, check_gestures
 from .params import check_spec
 from ..picture.shaders import ROOT, SHADER_DIR
 from ..sound.graph import SoundError, compile_sound
@@ -38,6 +39,7 @@ class PieceModule:
     update: Callable
     draw: Callable | None
     sound: dict                # SOUND, compiled (sound/graph.py): sent whole to the sound process
+    gestures: list[Gesture]    # GESTURES: what the audience's phones show while it plays
 
     def shader_dirs(self) -> list[Path]:
         return [self.path.parent, self.path.parent.parent / "shaders", SHADER_DIR]
@@ -151,7 +153,10 @@ def check(name: str, path: Path, module: ModuleType) -> PieceModule:
     except SoundError as exc:
         problems.append(str(exc))
         sound = None
+    gestures = getattr(module, "GESTURES", [])
+    problems += check_gestures(gestures)
     if problems:
         raise PieceError(f"piece {name!r} ({path}): " + "; ".join(problems))
     return PieceModule(name, path, module, title.strip(), inspect.cleandoc(note), params, cues,
-                       shader, list(shaders), funcs["setup"], funcs["update"], funcs.get("draw"), sound)
+                       shader, list(shaders), funcs["setup"], funcs["update"], funcs.get("draw"), sound,
+                       list(gestures))

@@ -139,10 +139,13 @@ class Stage:
         self._canvas.rect(x, y, w, h, _rgba(color), into, self._builtins)
 
     def text(self, text, x: float, y: float, size: float = 0.05, color=(1, 1, 1, 1),
-             font: str = "mono", align: str = "center", into: str = "main") -> None:
-        """Write text centred vertically on y; `size` is the font size as a fraction of the height."""
+             font: str = "mono", align: str = "center", into: str = "main", width: float | None = None,
+             lines: int = 2) -> None:
+        """Write text centred vertically on y; `size` is the font size as a fraction of the height.
+        With `width` (a fraction of the canvas width), it wraps to at most `lines` lines, breaking
+        a word too long for a line; emoji the font lacks are drawn all the same."""
         self._check_drawing("text")
-        self._canvas.label(text, x, y, size, _rgba(color), font, align, into, self._builtins)
+        self._canvas.label(text, x, y, size, _rgba(color), font, align, into, self._builtins, width, lines)
 
     def text_width(self, text, size: float = 0.05, font: str = "mono") -> float:
         """How wide `text` is drawn, as a fraction of the canvas width."""

@@ -18,9 +18,10 @@ from collections.abc import Callable
 
 REFRESH_S = 0.25
 PLAIN_EVERY_S = 10.0
-KEYS = {ord(" "): "go", curses.KEY_UP: "up", curses.KEY_DOWN: "down", ord("b"): "blackout",
-        ord("B"): "blackout", 27: "panic", ord("r"): "reset", ord("R"): "reset", ord("q"): "quit",
-        ord("Q"): "quit"}
+KEYS = {ord(" "): "go", curses.KEY_UP: "up", curses.KEY_DOWN: "down", 27: "panic",
+        **{ord(c): command for letter, command in (("b", "blackout"), ("r", "reset"), ("q", "quit"), ("h", "hold"),
+                                                  ("a", "approve"), ("d", "drop"), ("x", "ban"), ("c", "code"))
+           for c in (letter, letter.upper())}}
 
 
 def open_console(stream=None):
@@ -62,6 +63,14 @@ def lines(s: dict) -> list[tuple[str, str]]:
                         f"restarts {snd['restarts']}   level {bar(snd['level'])}"))
     else:
         out.append(("dim", f"sound    {s.get('sound_state', 'off')}"))
+    phones = s.get("phones")
+    if phones is not None:
+        out.append(("", f"phones   {phones['connected']} connected   {phones.get('url') or 'starting'}"))
+    mod = s.get("moderation") or {}
+    if mod.get("holding") or mod.get("waiting"):
+        oldest = mod.get("oldest")
+        out.append(("warn", f"echoes   {'HOLDING' if mod['holding'] else 'open'}   {mod['waiting']} waiting"
+                            + (f"   next from {oldest[0]}: \"{oldest[1][:60]}\"" if oldest else "")))
     osc = s["osc"]
     out.append(("", f"osc      {osc['rate']:6.0f} msg/s   received {osc['received']}   rejected {osc['rejected']}   "
                     f"limited {osc['rate_limited']}   malformed {osc['malformed']}"))
@@ -156,6 +165,7 @@ class ScreenConsole:
         self.screen.erase()
         rows = lines(snapshot()) + [("", "")] + [("dim", m) for m in self.messages]
         rows.append(("dim", "Space GO   Up/Down standby   B blackout   Esc panic   R reset   Q Q quit"))
+        rows.append(("dim", "H hold echoes   A approve   D drop   X ban its sender   C the phones' QR on stage"))
         for y, (style, text) in enumerate(rows[:h]):
             try:
                 self.screen.addnstr(y, 0, text, max(w - 1, 1), self.styles.get(style, curses.A_NORMAL))

@@ -6,7 +6,10 @@ import pygame
 
 CONSOLE = {"go": lambda e: e.go(), "up": lambda e: e.move_playhead(-1), "down": lambda e: e.move_playhead(1),
            "blackout": lambda e: e.set_blackout(not e.fade.blackout), "panic": lambda e: e.panic(),
-           "reset": lambda e: e.reset(), "quit": lambda e: setattr(e, "running", False)}
+           "reset": lambda e: e.reset(), "quit": lambda e: setattr(e, "running", False),
+           "hold": lambda e: e.hold_echoes(), "approve": lambda e: e.approve(), "drop": lambda e: e.drop(),
+           "ban": lambda e: e.ban(), "code": lambda e: e.show_qr()}
+WINDOW = {pygame.K_h: "hold", pygame.K_a: "approve", pygame.K_d: "drop", pygame.K_x: "ban", pygame.K_c: "code"}
 
 
 class Controls:
@@ -47,6 +50,8 @@ class Controls:
             e.panic()
         elif ev.key == pygame.K_r and ctrl:
             e.reset()
+        elif ev.key in WINDOW and not ctrl:
+            CONSOLE[WINDOW[ev.key]](e)
 
     def _mouse(self, ev) -> None:
         """Shadertoy's iMouse: xy follows a held button; zw is the click, negative once released."""
