@@ -24,6 +24,7 @@ PARAMS = {
 }
 
 SOUND = {**patches.grains(), **patches.tearing()}
+RESLICE_S = 0.5        # the glitch's slices move at most twice a second, however many echo at once
 
 # kind (0 starburst, 1 badge, 2 label), colour, x, y, size, text
 STICKERS = [
@@ -42,8 +43,8 @@ def setup(stage):
     juno = sm.random(stage.rng).replace(width=1.25, arc=0.8, gap=[0, 0, 0, 0, 0, 0.22, 0, 0, 0, 0, 0, 0],
                                         veneer=0.0, lip_r=0.62, lip_g=0.12, lip_b=0.25)
     stage.texture("juno", sm.pack([juno]))
-    return {"hand": None, "open": 0.2, "glitch": 0.0, "seed": 0.0, "force": 0.0, "path": (0, 0, 0, 0),
-            "gesture": [], "tearing": False}
+    return {"hand": None, "open": 0.2, "glitch": 0.0, "seed": 0.0, "seeded_at": -1.0, "force": 0.0,
+            "path": (0, 0, 0, 0), "gesture": [], "tearing": False}
 
 
 def update(stage, state, dt):
@@ -59,9 +60,11 @@ def update(stage, state, dt):
     state["force"] = float(np.clip((speed - stage.p.tear_speed) / stage.p.tear_speed, 0.0, 1.0))
     state["path"] = (*prev, *hand)
     state["hand"] = hand
-    for _ in stage.audience.new("echo"):
+    if stage.audience.new("echo"):
         state["glitch"] = 1.0
-        state["seed"] = float(stage.rng.integers(1000))
+        if stage.time - state["seeded_at"] >= RESLICE_S:     # a house of echoes is a storm, not a strobe
+            state["seeded_at"] = stage.time
+            state["seed"] = float(stage.rng.integers(1000))
     state["glitch"] *= np.exp(-dt / stage.p.glitch_decay)
     if state["force"] > 0 and not state["tearing"]:
         stage.note("tear", 60 + float(stage.rng.uniform(-3, 3)), velocity=0.6 + 0.4 * state["force"])
@@ -79,8 +82,8 @@ def draw(stage, state):
     stage.clear((0, 0, 0, 0), into="wrap")
     data = [(x, y, s, s, kind, color, i * 1.7, 0) for i, (kind, color, x, y, s, _) in enumerate(STICKERS)]
     stage.instances("sticker.frag", np.array(data, "f4"), into="wrap")
-    for kind, _, x, y, s, text in STICKERS:
-        stage.text(text, x, y, size=s * 0.17, font="sign" if kind == 0 else "mono",
+    for kind, _, x, y, s, label in STICKERS:
+        stage.text(label, x, y, size=s * 0.17, font="sign" if kind == 0 else "mono",
                    color=(0.08, 0.04, 0.06, 1.0), into="wrap")
     stage.shade(SHADER, channels=["juno", "torn", "wrap"], mouthOpen=state["open"],
                 glitch=state["glitch"], glitchSeed=state["seed"])

@@ -32,6 +32,8 @@ PENTATONIC = (0, 2, 4, 7, 9)
 COLS, ROWS = 24, 14
 WALL = 0.74                     # the wall's right edge; the chat is to the right
 CHAT_LINES = 11
+ECHO_GAP_S, WAITING = 0.25, 24  # four messages a second at most; a minute's worth never piles up
+RIPPLE_GAP_S = 0.5
 WORD = re.compile(r"[a-z']{3,}")
 
 
@@ -46,7 +48,8 @@ def setup(stage):
     return {"pos": pos, "phase": rng.uniform(0, 6.28, n),
             "biased": prices > np.percentile(prices, 55),   # the filter blurs the "expensive" ones
             "cleared": np.zeros(n, bool), "joy": np.zeros(n), "ripples": [], "words": Counter(),
-            "chat": [], "messages": 0}
+            "chat": [], "messages": 0, "waiting": [], "echoed_at": -1.0,
+            "rippled_at": -1.0}
 
 
 def echo(stage, state, text: str, sender: str):
@@ -56,7 +59,7 @@ def echo(stage, state, text: str, sender: str):
     state["words"].update(words)
     seat = zlib.crc32(sender.encode()) % len(state["pos"])   # the same seat for the same sender
     strength = 1.0 + min(repeats, 4) * 0.5
-    state["ripples"] = (state["ripples"] + [[*state["pos"][seat], 0.0, strength, text]])[-12:]
+    ripple(stage, state, *state["pos"][seat], strength, text)
     state["chat"] = (state["chat"] + [(f"@{stage.audience.name_of(sender)}", text, strength)])[-CHAT_LINES:]
     state["messages"] += 1
     degree = zlib.crc32(text.encode()) % 15                     # the same words, the same note
@@ -66,8 +69,18 @@ def echo(stage, state, text: str, sender: str):
 
 def touch(stage, state, x: float, y: float):
     """A wordless ripple from a touch, quieter than a message; its pitch follows the height."""
-    state["ripples"] = (state["ripples"] + [[x * WALL, y, 0.0, 0.5, ""]])[-12:]
-    stage.note("ping", 60 + PENTATONIC[min(int(y * 5), 4)] + 12 * (x > 0.5), velocity=0.35)
+    if ripple(stage, state, x * WALL, y, 0.5, ""):
+        stage.note("ping", 60 + PENTATONIC[min(int(y * 5), 4)] + 12 * (x > 0.5), velocity=0.35)
+
+
+def ripple(stage, state, x: float, y: float, strength: float, text: str) -> bool:
+    """A ring of light crossing the wall is a flash where it passes: no more than two a second
+    however many speak (the stream still shows every one it takes)."""
+    if stage.time - state["rippled_at"] < RIPPLE_GAP_S:
+        return False
+    state["rippled_at"] = stage.time
+    state["ripples"] = (state["ripples"] + [[x, y, 0.0, strength, text]])[-12:]
+    return True
 
 
 def _reach(strength):
@@ -76,10 +89,14 @@ def _reach(strength):
 
 
 def update(stage, state, dt):
-    for act in stage.audience.new("echo"):
-        echo(stage, state, act.text, act.sender)
-    for act in stage.audience.new("touch"):
-        touch(stage, state, *act.point)
+    # the stream reads at a speaking pace: a house's echoes wait their turn (the newest, if too many)
+    state["waiting"] = (state["waiting"] + [(a.text, a.sender) for a in stage.audience.new("echo")])[-WAITING:]
+    if state["waiting"] and stage.time - state["echoed_at"] >= ECHO_GAP_S:
+        state["echoed_at"] = stage.time
+        echo(stage, state, *state["waiting"].pop(0))
+    touches = stage.audience.new("touch")
+    if touches:
+        touch(stage, state, *touches[-1].point)
     aspect = stage.aspect
     joy = state["joy"] * np.exp(-dt * 1.5)
     for r in state["ripples"]:
@@ -108,17 +125,17 @@ def draw(stage, state):
     stage.text("Ivy Zheng  \u00b7  EMPATHY ECHO", 0.1, 0.955, size=0.03, color=(0.9, 0.9, 0.95, 0.9), align="left")
     stage.text(f"{state['messages']} echoes", WALL - 0.01, 0.955, size=0.026,
                color=(0.7, 0.9, 1.0, 0.8), align="right")
-    for x, y, rad, strength, text in state["ripples"]:          # each message where it began
+    for x, y, rad, strength, said in state["ripples"]:          # each message where it began
         fade = max(0.0, 1.0 - rad / (stage.p.ripple_speed * 2.5))
-        if fade > 0 and text:
-            stage.text(text, min(max(x, 0.16), WALL - 0.16), y + 0.04, size=0.03 + 0.006 * strength,
+        if fade > 0 and said:
+            stage.text(said, min(max(x, 0.16), WALL - 0.16), y + 0.04, size=0.03 + 0.006 * strength,
                        font="sign", color=(1.0, 0.97, 0.9, fade), width=0.3, lines=1)
     column = 1.0 - WALL - 0.03
-    for k, (who, text, strength) in enumerate(reversed(state["chat"])):
+    for k, (who, said, strength) in enumerate(reversed(state["chat"])):
         y = 0.9 - k * 0.075
         stage.text(who, WALL + 0.015, y + 0.02, size=0.022, color=(0.24, 0.96, 1.0, 0.9), align="left",
                    width=column, lines=1)
-        stage.text(text, WALL + 0.015, y - 0.012, size=0.024 + 0.004 * (strength - 1), font="sign",
+        stage.text(said, WALL + 0.015, y - 0.012, size=0.024 + 0.004 * (strength - 1), font="sign",
                    color=(1.0, 0.95, 0.9, 1.0 - k * 0.07), align="left", width=column, lines=1)
 
 

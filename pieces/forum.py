@@ -28,6 +28,7 @@ SOUND = patches.harmonic_fields()
 FIELD = (50, 57, 62, 66, 69)          # D major, spread: the same chord on both sides, at first
 COLS, ROWS = 14, 6
 ELITE_ROW = COLS * ROWS          # the one smile the elite side wears, identical everywhere
+NUDGE_S = 0.8                    # how long a vote's nudge to the seam lasts
 BAZAAR_WORDS = ["WHO OWNS YOUR SMILE?", "A GAP IS A STORY", "CLINICS FREE OF CREDITS",
                 "WE ARE NOT YOUR CATALOG", "TRADE, DON'T BUY"]
 ELITE_WORDS = ["MERIT SHOWS IN THE SMILE", "CREDITS BUY CONFIDENCE", "PERFECTION IS A RIGHT",
@@ -47,16 +48,19 @@ def setup(stage):
     for pitch in FIELD:
         stage.note("field_a", pitch, velocity=0.6, dur=None)
         stage.note("field_b", pitch + 12, velocity=0.5, dur=None)
-    return {"spots": spots, "line": 0.5, "jag": 0.0, "words": words, "drift": drift}
+    return {"spots": spots, "line": 0.5, "nudge": 0.0, "jag": 0.0, "words": words, "drift": drift}
 
 
 def update(stage, state, dt):
     a = stage.audience
     # the seam follows the room: elite votes push it toward the Bazaar, Bazaar votes the other way
-    target = 0.5 - 0.4 * a.polarity * (0.4 + stage.p.sway)
-    state["line"] += (target - state["line"]) * min(1.0, dt * 3.0)
-    for vote in a.new("vote"):
-        state["line"] = float(np.clip(state["line"] - 0.04 * vote.amount * (0.5 + stage.p.sway), 0.08, 0.92))
+    # and each vote nudges it; a crowd's nudges mostly cancel (their sum grows as the root of
+    # their number), and the nudge fades, so a thousand sliders make the seam sway, never shiver
+    votes = [v.amount for v in a.new("vote")]
+    nudge = 0.04 * (0.5 + stage.p.sway) * sum(votes) / max(1.0, np.sqrt(len(votes)))
+    state["nudge"] = float(np.clip(state["nudge"] * np.exp(-dt / NUDGE_S) - nudge, -0.3, 0.3))
+    target = 0.5 - 0.4 * a.polarity * (0.4 + stage.p.sway) + state["nudge"]
+    state["line"] = float(np.clip(state["line"] + (target - state["line"]) * min(1.0, dt * 3.0), 0.08, 0.92))
     state["jag"] += (a.spread - state["jag"]) * min(1.0, dt * 2.0)
     state["drift"] = (state["drift"] + dt * 0.012) % 1.0
     discord = max(state["jag"], abs(a.polarity) * 0.5) * (1.0 - stage.p.soften)

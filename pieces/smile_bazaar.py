@@ -45,6 +45,8 @@ RHYTHMS = (("knock", 3, 45), ("shaker", 4, 70), ("clave", 5, 76))   # track, eve
 SONG = (62, 65, 69, 72, 74)          # the crowd's tune, D minor pentatonic
 CROWD = 90
 ARC_SECONDS = 3.0
+ARCS = int(ARC_SECONDS / PULSE) + 1  # every arc lives out its flight, even at one trade a step
+ASKED = 16                           # barters waiting for the market's next step; older ones lapse
 
 
 def setup(stage):
@@ -56,7 +58,7 @@ def setup(stage):
     order = np.argsort(-ys)                              # farther (higher) first, nearer over them
     return {"stalls": stalls, "crowd": [crowd[i] for i in order],
             "spots": np.stack([xs[order], ys[order], rng.uniform(0, 6.28, CROWD)], axis=1),
-            "arcs": [], "excitement": 0.0, "dirty": True, "step": -1}
+            "arcs": [], "asked": [], "traded_at": -1.0, "excitement": 0.0, "dirty": True, "step": -1}
 
 
 def barter(stage, state, i, j):
@@ -71,7 +73,7 @@ def barter(stage, state, i, j):
     stage.sound_set("sung.vowel", float(i % 5), seconds=0.0)
     stage.note("sung", call, velocity=0.9, dur=0.4)                      # the call from one stall
     stage.note("sung", SONG[j % len(SONG)] + 7, velocity=0.8, dur=0.6, at=0.5)   # the answer
-    state["arcs"] = state["arcs"][-8:]
+    state["arcs"] = state["arcs"][-ARCS:]
     state["dirty"] = True
 
 
@@ -80,11 +82,13 @@ def cheer(stage, state, amount=0.35):
 
 
 def update(stage, state, dt):
-    for act in stage.audience.new("barter"):
-        barter(stage, state, *act.smiles)
+    state["asked"] = (state["asked"] + [tuple(act.smiles) for act in stage.audience.new("barter")])[-ASKED:]
     for _ in range(stage.p.barter):
         i, j = stage.rng.choice(len(STALLS), 2, replace=False)
-        barter(stage, state, int(i), int(j))
+        state["asked"].append((int(i), int(j)))
+    if state["asked"] and stage.time - state["traded_at"] >= PULSE:   # one trade a step at most:
+        state["traded_at"] = stage.time                     # a house of barters is a busy market, not a blur
+        barter(stage, state, *state["asked"].pop(0))
     for _ in range(stage.p.cheer):
         cheer(stage, state)
     state["excitement"] *= np.exp(-dt / 4.0)

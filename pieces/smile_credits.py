@@ -33,6 +33,9 @@ SOUND = {**patches.coins(), **patches.drone(110.0), **patches.warm_chords()}
 BPM = 96
 COIN_STEPS = (0, 2, 4, 7, 9, 12, 14, 16)       # up a major pentatonic as the purchases pile up
 REFUSAL = (57, 60, 64, 67, 71)                 # A minor with a ninth: warm, detuned by the pad
+COIN_GAP_S, STRUM_GAP_S = 0.125, 0.6           # the fastest coins and strums a crowd can make
+INDEX_CAP = 99_999.9                           # a full house inflates the bubble to its ceiling, not to inf
+PLASTER = 1.5                                  # per second: how fast purchases paper over a crack
 
 BIG = (0.5, 0.45, 0.62)             # the big smile's box: centre x, y and height
 RING = (0.11, 0.70, 0.085)
@@ -52,7 +55,10 @@ def setup(stage):
     return {
         "real": real,
         "sold": sm.toward(real, sm.ideal(), 0.45),
-        "crack": 0.0,
+        "crack": 0.0,                # as drawn: "cracked", healing slowly
+        "cracked": 0.0,
+        "coin_at": -1.0,
+        "strum_at": -1.0,
         "index": 1000.0,
         "crowd": [sm.random(rng) for _ in MARGIN],
         "paid": [],                  # margin smiles greyed so far, in the order they paid
@@ -64,31 +70,42 @@ def setup(stage):
     }
 
 
-def purchase(stage, state):
-    state["sold"] = sm.toward(state["sold"], sm.ideal(), stage.p.purchase_step)
-    state["crack"] *= 0.6                      # the market plasters over dissent
-    state["index"] *= 1.0 + 0.004 + 0.01 * stage.rng.random()
-    unpaid = [i for i in range(len(MARGIN)) if i not in state["paid"]]
-    if unpaid:
-        state["paid"].append(int(stage.rng.choice(unpaid)))
+def purchase(stage, state, n):
+    """n purchases this frame: each one a step toward the catalog, however many phones press at once."""
+    state["sold"] = sm.toward(state["sold"], sm.ideal(), 1.0 - (1.0 - stage.p.purchase_step) ** n)
+    state["cracked"] *= 0.6 ** n               # the market plasters over dissent
+    for _ in range(n):
+        state["index"] = min(INDEX_CAP, state["index"] * (1.0 + 0.004 + 0.01 * stage.rng.random()))
+        unpaid = [i for i in range(len(MARGIN)) if i not in state["paid"]]
+        if unpaid:
+            state["paid"].append(int(stage.rng.choice(unpaid)))
     state["pulse"] = 1.0
-    state["purchases"] += 1
-    step = COIN_STEPS[state["purchases"] % len(COIN_STEPS)]
-    stage.note("coin", 72 + step, velocity=0.8, sync=60 / BPM)
+    state["purchases"] += n
+    if stage.time - state["coin_at"] >= COIN_GAP_S:       # a crowd's coins pour; they do not pile up
+        state["coin_at"] = stage.time
+        step = COIN_STEPS[state["purchases"] % len(COIN_STEPS)]
+        stage.note("coin", 72 + step, velocity=min(1.0, 0.7 + 0.1 * n), sync=60 / BPM)
 
 
-def refuse(stage, state):
-    state["crack"] = min(1.0, state["crack"] + 0.34)
-    state["index"] *= 0.995
-    for k, pitch in enumerate(REFUSAL):
-        stage.note("chords", pitch, velocity=0.7, dur=2.5, at=0.03 * k)  # strummed, not struck
+def refuse(stage, state, n):
+    state["cracked"] = min(1.0, state["cracked"] + 0.34 * n)
+    state["index"] *= 0.995 ** n
+    if stage.time - state["strum_at"] >= STRUM_GAP_S:
+        state["strum_at"] = stage.time
+        for k, pitch in enumerate(REFUSAL):
+            stage.note("chords", pitch, velocity=0.7, dur=2.5, at=0.03 * k)  # strummed, not struck
 
 
 def update(stage, state, dt):
-    for _ in range(stage.p.buy + len(stage.audience.new("buy"))):
-        purchase(stage, state)
-    for _ in range(stage.p.refuse + len(stage.audience.new("refuse"))):
-        refuse(stage, state)
+    bought, refused = stage.p.buy + len(stage.audience.new("buy")), stage.p.refuse + len(stage.audience.new("refuse"))
+    if bought:
+        purchase(stage, state, bought)
+    if refused:
+        refuse(stage, state, refused)
+    # a refusal cracks the veneer at once; the market's plaster takes its time (an envelope's
+    # attack and release), so a house pressing Buy and Refuse together keeps it cracked, not flickering
+    c = state["cracked"]
+    state["crack"] = c if c > state["crack"] else state["crack"] + (c - state["crack"]) * min(1.0, dt * PLASTER)
     target = np.isin(np.arange(len(MARGIN)), state["paid"]).astype(float)
     state["grey"] += (target - state["grey"]) * min(1.0, dt * 2.5)
     state["pulse"] *= np.exp(-dt * 2.0)
@@ -174,5 +191,4 @@ def margins(stage, state):
 
 @cue("fracture", note="a scripted refusal: the veneer cracks wide open")
 def fracture(stage, state):
-    for _ in range(2):
-        refuse(stage, state)
+    refuse(stage, state, 2)

@@ -33,6 +33,8 @@ COMMUNITY = 160                    # the Collective's own smiles, there before a
 PEAK_INDEX = 1042.7
 NEW_GLOW_S = 3.0
 CHIMES = 12                        # the ping voices: more new smiles at once would only steal each other
+CHIME_GAP_S = 0.125
+LAYOUT_GAP_S = 1.0                 # a house joining at once: the mosaic makes room once a second
 
 
 def setup(stage):
@@ -42,7 +44,7 @@ def setup(stage):
     for pitch in CLUSTER:
         stage.note("chord", pitch, velocity=0.5, dur=None)
     state = {"smiles": community, "born": [-1e9] * COMMUNITY, "made": stage.audience.made, "dirty": True,
-             "tiles": None, "pairs": [], "arcs": []}
+             "tiles": None, "pairs": [], "arcs": [], "chimed_at": -1.0, "laid_at": -1e9, "shown": 0}
     evening = stage.audience.contributions   # the evening's smiles so far join as the piece opens
     _join(state, evening, stage.time)
     for k, c in enumerate(evening[-CHIMES:]):      # a cascade over the glow, not a ping for each
@@ -93,15 +95,18 @@ def update(stage, state, dt):
     if fresh > 0:
         new = a.contributions[-fresh:]
         _join(state, new, stage.time)
-        for c in new[-CHIMES:]:
-            stage.note("ping", 84 + (c.seed % 5) * 2, velocity=0.4)            # a new smile chimes
+        if stage.time - state["chimed_at"] >= CHIME_GAP_S:                 # a new smile chimes;
+            state["chimed_at"] = stage.time                                  # a crowd's, a peal
+            stage.note("ping", 84 + (new[-1].seed % 5) * 2, velocity=min(0.7, 0.4 + 0.02 * fresh))
         state["made"] = a.made
-    if state["dirty"]:
+    if state["dirty"] and stage.time - state["laid_at"] >= LAYOUT_GAP_S:
+        state["laid_at"] = stage.time if state["shown"] else -1e9     # the opening layout is free
         smiles = state["smiles"]
         great = sm.collective(smiles[COMMUNITY:] or smiles).replace(  # their shape, the palette's warmth
             lip_r=0.70, lip_g=0.07, lip_b=0.23, enamel=0.15, veneer=0.0, gum_paint=0.0, braces=0)
         stage.texture("genomes", sm.pack([great] + smiles))
         state["tiles"] = _tiles(great, len(smiles), stage.aspect)
+        state["shown"] = len(smiles)
         state["dirty"] = False
     stage.sound_set("chord.level", 0.6 + 0.4 * a.excitement, seconds=0.3)     # cheering warms it
     for arc in state["arcs"]:
@@ -120,7 +125,8 @@ def draw(stage, state):
     stage.clear((0.043, 0.027, 0.063, 1.0))
     smiles, t = state["smiles"], state["tiles"]
     n = len(t)
-    which = np.arange(n) % len(smiles)          # every smile has a tile; spare tiles repeat them
+    which = np.arange(n)                        # every smile has a tile; spare tiles repeat the
+    which = np.where(which < state["shown"], which, which % COMMUNITY)   # Collective's, each its own
     age = stage.time - np.array(state["born"])[which]
     glow = np.clip(1.0 - age / NEW_GLOW_S, 0.0, 1.0)
     bright = stage.p.warmth + 0.6 * stage.audience.excitement

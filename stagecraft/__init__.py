@@ -1,16 +1,27 @@
 """Stagecraft: a live visual and sound engine for scripted performance pieces.
 
 A piece imports what it declares itself with from here; everything else reaches it through the
-`stage` handle passed to its functions.
+`stage` handle passed to its functions. The names are found when first asked for, so a process
+that needs none of them (the sound's, the phones' gateway) does not load what they stand on.
 """
+import importlib
 import os
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from .audience import smile  # noqa: E402  (pieces write `from stagecraft import smile`)
-from .piece.cues import cue  # noqa: E402
-from .piece.gestures import button, choice, pad, slider, text  # noqa: E402
-from .piece.params import Bool, Color, Event, Float, Int, Point2D, hex_color  # noqa: E402
+_HOMES = {"smile": ("audience.smile", None),       # a module: pieces write `from stagecraft import smile`
+          "cue": ("piece.cues", "cue"),
+          **{name: ("piece.gestures", name) for name in ("button", "choice", "pad", "slider", "text")},
+          **{name: ("piece.params", name) for name in ("Bool", "Color", "Event", "Float", "Int", "Point2D",
+                                                       "hex_color")}}
+__all__ = sorted(_HOMES)
 
-__all__ = ["Bool", "Color", "Event", "Float", "Int", "Point2D", "button", "choice", "cue", "hex_color", "pad",
-           "slider", "smile", "text"]
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module 'stagecraft' has no attribute {name!r}")
+    module, attribute = _HOMES[name]
+    home = importlib.import_module(f".{module}", __name__)
+    value = getattr(home, attribute) if attribute else home
+    globals()[name] = value
+    return value

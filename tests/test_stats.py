@@ -44,3 +44,10 @@ def test_a_process_knows_its_age(monkeypatch):
     assert kernel > 0
     monkeypatch.setattr("builtins.open", lambda *a, **k: (_ for _ in ()).throw(OSError("no /proc")))
     assert 0 < stats.process_age() <= kernel + 1.0
+
+
+def test_frames_over_20_ms_are_counted():
+    s = FrameStats()
+    for interval in [1 / 60] * 100 + [0.025, 0.05, 0.3]:
+        s.add(interval, 0.001)
+    assert s.summary()["frames_over_20ms"] == 3

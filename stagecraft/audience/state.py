@@ -22,7 +22,7 @@ import secrets
 import time
 import unicodedata
 from collections import OrderedDict, deque
-from dataclasses import asdict, astuple, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 KINDS = ("cheer", "vote", "echo", "buy", "refuse", "barter", "join", "touch")
@@ -151,7 +151,7 @@ class Audience:
 
     def _contribute(self, c: Contribution) -> None:
         self.contributions.append(c)
-        self._encoded.append(json.dumps(astuple(c), separators=(",", ":")))
+        self._encoded.append(json.dumps((c.kind, c.sender, c.name, c.ints, c.time, c.seed), separators=(",", ":")))
 
     def new(self, kind: str) -> tuple[Act, ...]:
         if kind not in self._frame:

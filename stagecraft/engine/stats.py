@@ -43,6 +43,11 @@ class Histogram:
     def __len__(self) -> int:
         return int(self.counts.sum())
 
+    def above(self, x: float) -> int:
+        """How many values were above x (to a bin's width, 0.8%)."""
+        k = math.floor(math.log(x / self.LO) * self._scale) + 1 if x > self.LO else 0
+        return int(self.counts[min(max(k + 1, 0), self.BINS + 1):].sum())
+
     def percentile(self, q: float) -> float:
         """The q-th percentile (0..100), as its bin's geometric middle; 0.0 when empty."""
         total = len(self)
@@ -88,7 +93,8 @@ class FrameStats:
                "frames": self.frames, "seconds": round(self.seconds, 3),
                "fps_mean": round(len(iv) / self.seconds, 2) if self.seconds else 0.0,
                "frame_ms_p50": round(iv.percentile(50) * 1000.0, 3),
-               "frame_ms_p99": round(iv.percentile(99) * 1000.0, 3)}
+               "frame_ms_p99": round(iv.percentile(99) * 1000.0, 3),
+               "frames_over_20ms": iv.above(0.020)}
         out.update(counters)
         return out
 

@@ -20,7 +20,7 @@ from ..osc.wire import Message
 from ..piece.gestures import manifest
 from .qr import lan_url
 
-CROWD_EVERY_S = 0.25        # the room's aggregates, 4 times a second: calm on a phone, cheap to send
+CROWD_EVERY_S = 0.5         # the room's aggregates, twice a second: calm on a phone, cheap to send
 QUIET_S = 5.0               # a gateway not heard from for this long is hung (it reports every second)
 GIVE_UP, GIVE_UP_S = 5, 60.0
 LATENCIES = 20_000          # touch-to-frame samples kept, for --stats
@@ -42,6 +42,7 @@ class Phones:
         self.url: str | None = url
         self.piece: dict | None = None
         self.crowd_at = -1e9
+        self.crowd: dict | None = None
         self.past = {"peak": 0, "received": 0, "rejected": Counter()}
         self.now_counts: dict = {}
         self.dropped = 0
@@ -60,6 +61,7 @@ class Phones:
         self.process.start()
         child_end.close()
         self.started = self.heard = time.monotonic()
+        self.crowd = None                       # a new gateway is told the room afresh
         if self.piece is not None:
             self.link.send(self.piece)
 
@@ -159,9 +161,11 @@ class Phones:
         if self.process is None or now - self.crowd_at < CROWD_EVERY_S:
             return
         self.crowd_at = now
-        self.link.send({"type": "crowd", "excitement": round(audience.excitement, 3),
-                        "polarity": round(audience.polarity, 3), "voters": audience.voters,
-                        "echoes": len(audience.echoes), "made": audience.made})
+        crowd = {"type": "crowd", "excitement": round(audience.excitement, 2), "polarity": round(audience.polarity, 2),
+                 "voters": audience.voters, "echoes": len(audience.echoes), "made": audience.made}
+        if crowd != self.crowd:                 # an unchanged room is not sent again (ticks keep phones sure)
+            self.crowd = crowd
+            self.link.send(crowd)
 
     def you(self, sender: str, portrait: dict) -> None:
         """A phone's own smile (it joined): drawn on its page."""
