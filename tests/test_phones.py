@@ -13,6 +13,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from stagecraft.crossings import PhoneLink
 from stagecraft.engine.room import QR_ENTRY_S
 from stagecraft.output.offline import frames
 from stagecraft.piece.gestures import GestureError, button, check_gestures, choice, pad, slider, text
@@ -279,3 +280,24 @@ def test_the_code_stands_at_each_entry_for_a_while_and_when_asked(engines):
     e.show_qr(5)
     asked = corner(next(iter(frames(e, 1))))
     assert at_entry > later + 60 and asked > later + 60, (at_entry, later, asked)
+
+
+def test_the_link_carries_a_loop_turns_gestures_in_few_datagrams_in_order():
+    loop_end, gateway_end = PhoneLink.pair()
+    gateway = PhoneLink(gateway_end)
+    messages = [{"p": f"phone{k:05d}", "a": "/audience/cheer", "v": [], "t": k} for k in range(1500)]
+    assert gateway.send_all(messages) == 1500
+    datagrams = []
+    while True:
+        try:
+            datagrams.append(loop_end.end.recv(PhoneLink.MAX_BYTES))
+        except BlockingIOError:
+            break
+    assert 1 < len(datagrams) < 10 and all(len(d) <= PhoneLink.MAX_BYTES for d in datagrams)
+    gateway.send_all(messages[:3] + [{"named": ["abc", "Quiet Fox"]}])
+    gateway.end.send(b'{"p": "x", "a"\n{"named": ["def", "Loud Owl"]}')      # half a message, then one whole
+    taken = loop_end.take(4096)
+    assert taken == messages[:3] + [{"named": ["abc", "Quiet Fox"]}, {"named": ["def", "Loud Owl"]}]
+    assert loop_end.dropped == 1
+    loop_end.close()
+    gateway.close()
