@@ -21,7 +21,8 @@ from ..show.program import available as programs
 from .files import cmd_check_flash, cmd_contact_sheet, cmd_render, cmd_snapshot
 from .live import cmd_install, cmd_play, cmd_show
 from .options import (PHONES_PORT, Parser, UsageError, fraction, live_options, opening_hours, phones_options,
-                      phones_port, phones_url_option, port, positive, safety_options, size, window_options)
+                      phones_port, phones_url_option, port, positive, safety_options, set_option, size,
+                      window_options)
 from .tools import cmd_list, cmd_new, cmd_osc_map, cmd_qr, cmd_send
 
 DEFAULT_PROGRAM = "smiles_for_all"
@@ -68,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_list)
 
     s = sub.add_parser("play", help="run one piece live, with its own cues, in a window (or headless)")
-    s.add_argument("piece")
+    s.add_argument("piece", help="a piece's name, a piece file (.py) or an ISF generator (.fs)")
+    set_option(s)
     window_options(s)
     live_options(s)
     phones_options(s, None)
@@ -76,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, helptext in (("render", "render a piece to an H.264 MP4"), ("snapshot", "render one frame to PNG")):
         s = sub.add_parser(name, help=helptext)
-        s.add_argument("piece")
+        s.add_argument("piece", help="a piece's name, a piece file (.py) or an ISF generator (.fs)")
+        set_option(s)
         s.add_argument("-o", "--output", type=Path, required=True)
         s.add_argument("--size", type=size, default=(1280, 720), metavar="WxH")
         s.add_argument("--seed", type=int, default=0)

@@ -18,8 +18,12 @@ def cmd_render(args) -> int:
             replay = Replay(args.replay)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    render(args.piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
-           strict=args.strict, wav=args.wav, replay=replay, stats=args.stats, **flash_settings(args))
+    try:
+        render(args.piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
+               strict=args.strict, wav=args.wav, replay=replay, stats=args.stats, settings=args.set,
+               **flash_settings(args))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     print(args.output)
     return 0
 
@@ -33,8 +37,11 @@ def cmd_snapshot(args) -> int:
     if args.phones is not None or args.phones_url:
         from ..phones.qr import lan_url
         url = args.phones_url or lan_url(args.phones or PHONES_PORT)
-    snapshot(args.piece, args.output, at=args.at, size=args.size, seed=args.seed, fps=args.fps,
-             strict=args.strict, phones_url=url, **flash_settings(args))
+    try:
+        snapshot(args.piece, args.output, at=args.at, size=args.size, seed=args.seed, fps=args.fps,
+                 strict=args.strict, phones_url=url, settings=args.set, **flash_settings(args))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     print(args.output)
     return 0
 

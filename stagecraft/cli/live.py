@@ -110,6 +110,10 @@ def _play(show, args, *, start=None, loop=False) -> int:
         window.close()
         raise
     try:
+        try:
+            engine.player.preset(getattr(args, "set", []))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
         if not args.no_osc:
             try:
                 engine.osc.listen(osc_port=args.osc_port, audience_port=args.audience_port,

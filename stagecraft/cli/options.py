@@ -156,6 +156,18 @@ def window_options(s: argparse.ArgumentParser) -> None:
     safety_options(s)
 
 
+def setting(text: str) -> tuple[str, str]:
+    name, eq, value = text.partition("=")
+    if not eq or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, not {text!r}")
+    return name.strip(), value.strip()
+
+
+def set_option(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--set", type=setting, action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter's value before the first frame (repeatable): 0.5, 3, true, x,y or r,g,b,a")
+
+
 def flash_settings(args) -> dict:
     from ..safety.limiter import DEFAULT_AREA
     return {"flash_area": DEFAULT_AREA if args.flash_area is None else args.flash_area,

@@ -14,10 +14,17 @@ from ..picture.window import Offscreen
 
 
 def offline_engine(piece, size, *, seed=0, fps=30.0, strict=False, operator=None, keep_sound=False,
-                   **safety) -> Engine:
-    return Engine(Offscreen(size), piece, size=size, seed=seed, strict=strict, clock=FrameClock(fps),
-                  operator=operator or Operator(), live=False, sound=OfflineSound(fps, seed, keep=keep_sound),
-                  **safety)
+                   settings=(), **safety) -> Engine:
+    """`settings`: (name, value) pairs from `--set`, in place before the first frame."""
+    engine = Engine(Offscreen(size), piece, size=size, seed=seed, strict=strict, clock=FrameClock(fps),
+                    operator=operator or Operator(), live=False, sound=OfflineSound(fps, seed, keep=keep_sound),
+                    **safety)
+    try:
+        engine.player.preset(settings)
+    except ValueError:
+        engine.close()
+        raise
+    return engine
 
 
 def frames(engine: Engine, count: int, before_frame=None):
@@ -74,10 +81,11 @@ def _encode(engine: Engine, out: Path, count: int, label: str, wav: Path | None 
 
 
 def render(piece, out: Path, *, seconds: float, fps: float, size, seed: int, strict=False, wav=None,
-           replay=None, stats=None, **safety) -> Path:
+           replay=None, stats=None, settings=(), **safety) -> Path:
     """An MP4 (H.264 and AAC); with `wav`, the sound as a 32-bit float WAV too. `replay`
     (osc.record.Replay) feeds recorded OSC into each frame at its recorded time."""
-    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, keep_sound=True, **safety)
+    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, keep_sound=True, settings=settings,
+                            **safety)
     feed = (lambda i: replay.feed(engine.osc.inbox, i / fps)) if replay else None
     return _encode(engine, out, max(1, round(seconds * fps)), f"render {engine.player.name}", wav, feed, stats)
 
@@ -92,9 +100,9 @@ def still(engine: Engine, at: float):
 
 
 def snapshot(piece, out: Path, *, at: float, size, seed: int, fps: float = 30.0, strict=False, phones_url=None,
-             **safety) -> Path:
+             settings=(), **safety) -> Path:
     """A still; with `phones_url`, the phones' QR code on stage as the show has it at the entry."""
-    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, **safety)
+    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, settings=settings, **safety)
     engine.room.url = phones_url
     try:
         save_png(out, still(engine, at))

@@ -1,4 +1,5 @@
-"""GLSL programs: `#include` expansion, Shadertoy-style preludes, errors mapped to real files, reload.
+"""GLSL programs: `#include` expansion, Shadertoy-style preludes (and ISF files, picture/isf.py),
+errors mapped to real files, reload.
 
 Drivers report errors by line of the string they were given and ignore `#line` source numbers
 (Mesa prints `0:LINE(COL)` whatever it was told), so we keep our own map from assembled line to
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import moderngl
+
+from . import isf
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHADER_DIR = ROOT / "shaders"
@@ -91,6 +94,21 @@ def assemble(path: Path, prelude: str = "", epilogue: str = "") -> Source:
             lines.append(text)
             src.where.append(("<engine>", 0))
     src.text = "\n".join(lines) + "\n"
+    return src
+
+
+def assemble_isf(path: Path, prelude: str, version: str) -> Source:
+    """An ISF file's body after the engine's prelude at the context's own GLSL version."""
+    try:
+        doc = isf.read(path)
+    except isf.IsfError as exc:
+        raise ShaderError(str(exc)) from None
+    src = Source("", [], [path.resolve()])
+    head = [version] + prelude.splitlines()[1:] + isf.BUILTINS.splitlines()
+    src.where = [("<prelude>", i) for i in range(1, len(head) + 1)]
+    lines = isf.body(doc)
+    src.where += [(display(path), n) for n in range(1, len(lines) + 1)]
+    src.text = "\n".join(head + lines) + "\n"
     return src
 
 
@@ -183,7 +201,10 @@ class Shaders:
         return entry.program
 
     def _build(self, entry: _Entry) -> None:
-        frag = assemble(entry.path, entry.prelude, EPILOGUE)
+        if entry.path.suffix == ".fs":
+            frag = assemble_isf(entry.path, entry.prelude, isf.version_line(self.ctx.version_code))
+        else:
+            frag = assemble(entry.path, entry.prelude, EPILOGUE)
         vert = self._vertex_source()
         entry.mtimes = {p: _mtime(p) for p in frag.files + vert.files}
         try:

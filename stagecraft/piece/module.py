@@ -11,9 +11,11 @@ from pathlib import Path
 from types import ModuleType
 from collections.abc import Callable
 
+from . import isf as isf_piece
 from .cues import Cue, collect
 from .gestures import Gesture, check_gestures
 from .params import check_spec
+from ..picture import isf
 from ..picture.shaders import ROOT, SHADER_DIR
 from ..sound.graph import SoundError, compile_sound
 
@@ -67,6 +69,12 @@ def title_of(path: Path) -> str:
 
 
 def resolve(name_or_path: str) -> Path:
+    """A piece by name, or a file: a piece module (.py) or an ISF generator (.fs)."""
+    p = Path(name_or_path)
+    if p.suffix == ".fs":
+        if not p.is_file():
+            raise PieceError(f"no ISF file at {p}")
+        return p.resolve()
     return find_named(name_or_path, PIECE_DIR, ".py", "piece", PieceError, available)
 
 
@@ -95,6 +103,11 @@ def _arity(fn: Callable) -> int:
 def load(path: Path) -> PieceModule:
     """Import a fresh copy of the piece module and check its shape; PieceError says what is wrong."""
     name = path.stem
+    if path.suffix == ".fs":
+        try:
+            return check(name, path, isf_piece.module(isf.read(path)))
+        except isf.IsfError as exc:
+            raise PieceError(str(exc)) from None
     modname = f"stagecraft_piece.{name}"
     spec = importlib.util.spec_from_file_location(modname, path)
     module = importlib.util.module_from_spec(spec)

@@ -209,6 +209,12 @@ class ParamValues:
         if not p.smooth:
             self._value[name] = self._target[name]
 
+    def start_at(self, name: str, value) -> None:
+        """Before the first frame: the value itself, not a target to be smoothed toward."""
+        self.set(name, value)
+        if name in self._target:
+            self._value[name] = self._target[name]
+
     def glide(self, name: str, value, seconds: float, shape: str = "linear") -> None:
         p = self.spec[name]
         if isinstance(p, Event):

@@ -29,6 +29,15 @@ SNAPSHOT_OVERRUNS = 10  # in a row: one slow copy is a GC pause or a busy machin
 _NONE = object()
 
 
+def _value(text: str):
+    parts = [t.strip() for t in text.split(",")]
+    try:
+        numbers = [float(t) for t in parts]
+    except ValueError:
+        return text
+    return numbers[0] if len(numbers) == 1 else tuple(numbers)
+
+
 class PieceFault(Exception):
     """A piece raised while --strict was on."""
 
@@ -127,6 +136,18 @@ class Player:
         if not ok and snap is not _NONE:
             self.state = snap
         return ok
+
+    def preset(self, settings: list[tuple[str, str]]) -> None:
+        """Parameters given on the command line (`--set NAME=VALUE`), before the first frame.
+        A value is a number, a word (true, off, #ff0080) or numbers joined by commas (x,y or r,g,b,a)."""
+        for name, text in settings:
+            if name not in self.params.spec:
+                raise ValueError(f"--set {name}: {self.piece.name} has no parameter {name!r} "
+                                 f"(it has: {', '.join(self.params.spec) or 'none'})")
+            try:
+                self.params.start_at(name, _value(text))
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"--set {name}={text}: {exc}") from None
 
     # the frame --------------------------------------------------------------------------------
     def update(self, clock, builtins: dict, mouse, performer, audio: Audio) -> None:
