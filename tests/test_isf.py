@@ -41,6 +41,10 @@ def test_a_generator_renders_and_its_inputs_change_the_picture(engines):
     inverted = list(frames(e, 1))[-1].astype(int)
     assert np.abs((255 - inverted) - plain).mean() < 8          # the same rings, inverted
     e.player.stage.set("invert", False)
+    list(frames(e, 1))
+    e.player.stage.fire("flash")                                # an event is true for one frame
+    flashed, after = (f.astype(int) for f in [f.copy() for f in frames(e, 2)])
+    assert np.abs(flashed - plain).mean() > 3 * np.abs(after - plain).mean()
     e.player.stage.set("bands", 5)
     assert np.abs(list(frames(e, 1))[-1].astype(int) - plain).mean() > 20
 
