@@ -124,20 +124,22 @@ class PhoneLink:
 
     def send_all(self, messages: list[dict]) -> int:
         """As few datagrams as hold them; how many messages went (the rest were dropped)."""
-        lines = [json.dumps(m, separators=(",", ":")).encode() for m in messages]
-        sent = start = size = 0
-        for k, line in enumerate(lines + [None]):
-            if line is not None and size + len(line) + 1 <= self.MAX_BYTES:
-                size += len(line) + 1
-                continue
-            if k > start:
-                try:
-                    self.end.send(b"\n".join(lines[start:k]))
-                    sent += k - start
-                except (BlockingIOError, OSError):
-                    self.dropped += k - start
-            start, size = k, (len(line) + 1 if line is not None else 0)
-        return sent
+        sent, batch, size = 0, [], 0
+        for line in (json.dumps(m, separators=(",", ":")).encode() for m in messages):
+            if batch and size + len(line) + 1 > self.MAX_BYTES:
+                sent += self._datagram(batch)
+                batch, size = [], 0
+            batch.append(line)
+            size += len(line) + 1
+        return sent + (self._datagram(batch) if batch else 0)
+
+    def _datagram(self, lines: list[bytes]) -> int:
+        try:
+            self.end.send(b"\n".join(lines))
+            return len(lines)
+        except (BlockingIOError, OSError):
+            self.dropped += len(lines)
+            return 0
 
     def take(self, budget: int) -> list[dict]:
         """What has arrived, about `budget` messages at most; whatever is not JSON is dropped."""
