@@ -20,7 +20,7 @@ test: $(STAMP)
 
 # Regenerate the committed reference images after looking at them.
 snapshots: $(STAMP)
-	SDL_VIDEODRIVER=offscreen $(PY) -m tests.make_snapshots
+	SDL_VIDEODRIVER=offscreen $(PY) -m tests.make_snapshots $(NAMES)
 
 # The README's picture of every piece; regenerate after changing how a piece looks.
 contact-sheet: $(STAMP)

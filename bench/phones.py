@@ -4,7 +4,7 @@ memory, a killed gateway, and the frame loop beside it all.
     python bench/phones.py [--phones 1000] [--rate 2] [--seconds 60] [--connect-rate 250]
                            [--sweep] [--json out/phones-bench.json]
 
-The engine is `run.py play smile_credits --headless` (320x180, no sound) serving phones; the
+The engine is `run.py play smile_credits --headless` (320x180 or --size, no sound) serving phones; the
 phones are asyncio websockets clients in another process, on loopback, each saying hello with its
 own token and sending gestures at `--rate` a second. Half way, the piece changes over OSC (every
 phone's new manifest is timed from that moment); three quarters of the way, the gateway is killed
@@ -43,9 +43,13 @@ def free_port(kind=socket.SOCK_STREAM) -> int:
         return s.getsockname()[1]
 
 
+SIZE = "320x180"     # --size: a machine with a GPU can take the stage's own
+
+
 def engine(seconds: float, phones_port: int | None, osc_port: int, tmp: Path) -> subprocess.Popen:
     env = {**os.environ, "SDL_VIDEODRIVER": "offscreen", "SDL_AUDIODRIVER": "dummy"}
-    argv = [sys.executable, str(ROOT / "run.py"), "play", "smile_credits", "--headless", "--size", "320x180",
+    size = os.environ.get("STAGECRAFT_BENCH_SIZE", SIZE)
+    argv = [sys.executable, str(ROOT / "run.py"), "play", "smile_credits", "--headless", "--size", size,
             "--seconds", str(seconds), "--audio", "none", "--osc-port", str(osc_port), "--audience-port", "0",
             "--audience-file", str(tmp / "audience.json"), "--fresh", "--stats", str(tmp / "stats.json"),
             "--phones", str(phones_port) if phones_port else "off", "--phones-per-ip", "100000",
@@ -228,7 +232,9 @@ def main() -> None:
     ap.add_argument("--only", metavar="GESTURE", help="phones send this gesture alone (e.g. cheer: the path's cost)")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--size", default=SIZE, help=f"the engine's canvas (default {SIZE})")
     args = ap.parse_args()
+    os.environ["STAGECRAFT_BENCH_SIZE"] = args.size
     report = {}
     if not args.no_baseline:
         report["baseline"] = run(0, 0, args.seconds, args.connect_rate, False)

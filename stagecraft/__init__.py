@@ -11,6 +11,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 _HOMES = {"smile": ("audience.smile", None),       # a module: pieces write `from stagecraft import smile`
           "cue": ("piece.cues", "cue"),
+          "shader_file": ("piece.imported", "shader_file"),
           **{name: ("piece.gestures", name) for name in ("button", "choice", "pad", "slider", "text")},
           **{name: ("piece.params", name) for name in ("Bool", "Color", "Event", "Float", "Int", "Point2D",
                                                        "hex_color")}}

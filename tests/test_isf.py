@@ -1,6 +1,8 @@
-"""ISF generators played as pieces, unchanged: the header's inputs become typed parameters, the
-GLSL 1.x body compiles at the context's own GLSL version, and what cannot be taken is refused
-naming the file and the line. The shaders in tests/isf/ were written for these tests."""
+"""ISF files played as pieces, unchanged: the header's inputs become typed parameters, the GLSL
+1.x body compiles at the context's own GLSL version, PASSES draw into sized, persistent and float
+targets, filters process another piece, transitions run between two, IMPORTED images, audio and
+a `.vs` are read; what cannot be taken is refused naming the file and the line. The shaders in
+tests/isf/ were written for these tests, one per feature of the spec."""
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,7 @@ from stagecraft.output.record import load_png
 from stagecraft.piece.module import PieceError, load, resolve
 from stagecraft.piece.params import Bool, Color, Event, Float, Int, Point2D
 from stagecraft.picture.shaders import ShaderError
+from stagecraft.sound.messages import SR
 
 from .conftest import run_cli
 
@@ -21,7 +24,7 @@ EVERY = HERE / "every_input.fs"
 def test_every_input_becomes_a_typed_ranged_parameter():
     piece = load(resolve(str(EVERY)))
     p = piece.params
-    assert (piece.title, piece.shader) == ("Every Input", "every_input.fs")
+    assert (piece.title, piece.graph.path.name, len(piece.graph.passes)) == ("Every Input", "every_input.fs", 1)
     assert "every kind of ISF input" in piece.note and "Credit: Stagecraft tests" in piece.note
     assert isinstance(p["speed"], Float) and (p["speed"].default, p["speed"].min, p["speed"].max) == (0.5, 0.0, 2.0)
     assert p["speed"].doc == "Speed"
@@ -77,8 +80,12 @@ def test_a_glsl_error_names_the_artists_file_and_line(engines, tmp_path):
     ('{\n"INPUTS": [],\n}', r"bad\.fs:3: the JSON header does not parse"),
     ('{"INPUTS": [{"NAME": "x y", "TYPE": "float"}]}', r"NAME that is a GLSL identifier"),
     ('{"INPUTS": [{"NAME": "x", "TYPE": "vec3"}]}', r"TYPE 'vec3'; ISF's types are"),
-    ('{"INPUTS": [{"NAME": "inputImage", "TYPE": "image"}]}', r"image inputs are not supported yet"),
-    ('{"PASSES": [{"TARGET": "a", "PERSISTENT": true}, {}]}', r"PASSES .* are not supported yet"),
+    ('{"PASSES": [{"TARGET": "a", "WIDTH": "$WIDTH / $nope"}, {}]}', r"PASSES\[0\] WIDTH: .*no input named nope"),
+    ('{"PASSES": [{"TARGET": "a", "WIDTH": "__import__(1)"}, {}]}', r"PASSES\[0\] WIDTH: .*only numbers"),
+    ('{"PASSES": [{"TARGET": "a b"}, {}]}', r"TARGET must be a GLSL identifier"),
+    ('{"IMPORTED": {"pic": {"PATH": "missing.png"}}}', r"IMPORTED 'pic': no image at .*missing\.png"),
+    ('{"IMPORTED": {"sky": {"TYPE": "cube", "PATH": ["a.png"]}}}', r"cube maps are not supported"),
+    ('{"INPUTS": [{"NAME": "a", "TYPE": "float"}], "PASSES": [{"TARGET": "a"}]}', r"a named twice"),
 ])
 def test_what_cannot_be_taken_is_refused_plainly(tmp_path, header, expected):
     with pytest.raises(PieceError, match=expected):
@@ -107,3 +114,88 @@ def test_set_gives_any_parameter_its_value_before_the_first_frame(tmp_path):
     r = run_cli("render", "forum", "-o", str(tmp_path / "f.mp4"), "--size", "64x36", "--seconds", "0.2",
                 "--set", "soften=0.9")
     assert r.returncode == 0, r.stderr
+
+
+def _frame(e, n=1):
+    return [f.copy() for f in frames(e, n)][-1].astype(int)
+
+
+def test_a_filter_runs_its_passes_at_their_sizes_over_the_calibration_card(engines):
+    e = engines(str(HERE / "filter_passes.fs"), (160, 90), settings=[("scale", "8")], flash_limit=False)
+    blurred = _frame(e, 3)
+    targets = e.player.canvas.targets
+    assert targets["small"].size == (20, 11)                          # floor($WIDTH / $scale)
+    assert targets["trail"].size == (160, 90) and targets["trail"].float_ == "f4"
+    card = _frame(engines("calibration", (160, 90)), 3)
+    assert blurred.std() > 10                                         # the card, not black
+    edges = lambda f: np.abs(np.diff(f, axis=1)).mean()               # noqa: E731
+    assert edges(blurred) < 0.7 * edges(card)                         # softer than the card itself
+    e.player.stage.set("amount", 0.0)                                 # the input image alone
+    assert np.abs(_frame(e, 20) - card).mean() < 3
+
+
+def test_a_persistent_pass_keeps_last_frame(engines):
+    """ISF v1's PERSISTENT_BUFFERS: a moving dot leaves a trail; with no decay, only the dot."""
+    e = engines(str(HERE / "v1_persistent.fs"), (160, 90))
+    trail = (_frame(e, 20) > 40).any(axis=2).sum()
+    e2 = engines(str(HERE / "v1_persistent.fs"), (160, 90), settings=[("decay", "0.5")])
+    dot = (_frame(e2, 20) > 40).any(axis=2).sum()
+    assert dot > 20 and trail > 3 * dot
+
+
+def test_input_picks_the_piece_a_filter_processes(tmp_path):
+    outs = []
+    for extra in ([], ["--input", "forum"]):
+        out = tmp_path / f"f{len(outs)}.png"
+        r = run_cli("snapshot", str(HERE / "filter_passes.fs"), "-o", str(out), "--size", "160x90", "--at", "1", *extra)
+        assert r.returncode == 0, r.stderr
+        outs.append(load_png(out).astype(int))
+    assert np.abs(outs[0] - outs[1]).mean() > 10
+    r = run_cli("snapshot", str(HERE / "filter_passes.fs"), "-o", str(tmp_path / "x.png"), "--input", "nope")
+    assert r.returncode == 2 and "unknown piece 'nope'" in r.stderr
+
+
+def test_imported_images_are_read_upright(engines):
+    f = _frame(engines(str(HERE / "imported.fs"), (64, 32)))
+    assert f[4, 4, 0] > 200 and f[4, 4, 2] < 120          # the file's top-left is red, at the top-left
+    assert f[28, 60, 2] > 200 and f[28, 60, 0] < 80       # its bottom-right cyan, at the bottom-right
+    assert f[4, 60].max() < 40
+
+
+def test_a_vertex_shader_beside_the_file_hands_the_fragment_its_varyings(engines):
+    f = _frame(engines(str(HERE / "vertex_wave.fs"), (160, 90)))[:, :, 0] > 128
+    top, bottom = f[2], f[87]
+    shift = next(k for k in range(1, 27) if (np.roll(bottom, -k) == top).mean() > 0.95)
+    lean = 0.25 * 85 / 90 * 160 % (160 / 6)   # the .vs adds a quarter of y to x; a stripe is a sixth
+    assert abs(shift - lean) <= 2
+
+
+def test_audio_and_audio_fft_inputs_read_what_the_audience_hears(engines):
+    """The calibration card's 1 kHz tone, through an ISF filter reading audioFFT and audio."""
+    from stagecraft.piece.module import load as load_piece
+    piece = load_piece(resolve("calibration"), effects=[str(HERE / "audio_bars.fs")])
+    e = engines(piece, (512, 90))
+    f = _frame(e, 12)
+    red = (f[:, :, 0] > 120) & (f[:, :, 1] < 60)
+    heights = red.sum(axis=0)
+    peak = int(np.argmax(heights))
+    assert abs(peak - 1000 / (SR / 2048)) <= 2 and heights[peak] > 30         # the 1 kHz bin stands tall
+    assert np.median(heights) < 5
+    line = (f[:, :, 1] > 200).sum(axis=0)
+    assert line.sum() > 400                                                  # the waveform line is drawn
+
+
+def test_a_transition_runs_from_the_card_to_standby_its_progress_settable(tmp_path):
+    shots = {}
+    for p in ("0", "1", "0.5"):
+        out = tmp_path / f"p{p}.png"
+        r = run_cli("snapshot", str(HERE / "wipe.fs"), "-o", str(out), "--size", "160x90", "--at", "1",
+                    "--set", f"progress={p}")
+        assert r.returncode == 0, r.stderr
+        shots[p] = load_png(out).astype(int)
+    r = run_cli("snapshot", "calibration", "-o", str(tmp_path / "c.png"), "--size", "160x90", "--at", "1")
+    card = load_png(tmp_path / "c.png").astype(int)
+    assert np.abs(shots["0"] - card).mean() < 3
+    assert shots["1"].mean() < 0.5 * card.mean()                             # standby's dark night
+    half = shots["0.5"]
+    assert np.abs(half[:, :60] - card[:, :60]).mean() < 5 and np.abs(half[:, 110:] - shots["1"][:, 110:]).mean() < 5

@@ -16,7 +16,7 @@ def test_piece_runs_every_cue_in_strict_mode(engines, name):
     e = engines(name, strict=True)
     piece = e.player.piece
     assert piece.title and len(piece.note) > 40, "a piece needs a title and a program note"
-    for _ in frames(e, 5):
+    for last in frames(e, 5):
         pass
     for c in piece.cues:
         assert e.show.standby.name == c.name

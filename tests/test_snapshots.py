@@ -6,8 +6,8 @@ import pytest
 from stagecraft.output.offline import still
 from stagecraft.output.record import load_png, save_png
 
-from .conftest import OUTPUT, ROOT
-from .snapshot_list import SEED, SIZE, SNAPSHOT_DIR, SNAPSHOTS
+from .conftest import OUTPUT
+from .snapshot_list import SEED, SIZE, SNAPSHOT_DIR, SNAPSHOTS, piece_arg
 
 MEAN_TOLERANCE = 1.0          # mean absolute difference, 0..255
 PIXEL_TOLERANCE = 16          # a pixel "differs" beyond this
@@ -17,8 +17,7 @@ DIFFERING_FRACTION = 0.005
 @pytest.mark.parametrize("name", sorted(SNAPSHOTS))
 def test_snapshot_matches_reference(engines, name):
     piece, at = SNAPSHOTS[name]
-    piece = str(ROOT / piece) if piece.endswith(".py") else piece
-    actual = still(engines(piece, SIZE, seed=SEED, strict=True), at)
+    actual = still(engines(piece_arg(piece), SIZE, seed=SEED, strict=True), at)
     expected = load_png(SNAPSHOT_DIR / f"{name}.png")
     diff = np.abs(actual.astype(int) - expected.astype(int))
     mean, differing = diff.mean(), (diff.max(axis=2) > PIXEL_TOLERANCE).mean()

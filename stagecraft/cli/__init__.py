@@ -1,8 +1,8 @@
-"""The command line: `python run.py [show|list|play|render|snapshot|new|osc-map|send|...] ...`.
+"""The command line: `python run.py [show|list|play|render|snapshot|new|import|osc-map|send|...] ...`.
 
 Every mistake on the command line is one plain line and a non-zero exit, never a traceback. Each
 command's handler lives beside its kind: `live` (show, install, play), `files` (render, snapshot,
-contact-sheet, check-flash), `tools` (list, new, osc-map, send); `options` holds the shared words.
+contact-sheet, check-flash), `tools` (list, new, import, osc-map, send); `options` holds the shared words.
 """
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ from .live import cmd_install, cmd_play, cmd_show
 from .options import (PHONES_PORT, Parser, UsageError, fraction, live_options, opening_hours, phones_options,
                       phones_port, phones_url_option, port, positive, safety_options, set_option, size,
                       window_options)
-from .tools import cmd_list, cmd_new, cmd_osc_map, cmd_qr, cmd_send
+from .tools import cmd_import, cmd_list, cmd_new, cmd_osc_map, cmd_qr, cmd_send
 
 DEFAULT_PROGRAM = "smiles_for_all"
-COMMANDS = {"show", "list", "play", "render", "snapshot", "contact-sheet", "new", "osc-map", "send",
+COMMANDS = {"show", "list", "play", "render", "snapshot", "contact-sheet", "new", "import", "osc-map", "send",
             "check-flash", "install", "qr", "-h", "--help"}
 INSTALL_LOG = Path("out") / "install.log"
 RESUME_FILE = Path("out") / "resume.json"
@@ -69,7 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_list)
 
     s = sub.add_parser("play", help="run one piece live, with its own cues, in a window (or headless)")
-    s.add_argument("piece", help="a piece's name, a piece file (.py) or an ISF generator (.fs)")
     set_option(s)
     window_options(s)
     live_options(s)
@@ -78,7 +77,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, helptext in (("render", "render a piece to an H.264 MP4"), ("snapshot", "render one frame to PNG")):
         s = sub.add_parser(name, help=helptext)
-        s.add_argument("piece", help="a piece's name, a piece file (.py) or an ISF generator (.fs)")
         set_option(s)
         s.add_argument("-o", "--output", type=Path, required=True)
         s.add_argument("--size", type=size, default=(1280, 720), metavar="WxH")
@@ -126,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("new", help="a new piece (module and shader) from the template")
     s.add_argument("name")
     s.set_defaults(func=cmd_new)
+
+    s = sub.add_parser("import", help="an ISF (.fs) or Shadertoy (.json, .glsl) file made a piece in pieces/")
+    s.add_argument("file", type=Path)
+    s.add_argument("name", nargs="?", default=None, help="the piece's name (default: from the file's)")
+    s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("osc-map", help="every OSC address, as Markdown")
     s.add_argument("piece", nargs="?", default=None)

@@ -3,12 +3,12 @@ one that judges them, `check-flash`."""
 from __future__ import annotations
 
 from ..piece.module import available
-from .options import PHONES_PORT, UsageError, flash_settings, piece_name
+from .options import PHONES_PORT, UsageError, chosen_piece, flash_settings, piece_name
 
 
 def cmd_render(args) -> int:
     from ..output.offline import render
-    piece_name(args.piece)
+    piece = chosen_piece(args)
     if args.size[0] % 2 or args.size[1] % 2:
         raise UsageError(f"H.264 needs an even width and height, not {args.size[0]}x{args.size[1]}")
     replay = None
@@ -19,7 +19,7 @@ def cmd_render(args) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     try:
-        render(args.piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
+        render(piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
                strict=args.strict, wav=args.wav, replay=replay, stats=args.stats, settings=args.set,
                **flash_settings(args))
     except ValueError as exc:
@@ -30,7 +30,7 @@ def cmd_render(args) -> int:
 
 def cmd_snapshot(args) -> int:
     from ..output.offline import snapshot
-    piece_name(args.piece)
+    piece = chosen_piece(args)
     if args.at < 0:
         raise UsageError("--at must be zero or more seconds")
     url = None
@@ -38,7 +38,7 @@ def cmd_snapshot(args) -> int:
         from ..phones.qr import lan_url
         url = args.phones_url or lan_url(args.phones or PHONES_PORT)
     try:
-        snapshot(args.piece, args.output, at=args.at, size=args.size, seed=args.seed, fps=args.fps,
+        snapshot(piece, args.output, at=args.at, size=args.size, seed=args.seed, fps=args.fps,
                  strict=args.strict, phones_url=url, settings=args.set, **flash_settings(args))
     except ValueError as exc:
         raise UsageError(str(exc)) from None

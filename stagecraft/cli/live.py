@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..installation.mode import Installation
 from ..show.program import load_program, resolve_program
-from .options import UsageError, flash_settings, piece_name
+from .options import UsageError, chosen_piece, flash_settings
 
 TRAILER = Path("out") / "trailer.mp4"
 TRAILER_SIZE = (640, 360)
@@ -80,8 +80,7 @@ def cmd_install(args) -> int:
 
 
 def cmd_play(args) -> int:
-    piece_name(args.piece)
-    return _play(args.piece, args)
+    return _play(chosen_piece(args), args)
 
 
 def _play(show, args, *, start=None, loop=False) -> int:

@@ -164,8 +164,25 @@ def setting(text: str) -> tuple[str, str]:
 
 
 def set_option(s: argparse.ArgumentParser) -> None:
+    s.add_argument("piece", help="a piece's name, a piece file (.py), an ISF file (.fs), "
+                                 "a Shadertoy export (.json) or mainImage (.glsl)")
     s.add_argument("--set", type=setting, action="append", default=[], metavar="NAME=VALUE",
                    help="a parameter's value before the first frame (repeatable): 0.5, 3, true, x,y or r,g,b,a")
+    s.add_argument("--input", default=None, metavar="PIECE",
+                   help="the piece an ISF filter processes, or a transition leaves (default: the calibration card)")
+
+
+def chosen_piece(args):
+    """The piece to play or render: its name, or (with --input) the module, loaded reading that piece."""
+    from ..piece.module import PieceError, load
+    path = resolve(args.piece)
+    if args.input is None:
+        return args.piece
+    resolve(args.input)
+    try:
+        return load(path, source=args.input)
+    except PieceError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def flash_settings(args) -> dict:

@@ -23,10 +23,11 @@ from ..audience.state import Audience, AudienceFile
 from ..crossings import TEXTURE_SHAPE, Heartbeat
 from ..osc.hub import Osc
 from ..picture.overlay import Overlay
-from ..picture.render import AUDIO_UNIT, Renderer, Target
+from ..picture.render import Renderer, Target
+from ..picture.senses import Senses
 from ..picture.shaders import SHADER_DIR, ShaderError, Shaders, find
 from ..picture.text import TextCache
-from ..piece.player import Graphics, Player
+from ..piece.player import Graphics, Player, shader_told
 from ..safety.fade import Fade
 from ..safety.limiter import DEFAULT_AREA, Limiter
 from ..show.control import Show
@@ -37,8 +38,10 @@ from ..show.program import Program
 from ..show.transition import Crossing, shader_path
 from ..sound.analysis import Audio
 from ..sound.client import Silent
+from ..sound.messages import SR
 from .clock import Clock
 from .commands import Commands
+from .output_fx import OutputEffects
 from .pieces import Pieces, piece_module
 from .room import Room
 from .stats import FrameStats
@@ -88,7 +91,7 @@ class Engine(Pieces, Commands, Status):
         self.osc = Osc(self)
         self.sound = sound or Silent()  # a sound.client.SoundClient live, sound.offline.OfflineSound offline
         self.audio = Audio()
-        self._audio_texture = self.ctx.texture(TEXTURE_SHAPE[::-1], 1, dtype="f4")
+        self.senses = Senses(self.ctx, TEXTURE_SHAPE[1])
         self.player: Player | None = None
         self.crossing: Crossing | None = None
         self.mix = Target(self.ctx, self.canvas_size)
@@ -104,6 +107,7 @@ class Engine(Pieces, Commands, Status):
         self._mtime = -1
         self.program = show if isinstance(show, Program) else Program.single(piece_module(show))
         self.show = Show(self.program, self._enter, self._run_cue, loop=loop)
+        self.output_fx = OutputEffects(self.program, self.gfx, self.canvas_size, self.operator.tell, strict)
         self._compile_program()
         self.show.start(*(start or (0, None)))
 
@@ -122,26 +126,20 @@ class Engine(Pieces, Commands, Status):
     def _compile_program(self) -> None:
         """Every shader the program will need, now: nothing compiles mid-show unless an artist
         saves a file. A shader that does not compile is told now (fatal with --strict)."""
+        self.output_fx.compile()
         for piece in self.program.pieces:
             m = piece.module
-            paths = []
-            for name in m.all_shaders():
-                try:
-                    paths.append((find(name, m.shader_dirs()), m.params))
-                except ShaderError as exc:
-                    self._shader_problem(exc, name)
+            jobs = [(effect, file, m.params, part) for effect, file, part in m.programs()]
             if shader_path(piece.transition):
-                paths.append((shader_path(piece.transition), {}))
-            for path, params in paths:
+                jobs.append((None, shader_path(piece.transition), {}, ""))
+            for effect, file, params, part in jobs:
                 try:
-                    self.gfx.shaders.program(path, params)
+                    path = find(file, m.shader_dirs()) if isinstance(file, str) else file
+                    self.gfx.shaders.program(path, params, part)
                 except ShaderError as exc:
-                    self._shader_problem(exc, path.name)
-
-    def _shader_problem(self, exc: ShaderError, name: str) -> None:
-        if self.strict:
-            raise exc
-        self.operator.tell(str(exc).splitlines()[0], key=f"shader:{name}", detail=str(exc), error=True)
+                    if self.strict:
+                        raise
+                    self.operator.tell(**shader_told(m.name, effect, getattr(file, "name", file), exc))
 
     # the frame --------------------------------------------------------------------------------
     def frame(self) -> None:
@@ -173,16 +171,17 @@ class Engine(Pieces, Commands, Status):
         self._cross()
         self.sound.send(self._to_sound)     # once a frame: offline, a send is also the frame's samples
         self._to_sound = []
-        self.room.draw(self.mix if self.crossing else self.player.canvas.main, self.clock.time,
-                       self.installation.caption() if self.installation else None)
+        picture = self.output_fx.apply(self.mix if self.crossing else self.player.picture, builtins, self.clock.dt)
+        self.room.draw(picture, self.clock.time, self.installation.caption() if self.installation else None)
         self.fade.step(self.clock.dt)
-        self._draw_output()
+        self._draw_output(picture)
         if self.overlay.visible:
             if start - self._overlay_at >= OVERLAY_EVERY_S or not self._overlay_lines:
                 self._overlay_at = start
                 self._overlay_lines = self.status_lines()
             self.overlay.draw(self.surface.screen, self.surface.size, self._overlay_lines, self.shader_errors())
         self.surface.flip()
+        self.controls.keyboard.end_frame()
         self.stats.add(interval, time.perf_counter() - start)
         if self.console:
             self.console.show(self.snapshot, start)   # made only when the console redraws
@@ -238,12 +237,11 @@ class Engine(Pieces, Commands, Status):
         elif now - self._deadline > period:
             self._deadline = now
 
-    def _draw_output(self) -> None:
+    def _draw_output(self, picture: Target) -> None:
         """The one way to the screen: the fade and the flash limiter make the frame to show at the
         canvas's size; it is copied to the screen, or scaled into it with black bars around."""
         screen = self.surface.screen
         size = tuple(self.surface.size)
-        picture = self.mix if self.crossing else self.player.canvas.main
         shown, framebuffer = self.limiter.frame(picture, self.fade.level, self.clock.time)
         if tuple(self.canvas_size) == size:
             self.ctx.copy_framebuffer(screen, framebuffer)
@@ -258,8 +256,7 @@ class Engine(Pieces, Commands, Status):
         """The sound's latest analysis (never waiting for it), for the piece and every shader."""
         self.audio = self.sound.poll()
         self.performer = replace(self.performer, voice=self.audio.voice)
-        self._audio_texture.write(self.audio.texture)
-        self._audio_texture.use(AUDIO_UNIT)
+        self.senses.write(self.audio.texture, self.controls.keyboard.rows)
 
     def _builtins(self) -> dict:
         c = self.clock
@@ -269,12 +266,13 @@ class Engine(Pieces, Commands, Status):
         else:
             date = (*OFFLINE_DATE, c.time)
         return {"iTime": c.time, "iTimeDelta": c.dt, "iFrame": c.frame, "iFrameRate": c.fps,
-                "iMouse": tuple(self.controls.mouse), "iDate": date, **self.audio.uniforms()}
+                "iMouse": tuple(self.controls.mouse), "iDate": date, "iSampleRate": float(SR), **self.audio.uniforms()}
 
     def resize(self, size) -> None:
         if size != self.canvas_size and min(size) > 0:
             self.canvas_size = size
             self.mix.resize(size)
+            self.output_fx.resize(size)
             for p in self._playing():
                 p.resize(size)
 
@@ -284,7 +282,7 @@ class Engine(Pieces, Commands, Status):
             self.console.close()
         self.osc.close()
         self.sound.close()
-        self._audio_texture.release()
+        self.senses.release()
         if self.audience_file is not None:
             self.audience_file.save(self.audience)
         for p in self._playing():
@@ -292,6 +290,7 @@ class Engine(Pieces, Commands, Status):
         if self.phones:
             self.phones.close()
         self.mix.release()
+        self.output_fx.release()
         self.room.release()
         self.limiter.release()
         self.gfx.shaders.release()

@@ -163,9 +163,9 @@ def _param_range(spec) -> str:
         spec.kind, "")
 
 
-def _set_param(name):
+def _set_param(name, params_of=lambda engine: engine.player.params):
     def act(osc, value, sender):
-        params = osc.engine.player.params
+        params = params_of(osc.engine)
         if params.spec[name].kind == "event":
             params.fire(name)
             return
@@ -186,6 +186,13 @@ def piece_entries(piece: PieceModule) -> list[Entry]:
             out.append(Entry(f"/{prefix}/{name}", PARAM_TYPES[spec.kind], spec.doc or name, _param_parser(spec),
                              _set_param(name), range=_param_range(spec), continuous=spec.kind != "event"))
     return out
+
+
+def output_entries(spec: dict) -> list[Entry]:
+    """`/output/fx/<n>/<input>`: the show output's effect chain (a program's `effects`)."""
+    return [Entry(f"/output/{name}", PARAM_TYPES[p.kind], p.doc or name, _param_parser(p),
+                  _set_param(name, lambda engine: engine.output_fx.params), range=_param_range(p),
+                  continuous=p.kind != "event") for name, p in spec.items()]
 
 
 def cue_entries(program) -> list[Entry]:

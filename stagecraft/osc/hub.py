@@ -14,7 +14,7 @@ import time
 from dataclasses import asdict
 
 from ..crossings import OscInbox
-from .addresses import AUDIENCE, ENGINE, cue_entries, piece_entries
+from .addresses import AUDIENCE, ENGINE, cue_entries, output_entries, piece_entries
 from .limits import Allowlist, RateLimits
 from .match import BadPattern
 from .receive import AUDIENCE as AUDIENCE_ROLE, CONTROL, Receiver
@@ -88,12 +88,14 @@ class Osc:
         self._housekeeping(now)
 
     def space(self) -> Space:
-        """The engine's and the audience's addresses, the current piece's parameters and the
-        program's cues (rebuilt when the piece or the program changes, or the piece reloads)."""
+        """The engine's and the audience's addresses, the current piece's parameters, the
+        program's cues and the output's effects (rebuilt when the piece or the program changes,
+        or the piece reloads)."""
         key = (self.engine.player.piece, self.engine.program)
         if key != self._piece:
             self._piece = key
-            self._space = Space(ENGINE + AUDIENCE + piece_entries(key[0]) + cue_entries(key[1]))
+            self._space = Space(ENGINE + AUDIENCE + piece_entries(key[0]) + cue_entries(key[1])
+                                + output_entries(self.engine.output_fx.params.spec))
         return self._space
 
     def send_out(self, to: str, address: str, args) -> None:

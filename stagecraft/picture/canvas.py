@@ -12,6 +12,8 @@ from pathlib import Path
 import moderngl
 import numpy as np
 
+from . import images
+from .passes import texture_filter
 from .render import Renderer, Target, full_rect
 from .shaders import SHADER_DIR, Shaders, find
 from .text import TextCache
@@ -49,13 +51,13 @@ class Canvas:
     def program(self, name: str) -> moderngl.Program:
         return self.shaders.program(self.shader_path(name), self.params)
 
-    def target(self, name: str, *, persistent=False, float_=False, scale=1.0) -> Target:
+    def target(self, name: str, *, persistent=False, float_=False, scale=1.0, pixels=None) -> Target:
         t = self.targets.get(name)
-        if t is None or (t.persistent, t.float_, t.scale) != (persistent, float_, scale):
+        if t is None or t.shape != (persistent, float_, scale, pixels):
             if t is not None:
                 t.release()
             t = self.targets[name] = Target(self.ctx, self.size, persistent=persistent,
-                                            float_=float_, scale=scale)
+                                            float_=float_, scale=scale, pixels=pixels)
         return t
 
     def upload(self, name: str, data) -> None:
@@ -89,12 +91,33 @@ class Canvas:
             return ch
         raise ValueError(f"a channel is a target name or a texture, not {ch!r}")
 
+    @property
+    def blank(self) -> moderngl.Texture:
+        return self.renderer.black
+
+    def file_texture(self, read) -> moderngl.Texture:
+        """An image file beside a shader, or a stand-in for one, made once (picture/images.py)."""
+        key = f"{read.kind}:{read.name}:{read.vflip}:{read.filter}:{read.repeat}"
+        if key not in self.textures:
+            filter_ = texture_filter(read)
+            self.textures[key] = (
+                images.load(self.ctx, Path(read.name), read.vflip, filter_, read.repeat) if read.kind == "file"
+                else images.stand_in_cube(self.ctx, int(read.name)) if read.kind == "cubemap"
+                else images.stand_in_volume(self.ctx, int(read.name), filter_, read.repeat) if read.kind == "volume"
+                else images.stand_in(self.ctx, int(read.name), filter_, read.repeat))
+        return self.textures[key]
+
+    def pass_(self, path: Path, part: str, into: str, textures: dict, uniforms: dict) -> None:
+        """One pass of a shader file's graph (picture/passes.py): its samplers bound by name."""
+        program = self.shaders.program(path, self.params, part)
+        self._draw(program, into, full_rect(self._get(into).size), textures, uniforms, False)
+
     def _draw(self, program, into: str, instances, channels, uniforms, blend) -> None:
         dest = self._get(into)
         if not dest.persistent and into in [c for c in channels if isinstance(c, str)]:
             raise ValueError(f"target {into!r} is read and written in one pass; "
                              f"make it stage.feedback({into!r}) to read last frame's image")
-        textures = [self.channel(c) for c in channels]
+        textures = channels if isinstance(channels, dict) else [self.channel(c) for c in channels]
         if dest is self.main and self._blank:
             self._blank = False
             if blend or len(instances) != 1 or tuple(instances[0]) != tuple(full_rect(dest.size)[0]):

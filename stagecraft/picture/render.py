@@ -10,28 +10,34 @@ import moderngl
 import numpy as np
 
 from .shaders import MAX_DATA
+from .units import AUDIO_UNIT
 
 _CORNERS = np.array([-1, -1, 1, -1, -1, 1, 1, 1], dtype="f4")
 _MAX_VEC4 = MAX_DATA + 1
-AUDIO_UNIT = 8  # iAudio's texture unit: above iChannel0..3, below moderngl's scratch unit (the last)
 
 
 class Target:
-    """An offscreen image the size of the canvas (times `scale`). Persistent targets keep two
-    images: a pass that writes one may read the other (last frame), then they swap."""
+    """An offscreen image the size of the canvas (times `scale`), or of a fixed `pixels` size.
+    Persistent targets keep two images: a pass that writes one may read the other (last frame),
+    then they swap. `float_` is half floats, or "f4" for full ones (Shadertoy's buffers)."""
 
-    def __init__(self, ctx: moderngl.Context, size, *, persistent=False, float_=False, scale=1.0):
-        self.ctx, self.persistent, self.float_, self.scale = ctx, persistent, float_, scale
+    def __init__(self, ctx: moderngl.Context, size, *, persistent=False, float_=False, scale=1.0, pixels=None):
+        self.ctx, self.persistent, self.float_, self.scale, self.pixels = ctx, persistent, float_, scale, pixels
         self._images: list[tuple[moderngl.Texture, moderngl.Framebuffer]] = []
         self._front = 0
         self.resize(size)
 
+    @property
+    def shape(self) -> tuple:
+        return (self.persistent, self.float_, self.scale, self.pixels)
+
     def resize(self, canvas_size) -> None:
         self.release()
-        w, h = (max(1, round(n * self.scale)) for n in canvas_size)
+        w, h = (max(1, round(n * self.scale)) for n in (self.pixels or canvas_size))
         self.size = (w, h)
+        dtype = self.float_ if isinstance(self.float_, str) else "f2" if self.float_ else "f1"
         for _ in range(2 if self.persistent else 1):
-            tex = self.ctx.texture((w, h), 4, dtype="f2" if self.float_ else "f1")
+            tex = self.ctx.texture((w, h), 4, dtype=dtype)
             tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
             tex.repeat_x = tex.repeat_y = False
             fbo = self.ctx.framebuffer(color_attachments=[tex])
@@ -105,6 +111,7 @@ class Renderer:
         self._vaos: dict[tuple, moderngl.VertexArray] = {}
         self._bad_uniforms: set = set()
         self.white = ctx.texture((1, 1), 4, b"\xff\xff\xff\xff")  # tinted, it fills rectangles
+        self.black = ctx.texture((1, 1), 4, b"\x00\x00\x00\xff")  # a channel nothing has drawn yet
 
     def forget(self, program: moderngl.Program) -> None:
         """Drop the vertex arrays built on a program that is being replaced (they die with it)."""
@@ -163,7 +170,7 @@ class Renderer:
         for unit, (name, tex) in enumerate(named):     # a dict binds samplers by name (ISF's startImage)
             tex.use(unit)
             u[name] = unit
-            res.append((tex.width, tex.height, 1.0))
+            res.append((tex.size[0], tex.size[1], 1.0))
         if res:
             u["iChannelResolution"] = res + [(0.0, 0.0, 0.0)] * (4 - len(res))
         self.set_uniforms(program, u)
@@ -194,3 +201,4 @@ class Renderer:
         self._instances.release()
         self._quad.release()
         self.white.release()
+        self.black.release()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import moderngl
 
-from . import isf
+from . import isf, shadertoy
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHADER_DIR = ROOT / "shaders"
@@ -24,25 +24,27 @@ _INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"\s*(//.*)?$')
 _HAS_MAIN = re.compile(r"\bvoid\s+main\s*\(")
 _LOG_LINE = re.compile(r"^(?:ERROR:\s*)?\d+(?::(\d+)(?:\((\d+)\))?|\((\d+)\))\s*:?\s*(.*)$")
 
-BUILTINS = f"""#version 330 core
-uniform vec3 iResolution;
+UNIFORMS = """uniform vec3 iResolution;
 uniform float iTime;
 uniform float iTimeDelta;
 uniform int iFrame;
 uniform float iFrameRate;
 uniform vec4 iMouse;
 uniform vec4 iDate;
-uniform sampler2D iChannel0;
-uniform sampler2D iChannel1;
-uniform sampler2D iChannel2;
-uniform sampler2D iChannel3;
-uniform vec3 iChannelResolution[4];
 uniform sampler2D iAudio;
 uniform float iAudioLevel;
 uniform float iAudioPeak;
 uniform vec3 iAudioBands;
 uniform float iAudioOnset;
-in vec2 vUV;
+"""
+CHANNELS = """uniform sampler2D iChannel0;
+uniform sampler2D iChannel1;
+uniform sampler2D iChannel2;
+uniform sampler2D iChannel3;
+uniform vec3 iChannelResolution[4];
+"""
+BUILTINS = f"""#version 330 core
+{UNIFORMS}{CHANNELS}in vec2 vUV;
 flat in vec4 vData[{MAX_DATA}];
 flat in int vInstance;
 out vec4 _scColor;
@@ -97,18 +99,44 @@ def assemble(path: Path, prelude: str = "", epilogue: str = "") -> Source:
     return src
 
 
-def assemble_isf(path: Path, prelude: str, version: str) -> Source:
-    """An ISF file's body after the engine's prelude at the context's own GLSL version."""
+def _lines(src: Source, lines: list[str], where: str) -> None:
+    src.text += "".join(line + "\n" for line in lines)
+    src.where += [(where, n) for n in range(1, len(lines) + 1)]
+
+
+def assemble_isf(path: Path, version: str) -> tuple[Source | None, Source]:
+    """An ISF file's body (and its .vs, if any) after the engine's uniforms, at `version`."""
     try:
         doc = isf.read(path)
+        vertex = isf.vertex_lines(doc) if doc.vertex else None
     except isf.IsfError as exc:
         raise ShaderError(str(exc)) from None
+    frag = Source("", [], [path.resolve()])
+    _lines(frag, [version, *UNIFORMS.splitlines(), "out vec4 _scColor;", *isf.BUILTINS.splitlines(),
+                  *isf.declarations(doc)], "<prelude>")
+    _lines(frag, isf.body(doc.body_lines), display(path))
+    if vertex is None:
+        return None, frag
+    vert = Source("", [], [doc.vertex.resolve()])
+    _lines(vert, [version, *isf.VERTEX.splitlines(), *isf.declarations(doc)], "<prelude>")
+    _lines(vert, isf.body(vertex, vertex=True), display(doc.vertex))
+    return vert, frag
+
+
+def assemble_shadertoy(path: Path, part: str, version: str) -> Source:
+    """One pass of a Shadertoy file: the engine's uniforms, the pass's channels, Common, its code."""
+    try:
+        doc = shadertoy.read(path)
+    except shadertoy.ShadertoyError as exc:
+        raise ShaderError(str(exc)) from None
     src = Source("", [], [path.resolve()])
-    head = [version] + prelude.splitlines()[1:] + isf.BUILTINS.splitlines()
-    src.where = [("<prelude>", i) for i in range(1, len(head) + 1)]
-    lines = isf.body(doc)
-    src.where += [(display(path), n) for n in range(1, len(lines) + 1)]
-    src.text = "\n".join(head + lines) + "\n"
+    _lines(src, [version, *UNIFORMS.splitlines(), *shadertoy.prelude(doc, part)], "<prelude>")
+    name = display(path)
+    _lines(src, doc.common, f"{name} [Common]")
+    code = doc.part(part).code
+    _lines(src, code, name if path.suffix == ".glsl" else f"{name} [{part}]")
+    if not _HAS_MAIN.search("\n".join(code)):
+        _lines(src, [shadertoy.epilogue(part)], "<engine>")
     return src
 
 
@@ -154,7 +182,8 @@ def map_log(log: str, src: Source) -> str:
 
 
 def prelude(params: dict) -> str:
-    decl = "".join(f"uniform {p.glsl} {name};\n" for name, p in params.items())
+    """A piece's parameters as uniforms (its effects' own, `fx/<n>/...`, are the effects' inputs)."""
+    decl = "".join(f"uniform {p.glsl} {name};\n" for name, p in params.items() if "/" not in name)
     return BUILTINS + decl
 
 
@@ -164,10 +193,14 @@ def _driver_log(exc: Exception) -> str:
     return parts[-1]
 
 
+IMPORTED = (".fs", ".json", ".glsl")    # files written for other tools, declaring their own uniforms
+
+
 @dataclass
 class _Entry:
     path: Path
     prelude: str
+    part: str = ""
     program: moderngl.Program | None = None
     mtimes: dict = field(default_factory=dict)
     error: str | None = None
@@ -187,12 +220,13 @@ class Shaders:
             self._vertex = assemble(SHADER_DIR / VERTEX, "#version 330 core")
         return self._vertex
 
-    def program(self, path: Path, params: dict) -> moderngl.Program:
-        """The program for a fragment shader; compiles on first use and raises ShaderError then."""
-        key = (path, prelude(params))
+    def program(self, path: Path, params: dict, part: str = "") -> moderngl.Program:
+        """The program for a fragment shader (or one pass of a Shadertoy file); compiles on first
+        use and raises ShaderError then. An ISF or Shadertoy file declares its own uniforms."""
+        key = (path, prelude(params) if path.suffix not in IMPORTED else "", part)
         entry = self._entries.get(key)
         if entry is None:
-            entry = self._entries[key] = _Entry(path, key[1])
+            entry = self._entries[key] = _Entry(path, key[1], part)
             try:
                 self._build(entry)
             except ShaderError:
@@ -200,19 +234,34 @@ class Shaders:
                 raise
         return entry.program
 
-    def _build(self, entry: _Entry) -> None:
+    def _sources(self, entry: _Entry, version: str) -> tuple[Source, Source]:
         if entry.path.suffix == ".fs":
-            frag = assemble_isf(entry.path, entry.prelude, isf.version_line(self.ctx.version_code))
+            vert, frag = assemble_isf(entry.path, version)
+        elif entry.path.suffix in IMPORTED:
+            vert, frag = None, assemble_shadertoy(entry.path, entry.part or "Image", version)
         else:
-            frag = assemble(entry.path, entry.prelude, EPILOGUE)
-        vert = self._vertex_source()
-        entry.mtimes = {p: _mtime(p) for p in frag.files + vert.files}
-        try:
-            program = self.ctx.program(vertex_shader=vert.text, fragment_shader=frag.text)
-        except moderngl.Error as exc:
-            which = vert if "vertex_shader" in str(exc) else frag
-            raise ShaderError(f"{display(entry.path)} does not compile:\n"
-                              f"{map_log(_driver_log(exc), which)}") from None
+            vert, frag = None, assemble(entry.path, entry.prelude, EPILOGUE)
+        return vert or self._vertex_source(), frag
+
+    def _build(self, entry: _Entry) -> None:
+        """Artists' files compile at the context's highest GLSL, else at 3.30 (4.x reserves words
+        such as `sample` that older shaders use as names); the first error is the one told."""
+        versions = [isf.version_line(self.ctx.version_code)]
+        if entry.path.suffix in IMPORTED and versions[0] != "#version 330 core":
+            versions.append("#version 330 core")
+        first = None
+        for version in versions:
+            vert, frag = self._sources(entry, version)
+            entry.mtimes = {p: _mtime(p) for p in frag.files + vert.files}
+            try:
+                program = self.ctx.program(vertex_shader=vert.text, fragment_shader=frag.text)
+                break
+            except moderngl.Error as exc:
+                which = vert if "vertex_shader" in str(exc) else frag
+                first = first or ShaderError(f"{display(entry.path)}{f' [{entry.part}]' if entry.part else ''} "
+                                             f"does not compile:\n{map_log(_driver_log(exc), which)}")
+        else:
+            raise first
         if entry.program is not None:
             self._on_release(entry.program)
             entry.program.release()

@@ -150,10 +150,17 @@ class Offscreen:
         self.ctx.release()
 
 
+GL_VERSIONS = (460, 450, 430, 410, 400, 330)    # newest first: NVIDIA's EGL gives exactly what is asked
+
+
 def _standalone_context() -> moderngl.Context:
-    if sys.platform.startswith("linux"):
-        try:
-            return moderngl.create_standalone_context(require=330, backend="egl")
-        except Exception:  # no EGL on this machine: fall back to the platform's default (GLX)
-            pass
-    return moderngl.create_standalone_context(require=330)
+    """The newest core context there is (artists' shaders use GLSL 4), EGL first on Linux, else
+    the platform's default (GLX)."""
+    backends = [{"backend": "egl"}, {}] if sys.platform.startswith("linux") else [{}]
+    for kw in backends:
+        for version in GL_VERSIONS:
+            try:
+                return moderngl.create_standalone_context(require=version, **kw)
+            except Exception:   # moderngl raises a bare Exception when a version or backend is missing
+                continue
+    raise RuntimeError(f"no OpenGL {GL_VERSIONS[-1] / 100:.1f} context here, by EGL or the platform's default")

@@ -6,16 +6,18 @@ import importlib.util
 import inspect
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from collections.abc import Callable
 
-from . import isf as isf_piece
+from . import effects as fx
+from . import imported
 from .cues import Cue, collect
 from .gestures import Gesture, check_gestures
 from .params import check_spec
-from ..picture import isf
+from ..picture import isf, shadertoy
+from ..picture.passes import Graph
 from ..picture.shaders import ROOT, SHADER_DIR
 from ..sound.graph import SoundError, compile_sound
 
@@ -42,6 +44,10 @@ class PieceModule:
     draw: Callable | None
     sound: dict                # SOUND, compiled (sound/graph.py): sent whole to the sound process
     gestures: list[Gesture]    # GESTURES: what the audience's phones show while it plays
+    graph: Graph | None = None      # GRAPH: passes drawn in place of SHADER (an imported shader file)
+    images: dict = field(default_factory=dict)      # IMAGES: sampler -> the piece whose picture it reads
+    effects: list = field(default_factory=list)     # EFFECTS, as piece/effects.py reads them
+    notes: list = field(default_factory=list)       # NOTES: told to the operator when it starts
 
     def shader_dirs(self) -> list[Path]:
         return [self.path.parent, self.path.parent.parent / "shaders", SHADER_DIR]
@@ -49,6 +55,16 @@ class PieceModule:
     def all_shaders(self) -> list[str]:
         names = ([self.shader] if self.shader else []) + list(self.shaders)
         return list(dict.fromkeys(names))
+
+    def programs(self) -> list[tuple[int | None, str | Path, str]]:
+        """(effect n or None, file, part) for every program it draws with: its SHADER and SHADERS
+        by name (found in shader_dirs), its graph's passes and its effects' passes by path."""
+        out: list = [(None, name, "") for name in self.all_shaders()]
+        if self.graph is not None:
+            out += [(None, self.graph.path, p.part) for p in self.graph.passes]
+        for n, effect in enumerate(self.effects):
+            out += [(n, effect.graph.path, p.part) for p in effect.graph.passes]
+        return out
 
 
 def available() -> list[tuple[str, str]]:
@@ -69,11 +85,12 @@ def title_of(path: Path) -> str:
 
 
 def resolve(name_or_path: str) -> Path:
-    """A piece by name, or a file: a piece module (.py) or an ISF generator (.fs)."""
+    """A piece by name, or a file: a piece module (.py), an ISF file (.fs), a Shadertoy export
+    (.json) or mainImage (.glsl)."""
     p = Path(name_or_path)
-    if p.suffix == ".fs":
+    if p.suffix in imported.FILES:
         if not p.is_file():
-            raise PieceError(f"no ISF file at {p}")
+            raise PieceError(f"no {'ISF' if p.suffix == '.fs' else 'Shadertoy'} file at {p}")
         return p.resolve()
     return find_named(name_or_path, PIECE_DIR, ".py", "piece", PieceError, available)
 
@@ -100,14 +117,16 @@ def _arity(fn: Callable) -> int:
         return -1
 
 
-def load(path: Path) -> PieceModule:
-    """Import a fresh copy of the piece module and check its shape; PieceError says what is wrong."""
+def load(path: Path, source: str | None = None, effects: list | None = None) -> PieceModule:
+    """Import a fresh copy of the piece module and check its shape; PieceError says what is wrong.
+    `source`: the piece an imported filter processes; `effects`: an EFFECTS list in place of its own."""
     name = path.stem
-    if path.suffix == ".fs":
+    if path.suffix in imported.FILES:
         try:
-            return check(name, path, isf_piece.module(isf.read(path)))
-        except isf.IsfError as exc:
+            module = imported.module(path, source)
+        except (isf.IsfError, shadertoy.ShadertoyError) as exc:
             raise PieceError(str(exc)) from None
+        return check(name, path, module, effects)
     modname = f"stagecraft_piece.{name}"
     spec = importlib.util.spec_from_file_location(modname, path)
     module = importlib.util.module_from_spec(spec)
@@ -124,10 +143,10 @@ def load(path: Path) -> PieceModule:
             raise
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         raise PieceError(f"piece {name!r} does not import: {detail}") from exc
-    return check(name, path, module)
+    return check(name, path, module, effects)
 
 
-def check(name: str, path: Path, module: ModuleType) -> PieceModule:
+def check(name: str, path: Path, module: ModuleType, effects: list | None = None) -> PieceModule:
     problems = []
     doc = (module.__doc__ or "").strip()
     if not doc:
@@ -151,8 +170,12 @@ def check(name: str, path: Path, module: ModuleType) -> PieceModule:
         if not callable(fn) or _arity(fn) not in (args, -1):
             problems.append(f"{fname} must be a function of {args} argument(s)")
         funcs[fname] = fn
-    if shader is None and "draw" not in funcs:
+    graph = getattr(module, "GRAPH", None)
+    if shader is None and "draw" not in funcs and graph is None:
         problems.append("it needs SHADER = 'file.frag' or a draw(stage, state) function")
+    chain, fx_params, fx_problems = fx.chain(getattr(module, "EFFECTS", []) if effects is None else effects,
+                                             path.parent)
+    problems += fx_problems
     try:
         cues = collect(module)
     except ValueError as exc:
@@ -170,6 +193,7 @@ def check(name: str, path: Path, module: ModuleType) -> PieceModule:
     problems += check_gestures(gestures)
     if problems:
         raise PieceError(f"piece {name!r} ({path}): " + "; ".join(problems))
-    return PieceModule(name, path, module, title.strip(), inspect.cleandoc(note), params, cues,
+    return PieceModule(name, path, module, title.strip(), inspect.cleandoc(note), {**params, **fx_params}, cues,
                        shader, list(shaders), funcs["setup"], funcs["update"], funcs.get("draw"), sound,
-                       list(gestures))
+                       list(gestures), graph, dict(getattr(module, "IMAGES", {})), chain,
+                       list(getattr(module, "NOTES", [])))

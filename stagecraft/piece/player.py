@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 import moderngl
 
+from ..picture import passes
 from ..picture.canvas import Canvas
 from .cues import Cue
+from .effects import Chain
 from .params import ParamValues
-from .module import PieceModule
-from ..picture.render import Renderer
+from .module import PieceError, PieceModule, load, resolve
+from ..picture.render import Renderer, Target
 from ..picture.shaders import ShaderError, Shaders
 from ..sound.analysis import Audio
 from ..sound.messages import Outbox
@@ -66,6 +68,11 @@ class Player:
         self._snapshots = True
         self._overruns = 0
         self._start = None
+        self._make_source = lambda module: Player(module, gfx, size, seed=seed, strict=strict, operator=operator,
+                                                  audience=audience, layer=layer)
+        self.sources: dict[str, Player] = {}    # the pieces whose pictures its IMAGES read, by name
+        self._picture: Target | None = None      # the last effect's target, when it has effects
+        self.chain = Chain(piece.effects, self.canvas, self._effect_failed)
 
     @property
     def name(self) -> str:
@@ -75,24 +82,47 @@ class Player:
         self.operator.tell(f"{self.name}: {message}")
 
     def start(self) -> bool:
-        """Compile the piece's shaders and set it up; False if either failed (told already)."""
-        compiled = self.compile(self.piece)
+        """Compile the piece's shaders, start the pieces it reads and set it up; False if any of
+        that failed (told already)."""
+        for note in self.piece.notes:
+            self._note(note)
+        compiled = self.compile(self.piece) and self._start_sources()
         ok, state = self._call("setup", self.piece.setup, self.stage)
         self.state = state if ok else {}
         return compiled and ok
 
-    def compile(self, piece: PieceModule) -> bool:
-        """Compile every shader the piece names, now rather than mid-show."""
-        ok = True
-        for name in piece.all_shaders():
+    def _start_sources(self) -> bool:
+        for name in dict.fromkeys(self.piece.images.values()):
             try:
-                self.canvas.program(name)
-            except ShaderError as exc:
-                ok = False
+                source = self._make_source(load(resolve(name)))
+            except PieceError as exc:
                 if self.strict:
                     raise
-                self.operator.tell(str(exc).splitlines()[0], key=f"shader:{name}",
-                                   detail=str(exc), error=True)
+                self._note(f"the piece it reads, {name}, cannot load: {exc}")
+                return False
+            self.sources[name] = source
+            if not source.start():
+                return False
+        return True
+
+    def compile(self, piece: PieceModule) -> bool:
+        """Compile every shader the piece names, its passes and its effects, now rather than mid-show."""
+        ok = True
+        for effect, file, part in piece.programs():
+            name = file if isinstance(file, str) else file.name
+            try:
+                if isinstance(file, str):
+                    self.canvas.program(file)
+                else:
+                    self.canvas.shaders.program(file, piece.params, part)
+            except ShaderError as exc:
+                if self.strict:
+                    raise
+                if effect is not None:      # a broken effect is left out; the piece still plays
+                    self.chain.bypass(effect, exc)
+                    continue
+                ok = False
+                self.operator.tell(**shader_told(self.name, None, name, exc))
         return ok
 
     # guarded calls ----------------------------------------------------------------------------
@@ -160,21 +190,40 @@ class Player:
         s._builtins = {**builtins, "iTime": s.time, "iFrame": s.frame}
         self.params.step(clock.dt)
         self._mutate("update", self.piece.update, clock.dt)
+        for source in self.sources.values():
+            source.update(clock, builtins, mouse, performer, audio)
+            source.sound.take()     # a piece read for its picture is not heard
 
     def draw(self) -> None:
+        for source in self.sources.values():
+            source.draw()
         self.canvas.begin_frame()
         self.stage._drawing = True
         if self.piece.draw is not None:
             ok, _ = self._call("draw", self.piece.draw, self.stage, self.state)
+        elif self.piece.graph is not None:
+            images = {k: self.sources[name].image for k, name in self.piece.images.items() if name in self.sources}
+            ok, _ = self._call("draw", passes.run, self.canvas, self.piece.graph, self.stage._all_uniforms({}), images)
         else:
             ok, _ = self._call("draw", self.stage.shade, self.piece.shader)
         self.stage._drawing = False
         self.canvas.end_frame(ok)
+        self._picture = self.chain.run(self.canvas.main, self.stage._all_uniforms({})) if self.piece.effects else None
         self.params.end_frame()
+
+    def _effect_failed(self, n: int, exc: Exception) -> None:
+        if self.strict:
+            raise PieceFault(f"{self.name}: effect {n}: {exc}") from exc
+        self.operator.tell(**shader_told(self.name, n, "", exc))
+
+    @property
+    def picture(self) -> Target:
+        """What it shows: its canvas, or the end of its effect chain."""
+        return self._picture or self.canvas.main
 
     @property
     def image(self) -> moderngl.Texture:
-        return self.canvas.main.texture
+        return self.picture.texture
 
     # cues -------------------------------------------------------------------------------------
     def cue(self, name: str) -> Cue | None:
@@ -186,6 +235,7 @@ class Player:
     # reload -----------------------------------------------------------------------------------
     def _bind(self, piece: PieceModule, params: ParamValues) -> None:
         self.piece, self.params = piece, params
+        self.chain = Chain(piece.effects, self.canvas, self._effect_failed)
         self.canvas.rebind(piece.params, piece.shader_dirs())
         self.stage._bind(params)
 
@@ -215,9 +265,23 @@ class Player:
 
     def resize(self, size) -> None:
         self.canvas.resize(size)
+        for source in self.sources.values():
+            source.resize(size)
 
     def release(self) -> None:
         self.canvas.release()
+        for source in self.sources.values():
+            source.release()
+
+
+def shader_told(piece: str, effect: int | None, file: str, exc: Exception) -> dict:
+    """How the operator is told of a shader that does not compile (once, by its key): a piece's
+    stops the piece, an effect's is bypassed."""
+    told = str(exc).splitlines()[0].rstrip(":")
+    if effect is None:
+        return {"message": told, "key": f"shader:{file}", "detail": str(exc), "error": True}
+    return {"message": f"{piece}: effect {effect} bypassed: {told}", "key": f"{piece}:effect:{effect}",
+            "detail": str(exc), "error": True}
 
 
 def fits(old, new) -> tuple[bool, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pygame
 
+from ..picture.senses import Keyboard
+
 CONSOLE = {"go": lambda e: e.go(), "up": lambda e: e.move_playhead(-1), "down": lambda e: e.move_playhead(1),
            "blackout": lambda e: e.set_blackout(not e.fade.blackout), "panic": lambda e: e.panic(),
            "reset": lambda e: e.reset(), "quit": lambda e: setattr(e, "running", False),
@@ -16,6 +18,7 @@ class Controls:
     def __init__(self, engine):
         self.engine = engine
         self.mouse = [0.0, 0.0, 0.0, 0.0]
+        self.keyboard = Keyboard()    # Shadertoy's keyboard texture: every key, commands or not
 
     def handle(self, events, console_keys=()) -> None:
         e = self.engine
@@ -25,7 +28,10 @@ class Controls:
             if ev.type == pygame.QUIT:
                 e.running = False
             elif ev.type == pygame.KEYDOWN:
+                self.keyboard.down(ev.key)
                 self._key(ev)
+            elif ev.type == pygame.KEYUP:
+                self.keyboard.up(ev.key)
             elif ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
                 self._mouse(ev)
             elif ev.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED) and not e.fixed_size:

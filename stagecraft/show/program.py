@@ -4,11 +4,17 @@ Written in TOML (`pieces/programs/*.toml`):
 
     title = "Smiles for All"
     transition = { kind = "crossfade", seconds = 3, curve = "ease" }   # the default way in
+    effects = ["vignette"]    # over the whole show's output, whatever plays (/output/fx/<n>/<input>)
 
     [[piece]]
     name = "smile_credits"
     transition = { kind = "black", seconds = 2 }   # cut, crossfade, black, or a shader file
     follow = 180                                   # go on to the next piece by itself after this
+    effects = ["grain", { effect = "rgb_split", amount = 0.2 }]   # in place of the piece's EFFECTS
+
+    [[piece]]
+    file = "artists/tunnel.fs"      # an ISF or Shadertoy file (or a piece module), beside the program
+    input = "forum"                 # the piece an ISF filter processes (default: the calibration card)
 
     [[piece.cue]]
     name = "pricing"          # with no actions: runs the piece's own cue of that name
@@ -28,14 +34,17 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..piece import effects
 from ..piece.curves import CURVES
+from ..picture import isf
+from ..picture.shaders import SHADER_DIR
 from ..piece.module import PIECE_DIR, PieceError, PieceModule, find_named, load, resolve
 
 PROGRAM_DIR = PIECE_DIR / "programs"
 KINDS = ("cut", "crossfade", "black", "shader")
 ACTIONS = ("cue", "glide", "set", "sound", "send")
-PROGRAM_KEYS = {"title", "transition", "piece"}
-PIECE_KEYS = {"name", "transition", "follow", "cue"}
+PROGRAM_KEYS = {"title", "transition", "piece", "effects"}
+PIECE_KEYS = {"name", "file", "input", "effects", "transition", "follow", "cue"}
 CUE_KEYS = {"name", "number", "note", "pre_wait", "follow", "continue", "actions"}
 TRANSITION_KEYS = {"kind", "seconds", "curve", "shader"}
 
@@ -92,6 +101,8 @@ class Program:
     pieces: list[ProgramPiece]
     cues: list[ShowCue] = field(default_factory=list)
     path: Path | None = None
+    effects: list = field(default_factory=list)        # the show output's chain (piece/effects.py)
+    effect_params: dict = field(default_factory=dict)  # its inputs: fx/<n>/<input>
 
     @classmethod
     def single(cls, module: PieceModule) -> "Program":
@@ -110,7 +121,7 @@ class Program:
         cues = [replace(c, pre_wait=c.pre_wait * k, follow=t(c.follow),
                         enter=replace(c.enter, seconds=c.enter.seconds * k) if c.enter else None)
                 for c in self.cues]
-        return Program(self.title, pieces, cues, self.path)
+        return replace(self, pieces=pieces, cues=cues)
 
     def rehearsal(self, seconds_each: float, transition_s: float) -> "Program":
         """Every piece for `seconds_each`, its cues firing by themselves spread over that time,
@@ -128,7 +139,7 @@ class Program:
             else:   # the first cue waits a step, each follows a step later: the last ends the piece
                 cues.append(replace(c, pre_wait=step if first else 0.0, follow=step, auto_continue=False))
                 first = False
-        return Program(self.title, pieces, cues, self.path)
+        return replace(self, pieces=pieces, cues=cues)
 
     def entry(self, piece: int) -> int:
         """The index of a piece's enter cue in the flat list."""
@@ -169,26 +180,32 @@ def load_program(path: Path) -> Program:
     except (OSError, UnicodeDecodeError) as exc:
         raise ProgramError(f"{path}: cannot read ({exc})") from None
     _known(data, PROGRAM_KEYS, f"{path}")
-    default = _transition(data.get("transition", {"kind": "crossfade", "seconds": 3.0}), "the default")
+    default = _transition(data.get("transition", {"kind": "crossfade", "seconds": 3.0}), "the default",
+                          Path(path).parent)
     pieces, cue_tables = [], []
     entries = data.get("piece")
     if not isinstance(entries, list) or not entries:
         raise ProgramError(f"{path}: a program needs at least one [[piece]]")
     for n, entry in enumerate(entries, 1):
         where = f"piece {n}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise ProgramError(f"{path}: {where} needs name = \"a piece from pieces/\"")
+        if not isinstance(entry, dict) or not isinstance(entry.get("name", entry.get("file")), str):
+            raise ProgramError(f"{path}: {where} needs name = \"a piece from pieces/\" or file = \"a shader file\"")
         try:
-            module = load(resolve(entry["name"]))
+            found = resolve(entry["name"]) if "name" in entry else resolve(str(Path(path).parent / entry["file"]))
+            module = load(found, source=entry.get("input"), effects=entry.get("effects"))
         except PieceError as exc:
             raise ProgramError(f"{path}: {where}: {exc}") from None
         where = f"piece {n} ({module.name})"
         _known(entry, PIECE_KEYS, where)
-        transition = _transition(entry["transition"], where) if "transition" in entry else \
+        transition = _transition(entry["transition"], where, Path(path).parent) if "transition" in entry else \
             (Transition() if n == 1 else default)
         pieces.append(ProgramPiece(module, transition, _seconds(entry.get("follow"), f"{where} follow")))
         cue_tables.append(entry.get("cue", []))
-    program = Program(str(data.get("title", Path(path).stem)), pieces, path=Path(path))
+    chain, params, problems = effects.chain(data.get("effects", []), Path(path).parent)
+    if problems:
+        raise ProgramError(f"{path}: the output's effects: " + "; ".join(problems))
+    program = Program(str(data.get("title", Path(path).stem)), pieces, path=Path(path), effects=chain,
+                      effect_params=params)
     program.cues = _cues(program, cue_tables)
     return program
 
@@ -248,7 +265,7 @@ def _seconds(value, where: str) -> float | None:
     return float(value)
 
 
-def _transition(t, where: str) -> Transition:
+def _transition(t, where: str, beside: Path) -> Transition:
     if isinstance(t, str):
         t = {"kind": t}
     if not isinstance(t, dict):
@@ -264,6 +281,16 @@ def _transition(t, where: str) -> Transition:
     if curve not in CURVES:
         raise ProgramError(f"{where} transition curve {curve!r} must be one of {', '.join(CURVES)}")
     seconds = _seconds(t.get("seconds", 0.0 if kind == "cut" else 3.0), f"{where} transition seconds")
+    if shader and (beside / shader).is_file():
+        shader = str((beside / shader).resolve())   # beside the program, else in shaders/
+    if shader and shader.endswith(".fs"):
+        try:
+            doc = isf.read(SHADER_DIR / shader)
+        except isf.IsfError as exc:
+            raise ProgramError(f"{where} transition: {exc}") from None
+        if doc.kind != "transition" or len(doc.passes) > 1:
+            raise ProgramError(f"{where} transition: {shader} is not a one-pass ISF transition "
+                               f"(startImage, endImage and progress)")
     return Transition(kind, 0.0 if kind == "cut" else seconds, curve, shader)
 
 

@@ -1,11 +1,14 @@
 """A transition: one piece crossing into the next. Both keep playing; a transition shader (ISF's
-convention: startImage, endImage, progress) mixes their pictures, and their sounds crossfade."""
+convention: startImage, endImage, progress; an ISF transition file as it is, its other inputs at
+their defaults) mixes their pictures, and their sounds crossfade."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..piece.curves import curve
+from ..piece.imported import params
 from .program import Transition
+from ..picture import isf
 from ..picture.render import Target
 from ..picture.shaders import SHADER_DIR
 
@@ -24,6 +27,9 @@ class Crossing:
         self.started = started
         self.program = program
         self._shape = curve(spec.curve)
+        path = shader_path(spec)
+        self.defaults = {name: p.default for name, p in params(isf.read(path)).items()} \
+            if path is not None and path.suffix == ".fs" else {}
 
     def progress(self, now: float) -> float:
         return self._shape(min(max((now - self.started) / max(self.spec.seconds, 1e-6), 0.0), 1.0))
@@ -34,7 +40,7 @@ class Crossing:
     def draw(self, renderer, into: Target, now: float) -> None:
         renderer.shade(self.program, into.back, into.size,
                        {"startImage": self.leaving.image, "endImage": self.entering.image},
-                       {"progress": self.progress(now)})
+                       {**self.defaults, "progress": self.progress(now)})
         into.swap()
 
     @property
