@@ -112,6 +112,12 @@ class Canvas:
         program = self.shaders.program(path, self.params, part)
         self._draw(program, into, full_rect(self._get(into).size), textures, uniforms, False)
 
+    def copy(self, source: str, into: str) -> None:
+        """A target drawn over the whole of another, scaled to fit."""
+        program = self.shaders.program(BLIT, {})
+        self._draw(program, into, full_rect(self._get(into).size), [self.targets[source].texture],
+                   {"tint": (1.0, 1.0, 1.0, 1.0)}, False)
+
     def _draw(self, program, into: str, instances, channels, uniforms, blend) -> None:
         dest = self._get(into)
         if not dest.persistent and into in [c for c in channels if isinstance(c, str)]:

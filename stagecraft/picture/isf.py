@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import passes
-from .units import FFT_UNIT, WAVE_UNIT
+from .units import FFT_UNIT, MAX_IMAGES, WAVE_UNIT
 
 KINDS = ("event", "bool", "long", "float", "point2D", "color", "image", "audio", "audioFFT")
 GLSL = {"event": "bool", "bool": "bool", "long": "int", "float": "float", "point2D": "vec2", "color": "vec4",
@@ -136,6 +136,10 @@ def read(path: Path) -> Document:
                    vertex if vertex.is_file() else None)
     names = [i.name for i in inputs] + doc.targets + list(doc.imported)
     twice = sorted({n for n in names if names.count(n) > 1})
+    images = [i for i in inputs if i.kind in IMAGES] + doc.targets + list(doc.imported)
+    if len(images) > MAX_IMAGES:
+        raise IsfError(f"{where}: {len(images)} images (inputs, targets, imported); this engine reads at most "
+                       f"{MAX_IMAGES} in a pass")
     if twice:
         raise IsfError(f"{where}: {', '.join(twice)} named twice "
                        f"(INPUTS, PASSES' TARGETs and IMPORTED share one namespace)")

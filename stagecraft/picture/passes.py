@@ -17,9 +17,6 @@ from pathlib import Path
 
 import moderngl
 
-from .units import AUDIO_UNIT
-
-MAX_IMAGES = AUDIO_UNIT     # a pass's samplers take the units below the engine's own textures
 _FILTERS = {"nearest": (moderngl.NEAREST, moderngl.NEAREST), "linear": (moderngl.LINEAR, moderngl.LINEAR),
             "mipmap": (moderngl.LINEAR_MIPMAP_LINEAR, moderngl.LINEAR)}
 
@@ -148,6 +145,9 @@ def run(canvas, graph: Graph, uniforms: dict, images: dict, into: str = "main", 
                 tex = canvas.blank if r.kind == "blank" else canvas.file_texture(r)
             textures[name] = tex
         canvas.pass_(graph.path, p.part, dest, textures, {**uniforms, **units, "PASSINDEX": index})
+    last = graph.passes[-1].target if graph.passes else None
+    if last is not None:    # ISF: the last pass is the output, whatever its TARGET
+        canvas.copy(scope + last, into)
 
 
 def texture_filter(read: Read):

@@ -39,10 +39,10 @@ def params(doc: isf.Document) -> dict:
 def _param(i: isf.Input):
     doc = i.label or i.name
     if i.kind == "float":
-        lo = float(i.min if i.min is not None else 0.0)
-        hi = float(i.max if i.max is not None else 1.0)
+        default = float(i.default if i.default is not None else i.min if i.min is not None else 0.0)
+        lo = float(i.min) if i.min is not None else min(0.0, default)     # a range the file leaves
+        hi = float(i.max) if i.max is not None else max(1.0, default)     # open holds its default
         lo, hi = min(lo, hi), max(lo, hi)
-        default = float(i.default if i.default is not None else lo)
         return Float(min(max(default, lo), hi), lo, hi, smooth=SMOOTH_S, doc=doc)
     if i.kind == "bool":
         return Bool(bool(i.default), doc=doc)

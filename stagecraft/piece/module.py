@@ -153,7 +153,8 @@ def check(name: str, path: Path, module: ModuleType, effects: list | None = None
         problems.append("it needs a docstring: the first line is its title, the rest its program note")
     title, _, note = doc.partition("\n")
     params = getattr(module, "PARAMS", {})
-    problems += check_spec(params)
+    graph = getattr(module, "GRAPH", None)
+    problems += check_spec(params, uniforms=graph is None)
     shader = getattr(module, "SHADER", None)
     shaders = getattr(module, "SHADERS", [])
     if shader is not None and not isinstance(shader, str):
@@ -170,7 +171,6 @@ def check(name: str, path: Path, module: ModuleType, effects: list | None = None
         if not callable(fn) or _arity(fn) not in (args, -1):
             problems.append(f"{fname} must be a function of {args} argument(s)")
         funcs[fname] = fn
-    graph = getattr(module, "GRAPH", None)
     if shader is None and "draw" not in funcs and graph is None:
         problems.append("it needs SHADER = 'file.frag' or a draw(stage, state) function")
     chain, fx_params, fx_problems = fx.chain(getattr(module, "EFFECTS", []) if effects is None else effects,

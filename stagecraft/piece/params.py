@@ -148,8 +148,10 @@ def hex_color(text: str) -> tuple[float, float, float, float]:
     return tuple(rgba + [1.0] * (4 - len(rgba)))
 
 
-def check_spec(params: dict) -> list[str]:
-    """Plain-language problems with a piece's PARAMS table (empty when it is fine)."""
+def check_spec(params: dict, uniforms: bool = True) -> list[str]:
+    """Plain-language problems with a piece's PARAMS table (empty when it is fine). `uniforms`:
+    they become uniforms in the engine's prelude, so they may not shadow GLSL's words (an imported
+    file declares its own, and its compiler judges them)."""
     problems = []
     if not isinstance(params, dict):
         return ["PARAMS must be a dict of name -> Float/Int/Bool/Color/Point2D/Event"]
@@ -158,7 +160,7 @@ def check_spec(params: dict) -> list[str]:
             problems.append(f"parameter name {name!r} must be a letter followed by letters, digits or _")
         elif name in RESERVED or name.startswith("gl_") or name.startswith("_sc"):
             problems.append(f"parameter name {name!r} is reserved for the engine")
-        elif name in GLSL_WORDS:
+        elif uniforms and name in GLSL_WORDS:
             problems.append(f"parameter name {name!r} is a GLSL word; its uniform would shadow it")
         if not isinstance(spec, PARAM_TYPES):
             problems.append(f"parameter {name!r} must be one of Float, Int, Bool, Color, Point2D, Event")
