@@ -60,6 +60,7 @@ def setup(stage):
         "coin_at": -1.0,
         "strum_at": -1.0,
         "index": 1000.0,
+        "quote": None,               # (index, sold) as the HUD shows them: requoted on the pulse
         "crowd": [sm.random(rng) for _ in MARGIN],
         "paid": [],                  # margin smiles greyed so far, in the order they paid
         "grey": np.zeros(len(MARGIN)),
@@ -111,8 +112,9 @@ def update(stage, state, dt):
     state["pulse"] *= np.exp(-dt * 2.0)
     state["ticker"] = (state["ticker"] + stage.p.ticker_speed * dt) % 1.0
     beat = int(stage.time * BPM / 60)
-    if beat != state["beat"]:
+    if beat != state["beat"] or state["quote"] is None:
         state["beat"] = beat
+        state["quote"] = (state["index"], state["sold"])    # the market quotes on its pulse, not each frame
         stage.note("pulse", 60, velocity=0.5, sync=60 / BPM)
     purity = 1.0 - sm.price(state["sold"]) / max(sm.price(state["real"]), 1.0)
     stage.sound_set("drone.cutoff", 300 + 2700 * (1 - purity), seconds=0.5)
@@ -153,19 +155,20 @@ def draw(stage, state):
 
     if hud > 0.02:
         ink = (0.24, 0.96, 1.0, hud)
-        for (_, _, tx, ty), price in zip(tags, sm.tooth_prices(sold)):
+        index, quoted = state["quote"]
+        for (_, _, tx, ty), price in zip(tags, sm.tooth_prices(quoted)):
             label = f"SC {price:,.0f}" if price >= 1 else "SC 49/mo"
             stage.text(label, tx / w + 0.008 * h / w * 1.8, ty / h, size=0.021, color=ink)
-        score = 300 + 550 * (1.0 - sm.price(sold) / max(sm.price(state["real"]), 1.0))
+        score = 300 + 550 * (1.0 - sm.price(quoted) / max(sm.price(state["real"]), 1.0))
         stage.text(f"{score:.0f}", RING[0], RING[1] + 0.01, size=0.06, color=ink)
         stage.text("SMILE CREDIT SCORE", RING[0], RING[1] - 0.115, size=0.02, color=ink)
         stage.text("SMILE CREDITS  catalog no. 2145-A", 0.03, 0.95, size=0.03, color=ink, align="left")
-        _ticker(stage, state, ink)
+        _ticker(stage, state, index, ink)
 
 
-def _ticker(stage, state, ink):
-    prices = [f"{g} {state['index'] * (0.08 + 0.07 * i):,.0f} SC" for i, g in enumerate(GOODS)]
-    line = f"SMILE INDEX {state['index']:,.1f}  \u25b2   " + "   \u00b7   ".join(prices) + "   \u00b7   "
+def _ticker(stage, state, index, ink):
+    prices = [f"{g} {index * (0.08 + 0.07 * i):,.0f} SC" for i, g in enumerate(GOODS)]
+    line = f"SMILE INDEX {index:,.1f}  \u25b2   " + "   \u00b7   ".join(prices) + "   \u00b7   "
     width = stage.text_width(line, size=0.032)
     x = -state["ticker"] * width
     while x < 1.0:

@@ -1,7 +1,7 @@
 """`run.py osc-map`: the address dictionary as Markdown, written from the address table itself."""
 from __future__ import annotations
 
-from ..osc.addresses import AUDIENCE, ENGINE, cue_entries, piece_entries
+from ..osc.addresses import AUDIENCE, ENGINE, cue_entries, output_entries, piece_entries
 from ..osc.hub import AUDIENCE_PORT, CONTROL_PORT
 from ..piece.gestures import CHEER
 from ..piece.module import available, load, resolve
@@ -43,6 +43,9 @@ def osc_map(pieces: list[str] | None = None) -> str:
         out += ["", f"## The program: {program.title} (`smiles_for_all`)", "",
                 "Cues by number (piece.cue) and name; a piece's number alone enters it.", ""]
         out += _table(cue_entries(program), "control")
+        if program.effects:
+            out += ["", "The output's effects (the program's `effects`):", ""]
+            out += _table(output_entries(program.effect_params), "control")
     for name in names:
         piece = load(resolve(name))
         out += ["", f"## {piece.title} (`{piece.name}`)", "",

@@ -52,6 +52,7 @@ class Pieces:
             self.player.sound.fade(0.0, way.seconds)
             self.crossing = Crossing(way, self.player, entering, self.clock.time, program)
         self.player = entering
+        heap.settle()
         self._mtime = _mtime(entering.piece.path)
         self.entered.append(entering.name)
         self.room.show_qr(self.clock.time)

@@ -55,20 +55,12 @@ class Window:
         if not 0 <= display < count:
             pygame.display.quit()
             raise ValueError(f"no display {display}: this machine has {count} (0..{count - 1})")
-        for attr, value in ((pygame.GL_CONTEXT_MAJOR_VERSION, 3), (pygame.GL_CONTEXT_MINOR_VERSION, 3),
-                            (pygame.GL_CONTEXT_PROFILE_MASK, pygame.GL_CONTEXT_PROFILE_CORE),
-                            (pygame.GL_CONTEXT_FORWARD_COMPATIBLE_FLAG, 1), (pygame.GL_DOUBLEBUFFER, 1)):
-            pygame.display.gl_set_attribute(attr, value)
         flags = pygame.OPENGL | pygame.DOUBLEBUF | pygame.RESIZABLE
         if fullscreen:
             flags |= pygame.FULLSCREEN
             size = (0, 0)  # pygame 2 gives OpenGL "desktop" fullscreen at the display's own size
         pygame.display.set_caption(title)
-        try:
-            pygame.display.set_mode(size, flags, display=display, vsync=1 if vsync else 0)
-        except pygame.error:
-            pygame.display.set_mode(size, flags, display=display, vsync=0)
-            vsync = False
+        vsync = _open(pygame, size, flags, display, vsync)
         self.vsync = vsync and not headless  # the offscreen driver accepts vsync but never waits
         # Load GL from the context SDL just made current, whatever made it (GLX, EGL, WGL, CGL);
         # moderngl's own detection guesses GLX once another context exists in the process.
@@ -151,6 +143,25 @@ class Offscreen:
 
 
 GL_VERSIONS = (460, 450, 430, 410, 400, 330)    # newest first: NVIDIA's EGL gives exactly what is asked
+
+
+def _open(pygame, size, flags: int, display: int, vsync: bool) -> bool:
+    """The window with the newest core context the display gives (artists' shaders use GLSL 4;
+    macOS stops at 4.1); whether it got vsync."""
+    failed = None
+    for version in GL_VERSIONS:
+        for attr, value in ((pygame.GL_CONTEXT_MAJOR_VERSION, version // 100),
+                            (pygame.GL_CONTEXT_MINOR_VERSION, version % 100 // 10),
+                            (pygame.GL_CONTEXT_PROFILE_MASK, pygame.GL_CONTEXT_PROFILE_CORE),
+                            (pygame.GL_CONTEXT_FORWARD_COMPATIBLE_FLAG, 1), (pygame.GL_DOUBLEBUFFER, 1)):
+            pygame.display.gl_set_attribute(attr, value)
+        for sync in ((1, 0) if vsync else (0,)):
+            try:
+                pygame.display.set_mode(size, flags, display=display, vsync=sync)
+                return bool(sync)
+            except pygame.error as exc:
+                failed = exc
+    raise failed
 
 
 def _standalone_context() -> moderngl.Context:
