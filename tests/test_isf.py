@@ -206,11 +206,13 @@ def test_a_last_pass_with_a_target_is_the_output_and_an_open_range_holds_its_def
     with a DEFAULT and no MIN or MAX keeps its default; an input may be named like a GLSL
     built-in its compiler lets a uniform hide."""
     path = _isf(tmp_path, "last.fs", '{"INPUTS": [{"NAME": "gain", "TYPE": "float", "DEFAULT": 4.0},'
-                                     '{"NAME": "step", "TYPE": "float", "DEFAULT": 0.25}],'
+                                     '{"NAME": "step", "TYPE": "float", "DEFAULT": 0.25},'
+                                     '{"NAME": "spot", "TYPE": "point2D", "DEFAULT": [320, 180]}],'
                                      '"PASSES": [{"TARGET": "a"}, {"TARGET": "b", "PERSISTENT": true}]}',
                 "void main() { gl_FragColor = PASSINDEX == 0 ? vec4(0.1 * gain, 0.0, step, 1.0)"
                 " : IMG_THIS_PIXEL(a); }\n")
     piece = load(resolve(str(path)))
     assert (piece.params["gain"].default, piece.params["gain"].max) == (4.0, 4.0)
+    assert (piece.params["spot"].default, piece.params["spot"].max) == ((320.0, 180.0), (320.0, 180.0))
     f = _frame(engines(str(path), (64, 36)), 2)
     assert abs(f[..., 0].mean() - 0.4 * 255) < 3 and abs(f[..., 2].mean() - 0.25 * 255) < 3

@@ -157,7 +157,7 @@ PARAM_TYPES = {"float": "f", "int": "i", "bool": "T|F|i", "point2D": "ff", "colo
 
 def _param_range(spec) -> str:
     if spec.kind in ("float", "int"):
-        labels = f" ({', '.join(f'{i} {l}' for i, l in enumerate(spec.labels))})" if getattr(spec, "labels", ()) else ""
+        labels = f" ({', '.join(f'{i} {l}' for i, l in enumerate(spec.labels, int(spec.min)))})" if getattr(spec, "labels", ()) else ""
         return f"{spec.min:g}..{spec.max:g}{labels}"
     return {"point2D": "0..1 each", "color": "0..1 each, or #RRGGBB[AA]", "event": "fires once per message"}.get(
         spec.kind, "")

@@ -58,9 +58,10 @@ def _param(i: isf.Input):
         rgba = [float(x) for x in (i.default or (1.0, 1.0, 1.0, 1.0))]
         return Color(tuple((rgba + [1.0])[:4]), smooth=SMOOTH_S, doc=doc)
     if i.kind == "point2D":
-        lo = tuple(float(x) for x in (i.min or (0.0, 0.0)))
-        hi = tuple(float(x) for x in (i.max or (1.0, 1.0)))
-        default = tuple(float(x) for x in (i.default or ((a + b) / 2 for a, b in zip(lo, hi))))
+        given = tuple(float(x) for x in i.default) if i.default else None
+        lo = tuple(float(x) for x in i.min) if i.min else tuple(min(0.0, x) for x in (given or (0.0, 0.0)))
+        hi = tuple(float(x) for x in i.max) if i.max else tuple(max(1.0, x) for x in (given or (1.0, 1.0)))
+        default = given or tuple((a + b) / 2 for a, b in zip(lo, hi))
         return Point2D(default, lo, hi, smooth=SMOOTH_S, doc=doc)
     raise ValueError(f"TYPE {i.kind!r} is not a parameter")
 

@@ -62,7 +62,7 @@ class Int:
     default: int = 0
     min: int = 0
     max: int = 100
-    labels: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()        # the names of min, min + 1, ... max
     doc: str = ""
     smooth = 0.0
     kind = "int"
