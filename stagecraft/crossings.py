@@ -1,6 +1,7 @@
 """Every crossing between threads and processes, in one place. Nothing else crosses.
 
     OscInbox       OSC receiver threads -> the frame loop: validated messages, whole datagrams
+    MidiInbox      rtmidi's callback threads -> the frame loop: raw MIDI messages, as they came
     SoundChannel   render -> sound process: lists of small tuples (notes, parameter targets,
                    graphs), in order, never blocking the sender
     AnalysisBoard  sound process -> render: the latest analysis in shared memory, lock-free
@@ -65,6 +66,12 @@ class OscInbox:
 
     def __len__(self) -> int:
         return self._count
+
+
+class MidiInbox(OscInbox):
+    """rtmidi's callback threads -> the frame loop: (port name, arrival perf_counter, bytes) for
+    each message, bounded as the OSC inbox is (a controller's flood is dropped, never waited on).
+    The callback only queues; bindings, takeover and the address they reach are the frame loop's."""
 
 
 class Heartbeat:

@@ -16,7 +16,7 @@ LAYERS = [
     ["piece"],
     ["safety"],
     ["osc"],
-    ["phones"],
+    ["phones", "midi"],
     ["show"],
     ["installation"],
     ["engine"],

@@ -119,6 +119,8 @@ def _play(show, args, *, start=None, loop=False) -> int:
                                   allow=args.operator_allow, passcode=args.passcode)
             except OSError as exc:
                 raise UsageError(f"{exc.strerror} (another show running? choose another port, or --no-osc)") from None
+        if args.midi:
+            engine.midi = _midi(engine, args)
         if args.phones is not None:
             from ..phones.client import Phones
             engine.attach_phones(Phones(args.phones, secret=engine.audience.salt, url=args.phones_url,
@@ -136,3 +138,19 @@ def _play(show, args, *, start=None, loop=False) -> int:
     finally:
         engine.close()
     return 0
+
+
+def _midi(engine, args):
+    """The controllers: each mapping checked against every address the program's pieces answer."""
+    from ..midi.hub import Midi
+    from ..midi.mapping import MappingError, load
+    from ..osc.addresses import AUDIENCE, ENGINE, cue_entries, output_entries, piece_entries
+    known = {e.address for e in ENGINE + AUDIENCE + cue_entries(engine.program)
+             + output_entries(engine.output_fx.params.spec)}
+    for p in engine.program.pieces:
+        known |= {e.address for e in piece_entries(p.module)}
+    try:
+        mappings = [load(path, known.__contains__) for path in args.midi]
+    except MappingError as exc:
+        raise UsageError(str(exc)) from None
+    return Midi(engine, mappings, args.midi_api)

@@ -84,6 +84,10 @@ def live_options(s: argparse.ArgumentParser) -> None:
                    help="where the sound goes: 'none' runs silent (default: the system's output)")
     s.add_argument("--audio-block", type=block, default=256, metavar="N", help="frames per audio block (256)")
     s.add_argument("--mic", action="store_true", help="the capture device's level is the performer's voice")
+    s.add_argument("--midi", type=Path, action="append", default=[], metavar="FILE",
+                   help="a controller's mapping file (TOML; repeatable): its controls move the addresses it binds")
+    s.add_argument("--midi-api", choices=("jack", "alsa"), default=None, help="MIDI through JACK or ALSA "
+                   "(default: the system's own)")
 
 
 PHONES_PORT = 8080

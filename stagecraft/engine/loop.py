@@ -78,6 +78,7 @@ class Engine(Pieces, Commands, Status):
         self.room = Room(self.gfx, self.present)
         self.moderation = Moderation(self.operator.tell)
         self.phones = None                      # stagecraft.phones.client.Phones, when the page is served
+        self.midi = None                        # stagecraft.midi.hub.Midi, with --midi
         self.controls = Controls(self)
         self.console = console
         self.installation = None                # stagecraft.installation.mode.Installation, in a gallery
@@ -151,6 +152,8 @@ class Engine(Pieces, Commands, Status):
         if self.phones:
             self.phones.drain(self.osc.inbox)   # gestures join the OSC audience messages, one path in
             self.room.url = self.phones.url
+        if self.midi:
+            self.midi.drain(self.osc.inbox)     # a controller's moves join the OSC messages, one path in
         self.osc.drain()
         self.controls.handle(self.surface.events(), self.console.keys() if self.console else ())
         if self.live and start - self._watch_at >= WATCH_EVERY_S:
@@ -289,6 +292,8 @@ class Engine(Pieces, Commands, Status):
             p.release()
         if self.phones:
             self.phones.close()
+        if self.midi:
+            self.midi.close()
         self.mix.release()
         self.output_fx.release()
         self.room.release()

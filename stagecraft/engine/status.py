@@ -57,4 +57,5 @@ class Status:
                 "standby": show.standby.label if show.standby else None,
                 **self.osc.counters(), **self.sound.counters(),
                 **(self.phones.counters() if self.phones else {"phones_peak": 0, "phones_received": 0,
-                                                               "phones_rejected": 0})}
+                                                               "phones_rejected": 0}),
+                **(self.midi.counters() if self.midi else {"midi_received": 0, "midi_devices": []})}

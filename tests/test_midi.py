@@ -1,0 +1,229 @@
+"""MIDI controllers: a mapping file's contract, each binding's values and soft takeover, bytes
+through mido's parser to the engine's addresses, and real MIDI through JACK (its dummy driver:
+this machine has no sound devices) from a controller in another process."""
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from stagecraft.midi.control import STEP, Control, relative
+from stagecraft.midi.hub import Midi
+from stagecraft.midi.mapping import Bind, MappingError, load
+from stagecraft.osc.addresses import ENGINE, piece_entries
+from stagecraft.output.offline import frames
+from stagecraft.piece.module import load as load_piece, resolve
+
+KNOWN = {e.address for e in ENGINE + piece_entries(load_piece(resolve("calibration")))}
+MAPPING = """
+device = "Test Controller"
+
+[[bind]]
+cc = 7
+to = "/current/sweep_speed"
+takeover = "jump"
+
+[[bind]]
+cc = 8
+channel = 2
+to = "/calibration/sweep_speed"
+
+[[bind]]
+cc = 20
+mode = "rel_twos"
+to = "/current/grid"
+
+[[bind]]
+cc = 1
+mode = "14bit"
+to = "/current/sweep_speed"
+range = [0.0, 1.0]
+takeover = "jump"
+
+[[bind]]
+note = 36
+to = "/current/labels"
+on = "both"
+"""
+
+
+def _mapping(tmp_path, text=MAPPING):
+    path = tmp_path / "controller.toml"
+    path.write_text(textwrap.dedent(text))
+    return load(path, KNOWN.__contains__)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('device = "X"\n[[bind]]\ncc = 7\nto = "/current/nope"\n', r"bind 1: to = '/current/nope' is not an address"),
+    ('device = "X"\n[[bind]]\ncc = 7\nto = "/go"\nspeed = 2\n', r"bind 1: unknown key 'speed'"),
+    ('device = "X"\ncolour = 1\n', r"unknown key 'colour'"),
+    ('[[bind]]\ncc = 7\nto = "/go"\n', r"device = \"NAME\" names the controller"),
+    ('device = "X"\n[[bind]]\ncc = 128\nto = "/go"\n', r"cc must be 0..127"),
+    ('device = "X"\n[[bind]]\ncc = 7\nnote = 3\nto = "/go"\n', r"give cc = N or note = N"),
+    ('device = "X"\n[[bind]]\nnote = 7\nmode = "rel_twos"\nto = "/go"\n', r"a note has no mode"),
+    ('device = "X"\n[[bind]]\ncc = 40\nmode = "14bit"\nto = "/go"\n', r"a 14-bit cc is 0..31"),
+    ('device = "X"\n[[bind]]\ncc = 7\ntakeover = "grab"\nto = "/go"\n', r"takeover = 'grab'; it is one of pickup"),
+    ('device = "X"\n[[bind]]\ncc = 7\nchannel = 17\nto = "/go"\n', r"channel must be 1..16"),
+    ('device = "X"\ninit = [[1, 2]]\n', r"init\[0\] must be a SysEx message"),
+])
+def test_a_mapping_file_that_cannot_be_used_names_what_is_wrong(tmp_path, text, expected):
+    with pytest.raises(MappingError, match=expected):
+        _mapping(tmp_path, text)
+
+
+def test_a_mapping_file_reads_as_written(tmp_path):
+    m = _mapping(tmp_path)
+    assert m.device == "Test Controller" and m.instance == 0 and len(m.binds) == 5
+    assert m.binds[1] == Bind("cc", 8, 2, "/calibration/sweep_speed")
+    assert (m.binds[3].mode, m.binds[3].range, m.binds[4].on) == ("14bit", (0.0, 1.0), "both")
+
+
+def _bind(**kw):
+    return Bind(**{"kind": "cc", "number": 7, "channel": None, "to": "/x", **kw})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.0, 1.0), st.integers(0, 127), st.integers(1, 9), st.booleans())
+def test_pickup_never_jumps_more_than_the_sweeps_own_step(param, start, step, up):
+    """The parameter sits where something else left it; a sweep of the control moves it only once
+    it has crossed it, so the first change is never larger than one step of the sweep."""
+    c = Control(_bind())
+    current = param
+    values = range(start, 128, step) if up else range(start, -1, -step)
+    for v in values:
+        sent = c.absolute(v / 127, current)
+        if sent is not None:
+            assert abs(sent - current) <= step / 127 + 1e-9
+            current = sent
+
+
+def test_takeover_modes_and_an_outside_move():
+    pickup = Control(_bind())
+    assert pickup.absolute(0.1, 0.5) is None and pickup.absolute(0.3, 0.5) is None
+    assert pickup.absolute(0.55, 0.5) == 0.55 and pickup.absolute(0.7, 0.55) == 0.7     # crossed: it holds it now
+    assert pickup.absolute(0.8, 0.2) is None        # a glide or OSC moved it to 0.2: taken over again
+    assert Control(_bind(takeover="jump")).absolute(0.9, 0.1) == 0.9
+    scale = Control(_bind(takeover="scale"))
+    scale.absolute(0.5, 0.2)
+    moved = scale.absolute(0.75, 0.2)               # half way to the top from 0.5: half way from 0.2
+    assert abs(moved - 0.6) < 1e-9
+    assert scale.absolute(1.0, moved) == 1.0        # they meet at the end
+
+
+def test_relative_encoders_fourteen_bits_notes_and_commands():
+    assert [relative("rel_twos", v) for v in (1, 3, 127, 125)] == [1, 3, -1, -3]
+    assert [relative("rel_offset", v) for v in (65, 63, 64)] == [1, -1, 0]
+    assert [relative("rel_sign", v) for v in (1, 65, 67)] == [1, -1, -3]
+    enc = Control(_bind(mode="rel_twos"))
+    assert abs(enc.cc(3, 0.5) - (0.5 + 3 * STEP)) < 1e-9 and enc.cc(1, None) is None
+    fine = Control(_bind(mode="14bit", takeover="jump"))
+    fine.cc(64, 0.0)
+    assert abs(fine.cc(0, 0.0, low_half=True) - (64 << 7) / 16383) < 1e-9
+    assert abs(fine.cc(127, 0.0, low_half=True) - (64 << 7 | 127) / 16383) < 1e-9
+    both, press = Control(_bind(kind="note", on="both")), Control(_bind(kind="note"))
+    assert (both.note(True), both.note(False), press.note(True), press.note(False)) == (1.0, 0.0, 1.0, None)
+    button = Control(_bind())
+    assert [button.rising(p) for p in (1.0, 1.0, 0.0, 1.0)] == [True, False, False, True]
+
+
+class Bytes:
+    """Stands in for rtmidi's ports in the tests that hand bytes in themselves (the JACK test
+    below takes the real ports)."""
+    seen: set = set()
+
+    def scan(self, now):
+        pass
+
+    def device_of(self, port):
+        return ("Test Controller", 0)
+
+    def close(self):
+        pass
+
+
+def test_bytes_through_mido_reach_the_parameters_in_the_same_frame(engines, tmp_path):
+    e = engines("calibration", (96, 54))
+    list(frames(e, 2))
+    midi = Midi(e, [_mapping(tmp_path)], ports=Bytes())
+    e.midi = midi
+    params = e.player.params
+    feed = lambda *b: midi.inbox.put(("port", time.perf_counter(), bytes(b)), 1)    # noqa: E731
+    feed(0xB0, 7, 127)                       # cc 7, channel 1: jump to the top of 0..2
+    feed(0xB0, 20, 3)                        # relative: three ticks up
+    feed(0x90, 36, 100)                      # note on: labels on ...
+    list(frames(e, 1))
+    assert params.target("sweep_speed") == 2.0 and params.target("grid") == 16 + round(3 * 60 / 127)
+    assert params.target("labels") is True or params.target("labels") == 1
+    feed(0x80, 36, 0)                        # ... note off: labels off
+    feed(0xB0, 8, 0)                         # cc 8 on channel 1: bound to channel 2 only
+    feed(0xB1, 8, 20)                        # channel 2, far below the parameter: taken over, no move
+    feed(0xF8)                               # a clock tick between them: ignored
+    list(frames(e, 1))
+    assert not params.target("labels") and params.target("sweep_speed") == 2.0
+    feed(0xB1, 8, 127)                       # crossed it: from now on it moves it
+    feed(0xB1, 8, 100)
+    list(frames(e, 1))
+    assert abs(params.target("sweep_speed") - 100 / 127 * 2.0) < 1e-6
+    assert midi.counters()["midi_received"] == 7     # the channel-1 cc and the clock reached no binding
+
+
+@pytest.fixture
+def jack(monkeypatch):
+    """A JACK server with its dummy driver, named for this test, stopped afterwards."""
+    name = f"stagecraft{os.getpid()}"
+    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1", "JACK_NO_START_SERVER": "1", "JACK_DEFAULT_SERVER": name}
+    server = subprocess.Popen(["jackd", "-n", name, "-d", "dummy", "-r", "48000", "-p", "256"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for key in ("JACK_NO_AUDIO_RESERVATION", "JACK_NO_START_SERVER", "JACK_DEFAULT_SERVER"):
+        monkeypatch.setenv(key, env[key])
+    import rtmidi
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name="probe").get_ports()
+            break
+        except rtmidi.SystemError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("jackd did not start")
+            time.sleep(0.1)
+    yield env
+    server.terminate()
+    server.wait(5)
+
+
+CONTROLLER = """
+import sys, rtmidi
+out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name="controller")
+out.open_virtual_port("Test Controller")
+print("ready", flush=True)
+for line in sys.stdin:
+    out.send_message([int(x, 16) for x in line.split()])
+    print("sent", flush=True)
+"""
+
+
+def test_a_controller_in_another_process_moves_a_parameter_through_jack(engines, tmp_path, jack):
+    controller = subprocess.Popen([sys.executable, "-c", CONTROLLER], env=jack, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+    try:
+        assert controller.stdout.readline().strip() == "ready"
+        e = engines("calibration", (96, 54))
+        e.midi = Midi(e, [_mapping(tmp_path)], api="jack")
+        assert e.midi.counters()["midi_devices"] == ["controller:Test Controller"]
+        list(frames(e, 1))
+        for value in (0, 64, 127):
+            controller.stdin.write(f"B0 07 {value:02X}\n")
+            controller.stdin.flush()
+            assert controller.stdout.readline().strip() == "sent"
+            deadline = time.monotonic() + 5
+            while not len(e.midi.inbox._items) and time.monotonic() < deadline:
+                time.sleep(0.002)
+            list(frames(e, 1))                   # the first frame after it arrived applies it
+            assert abs(e.player.params.target("sweep_speed") - value / 127 * 2.0) < 1e-6
+    finally:
+        controller.stdin.close()
+        controller.wait(5)
