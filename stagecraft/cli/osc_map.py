@@ -52,8 +52,8 @@ def osc_map(pieces: list[str] | None = None) -> str:
                 f"While this piece runs, each `/{piece.name}/<param>` also answers as `/current/<param>`;"
                 " the cues are those it has when played alone.", ""]
         out += _table([e for e in piece_entries(piece) if not e.address.startswith("/current/")]
-                      + [e for e in cue_entries(Program.single(piece)) if e.address != "/cue/0/start"
-                         and e.address != "/cue/0/go"], "control")
+                      + [e for e in cue_entries(Program.single(piece)) if not e.address.startswith("/cue/0/")],
+                      "control")
         out += ["", "Its gestures on the audience's phones (docs/phones.md), each the audience message it becomes:",
                 ""] + _gestures(piece.gestures)
     return "\n".join(out) + "\n"

@@ -169,6 +169,8 @@ class Engine(Pieces, Commands, Status):
             self._to_sound += p.sound.take()
         if self.phones:
             self._tell_phones(start)
+        if self.midi:
+            self.midi.feedback(start)           # LEDs and faders follow what the frame's updates did
         for p in self._playing():
             p.draw()
         self._cross()

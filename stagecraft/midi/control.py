@@ -30,6 +30,8 @@ class Control:
         self.msb = 0                        # a 14-bit control's halves, as last heard
         self.lsb = 0
         self.high = False                   # past half way: a command bound to it has fired
+        self.told: int | None = None        # the value last sent back to the hardware (feedback)
+        self.told_at = -1e9
 
     def owns(self, current: float | None) -> bool:
         return self.holding and current is not None and self.sent is not None and abs(current - self.sent) <= NEAR

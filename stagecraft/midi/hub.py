@@ -1,7 +1,8 @@
 """The frame loop's side of MIDI: once a frame, before the OSC hub, each control's moves become
 the operator's messages to the addresses they are bound to, queued in the OSC inbox so they meet
 the same coercion, clamping, double-GO guard, counting and `--record-osc` as OSC (recorded as the
-addresses they became, from `midi:<device>`)."""
+addresses they became, from `midi:<device>`). MIDI Show Control becomes the same addresses, and
+MIDI timecode passing a cue's `timecode` fires it."""
 from __future__ import annotations
 
 import time
@@ -11,11 +12,17 @@ import mido
 from ..crossings import MidiInbox
 from ..osc.receive import CONTROL, Delivery, Sender
 from ..osc.wire import Message
+from . import msc
 from .control import Control
-from .mapping import Mapping
+from .mapping import Bind, Mapping, save
 from .ports import Ports
+from .timecode import Timecode, seconds
 
 BUDGET = 4096
+MAX_MESSAGE = 4096      # bytes: MSC stops at 128, a controller's SysEx at a few hundred
+JUMP_S = 1.0            # timecode moving further than this in a frame has relocated, not run
+LEARN_MESSAGES = 3      # a control's first few messages tell a fader from an encoder
+FEEDBACK_HZ = 30        # a motor fader or an LED ring needs no more, and a slow USB device no more either
 
 
 class Midi:
@@ -23,22 +30,54 @@ class Midi:
         """`ports`: where the messages come from (rtmidi's, unless a test hands bytes in itself)."""
         self.engine = engine
         self.inbox = MidiInbox()
-        self.controls = {(m.device, m.instance): [Control(b) for b in m.binds] for m in mappings}
-        self.ports = ports or Ports(list(self.controls), api, self.inbox, engine.operator.tell)
+        self.mappings = {(m.device, m.instance): m for m in mappings}
+        self.controls = {key: [Control(b) for b in m.binds] for key, m in self.mappings.items()}
+        self.learning: str | None = None        # an address waiting for the next control moved
+        self._heard: list = []
+        self.timecode = Timecode()
+        self._followed: float | None = None     # the timecode when cues were last checked
+        self.ports = ports or Ports(list(self.controls), api, self.inbox, engine.operator.tell,
+                                    {(m.device, m.instance): m.init for m in mappings})
         self.received = 0
+        self.fed_back = 0
         self.ports.scan(time.perf_counter())
 
     def drain(self, osc_inbox) -> None:
         self.ports.scan(time.perf_counter())
         for port, arrived, data in self.inbox.take(BUDGET):
             self.feed(self.ports.device_of(port), data, arrived, osc_inbox)
+        self.follow_timecode(time.perf_counter(), osc_inbox)
+
+    def follow_timecode(self, now: float, osc_inbox) -> None:
+        """Fire each cue whose timecode was passed since the last frame, running forward; a
+        relocation (a jump back, or forward by more than JUMP_S) fires nothing it skipped."""
+        tc, last = self.timecode.now(now), self._followed
+        self._followed = tc
+        if tc is None or last is None or not 0 < tc - last <= JUMP_S:
+            return
+        for c in self.engine.program.cues:
+            if c.timecode is not None and last < seconds(c.timecode, self.timecode.rate) <= tc:
+                self._send("timecode", f"/cue/{c.number}/start", (), now, osc_inbox)
 
     def feed(self, device: tuple[str, int] | None, data: bytes, arrived: float, osc_inbox) -> None:
         """One message from a device's port, through mido's parser, to its bindings."""
+        if len(data) > MAX_MESSAGE:
+            return          # a dump nothing here reads: not parsed on the frame loop (1 MB took a second)
         try:
             message = mido.Message.from_bytes(list(data))
         except (ValueError, IndexError):
             return          # a stray byte or an unfinished message: nothing a binding reads
+        if message.type == "quarter_frame":
+            self.timecode.quarter(message.frame_type << 4 | message.frame_value, arrived)
+            return
+        if message.type == "sysex" and self.timecode.full(message.data, arrived):
+            return
+        if message.type == "sysex" and device in self.mappings:
+            self._show_control(device, message.data, arrived, osc_inbox)
+            return
+        if self.learning and device in self.mappings and message.type in ("control_change", "note_on"):
+            self._learn(device, message)
+            return
         for control in self.controls.get(device, ()):
             self._move(control, message, device[0], arrived, osc_inbox)
 
@@ -68,9 +107,7 @@ class Midi:
             if not control.rising(position):
                 return
             args = ()
-        tags = "".join("i" if isinstance(a, int) else "f" for a in args)
-        sender = Sender(f"midi:{device}", ("midi", device), None)
-        osc_inbox.put(Delivery(CONTROL, sender, arrived, ((None, Message(b.to, tags, args)),)), 1)
+        self._send(device, b.to, args, arrived, osc_inbox)
 
     def _target(self, b):
         """The address's entry, and for a piece's parameter its value and range (the binding's own
@@ -86,6 +123,81 @@ class Midi:
             return entries[0], None, lo, hi
         lo, hi = b.range or ((0.0, 1.0) if spec.kind == "bool" else (spec.min, spec.max))
         return entries[0], float(player.params.target(name)), lo, hi     # where it is going: a fader sets targets
+
+    def _show_control(self, device, data, arrived: float, osc_inbox) -> None:
+        """MIDI Show Control from a device whose mapping takes it, for its device id or all-call."""
+        ours = self.mappings[device].msc
+        command = msc.decode(bytes(data)) if ours is not None else None
+        if command is None or not msc.for_us(command, ours):
+            return
+        self.received += 1
+        for address, args in msc.messages(command):
+            self._send(device[0], address, args, arrived, osc_inbox)
+
+    def _send(self, device: str, address: str, args: tuple, arrived: float, osc_inbox) -> None:
+        tags = "".join("i" if isinstance(a, int) else "f" for a in args)
+        sender = Sender(f"midi:{device}", ("midi", device), None)
+        osc_inbox.put(Delivery(CONTROL, sender, arrived, ((None, Message(address, tags, args)),)), 1)
+
+    def learn(self, address: str) -> None:
+        self.learning, self._heard = address, []
+        self.engine.operator.tell(f"MIDI learn: move a control for {address}")
+
+    def _learn(self, device, m) -> None:
+        """The first control moved: a note at once; a control change once its first messages say
+        whether it is a fader, an encoder (which convention) or a 14-bit pair."""
+        if m.type == "note_on":
+            self._bind(device, Bind("note", m.note, m.channel + 1, self.learning))
+            return
+        self._heard.append((m.control, m.channel, m.value))
+        if len(self._heard) < LEARN_MESSAGES:
+            return
+        numbers = {n for n, _, _ in self._heard}
+        first, channel = self._heard[0][0], self._heard[0][1]
+        values = [v for n, _, v in self._heard if n == first]
+        pair = min(numbers) < 32 and min(numbers) + 32 in numbers
+        repeats = any(a == b for a, b in zip(values, values[1:]))    # a fader sends only changes
+        mode = "14bit" if pair else "abs"
+        if not pair and repeats:
+            if all(abs(v - 64) <= 15 for v in values):
+                mode = "rel_offset"
+            elif all(v <= 15 or v >= 113 for v in values):
+                mode = "rel_twos"
+            elif all(v <= 15 or 65 <= v <= 79 for v in values):
+                mode = "rel_sign"
+        self._bind(device, Bind("cc", min(numbers) if pair else first, channel + 1, self.learning, mode=mode))
+
+    def _bind(self, device, bind: Bind) -> None:
+        mapping = self.mappings[device]
+        same = lambda b: (b.kind, b.number, b.channel) == (bind.kind, bind.number, bind.channel)   # noqa: E731
+        mapping.binds = [b for b in mapping.binds if not same(b)] + [bind]
+        self.controls[device] = [c for c in self.controls[device] if not same(c.bind)] + [Control(bind)]
+        self.learning = None
+        save(mapping)
+        self.engine.operator.tell(f"MIDI learn: {bind.label} ({bind.mode}) -> {bind.to}, saved in {mapping.path}")
+
+    def feedback(self, now: float) -> None:
+        """After the frame's messages: each control with feedback shows where its parameter is,
+        whoever moved it; never what the control itself just sent (no echo), at most FEEDBACK_HZ."""
+        for key, controls in self.controls.items():
+            for c in controls:
+                if not c.bind.feedback or now - c.told_at < 1.0 / FEEDBACK_HZ:
+                    continue
+                _, param, lo, hi = self._target(c.bind)
+                if param is None or hi == lo:
+                    continue
+                value = round(min(max((param - lo) / (hi - lo), 0.0), 1.0) * 127)
+                if value == c.told:
+                    continue
+                if c.hw is not None and round(c.hw * 127) == value:
+                    c.told = value      # the hardware is there already (it moved it): no echo
+                    continue
+                channel = (c.bind.channel or 1) - 1
+                message = [0xB0 | channel, c.bind.number, value] if c.bind.kind == "cc" else \
+                    [0x90 | channel, c.bind.number, 127 if value >= 64 else 0]
+                if self.ports.send(key, message):
+                    c.told, c.told_at = value, now
+                    self.fed_back += 1
 
     def counters(self) -> dict:
         return {"midi_received": self.received, "midi_devices": sorted(self.ports.seen)}

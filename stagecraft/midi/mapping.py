@@ -3,6 +3,7 @@
     device = "APC40"            # a port matches when its name contains this, any case
     instance = 1                # the second of two identical devices (0, the first, by default)
     init = [[0xF0, 0x47, 0x00, 0x73, 0x60, 0x00, 0x04, 0x41, 0x08, 0x02, 0x01, 0xF7]]   # SysEx sent on connect
+    msc = 1                     # take MIDI Show Control for this device id (127: all-call) from it
 
     [[bind]]
     cc = 48                     # or note = 53; channel = 1..16 (any if absent)
@@ -17,11 +18,12 @@ A key or address that is not known is an error naming it, at load.
 """
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KEYS = {"device", "instance", "init", "bind"}
+KEYS = {"device", "instance", "init", "msc", "bind"}
 BIND_KEYS = {"cc", "note", "channel", "to", "range", "mode", "takeover", "feedback", "on"}
 MODES = ("abs", "rel_twos", "rel_offset", "rel_sign", "14bit")
 TAKEOVER = ("pickup", "jump", "scale")
@@ -56,6 +58,37 @@ class Mapping:
     instance: int = 0
     init: list[bytes] = field(default_factory=list)
     binds: list[Bind] = field(default_factory=list)
+    msc: int | None = None      # the MIDI Show Control device id it answers, if any
+
+
+def save(mapping: Mapping) -> None:
+    """The mapping back to its file (after MIDI learn), atomically: a crash mid-write leaves the
+    old file, never half of one."""
+    lines = [f"device = {_toml(mapping.device)}"]
+    if mapping.instance:
+        lines.append(f"instance = {mapping.instance}")
+    if mapping.msc is not None:
+        lines.append(f"msc = {mapping.msc}")
+    if mapping.init:
+        lines.append("init = [" + ", ".join("[" + ", ".join(f"0x{b:02X}" for b in m) + "]" for m in mapping.init) + "]")
+    for b in mapping.binds:
+        lines += ["", "[[bind]]", f"{b.kind} = {b.number}"]
+        if b.channel is not None:
+            lines.append(f"channel = {b.channel}")
+        lines.append(f"to = {_toml(b.to)}")
+        if b.range is not None:
+            lines.append(f"range = [{b.range[0]!r}, {b.range[1]!r}]")
+        lines += [f"{key} = {_toml(getattr(b, key))}" for key, default in
+                  (("mode", "abs"), ("takeover", "pickup"), ("on", "press")) if getattr(b, key) != default]
+        if b.feedback:
+            lines.append("feedback = true")
+    tmp = mapping.path.with_name(f".{mapping.path.name}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, mapping.path)
+
+
+def _toml(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def load(path: Path, known) -> Mapping:
@@ -76,10 +109,14 @@ def load(path: Path, known) -> Mapping:
     if not isinstance(instance, int) or isinstance(instance, bool) or instance < 0:
         raise MappingError(f"{path}: instance must be 0 or more (which of several identical devices)")
     init = [_sysex(path, n, m) for n, m in enumerate(data.get("init", []))]
+    msc = data.get("msc")
+    if msc is not None and (not isinstance(msc, int) or isinstance(msc, bool) or not 0 <= msc <= 127):
+        raise MappingError(f"{path}: msc is a device id, 0..127")
     binds = data.get("bind", [])
     if not isinstance(binds, list):
         raise MappingError(f"{path}: bindings are [[bind]] tables")
-    return Mapping(path, device.strip(), instance, init, [_bind(path, n, b, known) for n, b in enumerate(binds, 1)])
+    return Mapping(path, device.strip(), instance, init, [_bind(path, n, b, known) for n, b in enumerate(binds, 1)],
+                   msc)
 
 
 def _unknown(table: dict, keys: set, where: str) -> None:

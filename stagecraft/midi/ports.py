@@ -1,8 +1,9 @@
 """Controllers' ports, through python-rtmidi (JACK, ALSA, CoreMIDI, WinMM: one object, another API).
 
-Each bound device gets one long-lived input whose callback only queues (crossings.MidiInbox). One
-more long-lived client lists the ports now and then: a device unplugged goes, and is opened again
-when it returns. (mido.get_input_names() makes a new client per call; polled under JACK it let
+Each bound device gets one long-lived input whose callback only queues (crossings.MidiInbox), and
+an output to its LEDs, rings and motor faders where it has one (its init SysEx goes there on
+connect). Two more long-lived clients list the ports now and then: a device unplugged goes, and
+is opened again when it returns. (mido.get_input_names() makes a new client per call; polled under JACK it let
 1 of 20 messages through; a long-lived client's listing lets all through: FIELD_NOTES.)
 """
 from __future__ import annotations
@@ -17,13 +18,15 @@ APIS = {"jack": "API_UNIX_JACK", "alsa": "API_LINUX_ALSA"}
 
 
 class Ports:
-    def __init__(self, devices: list[tuple[str, int]], api: str | None, inbox: MidiInbox, tell):
+    def __init__(self, devices: list[tuple[str, int]], api: str | None, inbox: MidiInbox, tell, init=None):
         import rtmidi
         self._rtmidi = rtmidi
         self.api = getattr(rtmidi, APIS[api]) if api else rtmidi.API_UNSPECIFIED
         self.devices, self.inbox, self.tell = devices, inbox, tell
-        self.scanner = None                              # made when the MIDI system answers
+        self.init = init or {}                           # (device, instance) -> SysEx to send on connect
+        self.scanner = self.out_scanner = None           # made when the MIDI system answers
         self.open: dict[tuple[str, int], tuple] = {}     # (device, instance) -> (MidiIn, port name)
+        self.outs: dict[tuple[str, int], object] = {}    # (device, instance) -> MidiOut, where it has one
         self.seen: set[str] = set()                      # every port name bound, for --stats
         self._scan_at = 0.0
 
@@ -35,6 +38,7 @@ class Ports:
         if self.scanner is None:
             try:
                 self.scanner = self._rtmidi.MidiIn(self.api, name="stagecraft ports")
+                self.out_scanner = self._rtmidi.MidiOut(self.api, name="stagecraft outputs")
             except self._rtmidi.SystemError as exc:   # no JACK server, no ALSA: the show goes on
                 self.tell(f"MIDI: no MIDI system answers ({exc}); controllers are read once one does",
                           key="midi:none", error=True)
@@ -45,19 +49,58 @@ class Ports:
             if name not in names:
                 midi.close_port()
                 del self.open[key]
+                out = self.outs.pop(key, None)
+                if out is not None:
+                    out.close_port()
                 self.tell(f"MIDI: {name} is gone; it is bound again when it returns", key=f"midi:gone:{name}")
         for device, instance in self.devices:
             matches = [n for n in names if device.lower() in n.lower()]
             if (device, instance) in self.open or len(matches) <= instance:
                 continue
             name = matches[instance]
-            midi = self._rtmidi.MidiIn(self.api, name=f"stagecraft {device}")
+            midi = self._opened(self._rtmidi.MidiIn(self.api, name=f"stagecraft {device}"), name, "in")
+            if midi is None:
+                continue
             midi.ignore_types(sysex=False, timing=True, active_sense=True)
             midi.set_callback(self._queue(name))
-            midi.open_port(names.index(name), "in")
             self.open[(device, instance)] = (midi, name)
             self.seen.add(name)
+            self._open_out(device, instance)
             self.tell(f"MIDI: {device} is {name}")
+
+    def _opened(self, client, name: str, direction: str):
+        """The client opened on the port of that name, found in its own listing (ports come and go
+        between two clients' listings); None, the client closed, when it is not there (yet)."""
+        try:
+            names = client.get_ports()
+            if name in names:
+                client.open_port(names.index(name), direction)
+                return client
+        except self._rtmidi.RtMidiError:
+            pass
+        client.delete()
+        return None
+
+    def _open_out(self, device: str, instance: int) -> None:
+        matches = [n for n in self.out_scanner.get_ports() if device.lower() in n.lower()]
+        if len(matches) <= instance:
+            return          # a controller with no way back: no feedback, nothing to tell
+        out = self._opened(self._rtmidi.MidiOut(self.api, name=f"stagecraft {device} out"), matches[instance], "out")
+        if out is None:
+            return
+        self.outs[(device, instance)] = out
+        for message in self.init.get((device, instance), ()):
+            out.send_message(list(message))
+
+    def send(self, key: tuple[str, int], message: list[int]) -> bool:
+        out = self.outs.get(key)
+        if out is None:
+            return False
+        try:
+            out.send_message(message)
+        except self._rtmidi.RtMidiError:    # gone between two scans: the next scan lets it go
+            return False
+        return True
 
     def device_of(self, port: str) -> tuple[str, int] | None:
         return next((key for key, (_, name) in self.open.items() if name == port), None)
@@ -68,8 +111,10 @@ class Ports:
         return put
 
     def close(self) -> None:
-        for midi, _ in self.open.values():
+        for midi in [m for m, _ in self.open.values()] + list(self.outs.values()):
             midi.close_port()
         self.open.clear()
-        if self.scanner is not None:
-            self.scanner.close_port()
+        self.outs.clear()
+        for scanner in (self.scanner, self.out_scanner):
+            if scanner is not None:
+                scanner.close_port()

@@ -52,6 +52,16 @@ def _load(osc, name, sender):
     return {"piece": name}
 
 
+def _learn(osc, address, sender):
+    midi = osc.engine.midi
+    if midi is None:
+        raise Refused("no controller is bound (run with --midi FILE)")
+    if not osc.space().resolve(address):
+        raise Refused(f"{address!r} is not an address of the control port")
+    midi.learn(address)
+    return {"learning": address}
+
+
 def _sensor(field):
     def act(osc, value, sender):
         osc.engine.set_performer(**{field: value})
@@ -98,6 +108,8 @@ ENGINE = [
           anything, lambda osc, v, s: osc.engine.ban(str(v[0]) if v else None), range="a sender, as the console shows it"),
     Entry("/phones/qr", "[f]", "show the way in for phones (the QR code and URL) on stage",
           numbers(1, 1.0, 600.0, optional=20.0), lambda osc, v, s: osc.engine.show_qr(v), range="seconds, default 20"),
+    Entry("/midi/learn", "s", "the next control moved on a bound controller is bound to this address, "
+          "and saved in its mapping file", word, _learn, range="an address, e.g. /current/hud"),
     Entry("/performer/voice", "f", "the performer's voice level", numbers(1, 0.0, 1.0),
           _sensor("voice"), range="0..1", continuous=True),
     Entry("/performer/hand", "ff", "the performer's hand, x y from the bottom-left", numbers(2, 0.0, 1.0),
@@ -207,4 +219,6 @@ def cue_entries(program) -> list[Entry]:
                                  _start(index)))
                 out.append(Entry(f"/cue/{key}/go", "", f"stand by on {label} and GO", nothing,
                                  lambda osc, v, s, i=index: _go(osc, v, s, i)))
+                out.append(Entry(f"/cue/{key}/load", "", f"stand by on {label} without firing it", nothing,
+                                 lambda osc, v, s, i=index: osc.engine.show.stand_by(i)))
     return out

@@ -26,7 +26,8 @@ Written in TOML (`pieces/programs/*.toml`):
 A piece with no cues listed uses its own, in source order. Actions are `cue` (the piece's named
 cue), `glide` and `set` (a parameter), `sound` (a sound event, when the piece has sound) and `send`
 (an OSC message out, to lights or another machine). `continue = true` fires the next cue as soon as
-this one's actions have run, QLab's auto-continue; `follow = S` is its auto-follow.
+this one's actions have run, QLab's auto-continue; `follow = S` is its auto-follow; `timecode =
+"01:00:12:00"` fires it when MIDI timecode (from a `--midi` controller) passes that time.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..midi.timecode import parse as parse_timecode
 from ..piece import effects
 from ..piece.curves import CURVES
 from ..picture import isf
@@ -45,7 +47,7 @@ KINDS = ("cut", "crossfade", "black", "shader")
 ACTIONS = ("cue", "glide", "set", "sound", "send")
 PROGRAM_KEYS = {"title", "transition", "piece", "effects"}
 PIECE_KEYS = {"name", "file", "input", "effects", "transition", "follow", "cue"}
-CUE_KEYS = {"name", "number", "note", "pre_wait", "follow", "continue", "actions"}
+CUE_KEYS = {"name", "number", "note", "pre_wait", "follow", "continue", "actions", "timecode"}
 TRANSITION_KEYS = {"kind", "seconds", "curve", "shader"}
 
 
@@ -82,6 +84,7 @@ class ShowCue:
     follow: float | None = None       # seconds after firing, the next cue fires
     auto_continue: bool = False
     enter: Transition | None = None   # a piece's first cue: the way into it
+    timecode: tuple | None = None     # (h, m, s, f): fired when MIDI timecode passes it
 
     @property
     def label(self) -> str:
@@ -239,9 +242,14 @@ def _cues(program: Program, tables: list) -> list[ShowCue]:
             mine = own.get(t["name"])
             number = str(t["number"]) if "number" in t else f"{k}.{n}" if many else mine.number if mine else str(n)
             note = str(t.get("note", mine.note if mine else ""))
+            try:
+                timecode = parse_timecode(t["timecode"]) if "timecode" in t else None
+            except ValueError as exc:
+                raise ProgramError(f"{where}: {exc}") from None
             cues.append(ShowCue(number, t["name"], note, k - 1, actions,
                                 _seconds(t.get("pre_wait", 0.0), f"{where} pre_wait"),
-                                _seconds(t.get("follow"), f"{where} follow"), bool(t.get("continue", False))))
+                                _seconds(t.get("follow"), f"{where} follow"), bool(t.get("continue", False)),
+                                timecode=timecode))
     seen: dict = {}
     for c in cues:
         if c.number in seen:
