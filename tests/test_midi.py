@@ -449,3 +449,16 @@ def test_timecode_passing_a_cue_fires_it_and_a_relocation_fires_nothing(engines,
     e.midi.follow_timecode(clock + 0.5, e.osc.inbox)
     list(frames(e, 1))
     assert e.show.current.name == "grid"
+
+
+def test_the_overlay_shows_where_the_hardware_is_while_it_takes_over(engines, tmp_path):
+    e = engines("calibration", (96, 54))
+    e.midi = Midi(e, [_mapping(tmp_path)], ports=Bytes())
+    feed = lambda *b: e.midi.feed(("Test Controller", 0), bytes(b), time.perf_counter(), e.osc.inbox)  # noqa: E731
+    feed(0xB1, 8, 0)                                 # far below the parameter (0.25 of 0..2)
+    list(frames(e, 1))
+    (line,) = [x for x in e.status_lines() if x.startswith("MIDI")]
+    assert line == "MIDI cc 8 ch 2 -> /calibration/sweep_speed: hardware at 0.00, the parameter at 0.12 (pickup)"
+    feed(0xB1, 8, 30)                                # crossed it: held, nothing to show
+    list(frames(e, 1))
+    assert not [x for x in e.status_lines() if x.startswith("MIDI")]

@@ -40,7 +40,7 @@ class Status:
                  + (" | PANIC" if s["panic"] else " | BLACKOUT" if s["blackout"] else ""),
                  f"{s['piece_title']} at {s['size']}, frame {self.clock.frame}"
                  + (f", transition {s['transition']}" if s["transition"] else "")]
-        return lines + s["recent"][-4:]
+        return lines + (self.midi.waiting() if self.midi else []) + s["recent"][-4:]
 
     def shader_errors(self) -> list[str]:
         out = []

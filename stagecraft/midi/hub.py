@@ -13,7 +13,7 @@ from ..crossings import MidiInbox
 from ..osc.receive import CONTROL, Delivery, Sender
 from ..osc.wire import Message
 from . import msc
-from .control import Control
+from .control import NEAR, Control
 from .mapping import Bind, Mapping, save
 from .ports import Ports
 from .timecode import Timecode, seconds
@@ -198,6 +198,23 @@ class Midi:
                 if self.ports.send(key, message):
                     c.told, c.told_at = value, now
                     self.fed_back += 1
+
+    def waiting(self) -> list[str]:
+        """For the operator's overlay: each control taking over a parameter it does not hold yet,
+        where the hardware is and where to bring it."""
+        out = []
+        for controls in self.controls.values():
+            for c in controls:
+                if c.hw is None or c.bind.mode not in ("abs", "14bit") or c.bind.takeover == "jump":
+                    continue
+                _, param, lo, hi = self._target(c.bind)
+                if param is None or hi == lo:
+                    continue
+                current = (param - lo) / (hi - lo)
+                if not c.owns(current) and abs(c.hw - current) > NEAR:
+                    out.append(f"MIDI {c.bind.label} -> {c.bind.to}: hardware at {c.hw:.2f}, the parameter at "
+                               f"{current:.2f} ({c.bind.takeover})")
+        return out
 
     def counters(self) -> dict:
         return {"midi_received": self.received, "midi_devices": sorted(self.ports.seen)}
