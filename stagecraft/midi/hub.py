@@ -85,19 +85,15 @@ class Midi:
         b = control.bind
         if not hasattr(m, "channel") or (b.channel is not None and m.channel + 1 != b.channel):
             return
-        entry, param, lo, hi = self._target(b)
+        low_half = b.kind == "cc" and b.mode == "14bit" and m.type == "control_change" and m.control == b.number + 32
+        cc = b.kind == "cc" and m.type == "control_change" and (m.control == b.number or low_half)
+        note = b.kind == "note" and m.type in ("note_on", "note_off") and m.note == b.number
+        if not (cc or note):
+            return
+        entry, current, lo, hi = self._target(b)
         if entry is None:
             return
-        current = None if param is None else min(max((param - lo) / (hi - lo), 0.0), 1.0) if hi != lo else 0.0
-        if b.kind == "cc" and m.type == "control_change":
-            low_half = b.mode == "14bit" and m.control == b.number + 32
-            if m.control != b.number and not low_half:
-                return
-            position = control.cc(m.value, current, low_half)
-        elif b.kind == "note" and m.type in ("note_on", "note_off") and m.note == b.number:
-            position = control.note(m.type == "note_on" and m.velocity > 0)
-        else:
-            return
+        position = control.cc(m.value, current, low_half) if cc else control.note(m.type == "note_on" and m.velocity > 0)
         self.received += 1
         if position is None:
             return
@@ -110,8 +106,9 @@ class Midi:
         self._send(device, b.to, args, arrived, osc_inbox)
 
     def _target(self, b):
-        """The address's entry, and for a piece's parameter its value and range (the binding's own
-        range first): (entry, value or None, low, high); entry None if the address is not there now."""
+        """The address's entry, and for a piece's parameter where it is as a fraction of the range
+        (the binding's own range first): (entry, position or None, low, high); entry None if the
+        address is not there now."""
         entries = self.engine.osc.space().resolve(b.to)
         if not entries:
             return None, None, 0.0, 1.0
@@ -122,7 +119,10 @@ class Midi:
             lo, hi = b.range or (0.0, 1.0)
             return entries[0], None, lo, hi
         lo, hi = b.range or ((0.0, 1.0) if spec.kind == "bool" else (spec.min, spec.max))
-        return entries[0], float(player.params.target(name)), lo, hi     # where it is going: a fader sets targets
+        if hi == lo:
+            return entries[0], None, lo, hi
+        value = float(player.params.target(name))       # where it is going: a fader sets targets
+        return entries[0], min(max((value - lo) / (hi - lo), 0.0), 1.0), lo, hi
 
     def _show_control(self, device, data, arrived: float, osc_inbox) -> None:
         """MIDI Show Control from a device whose mapping takes it, for its device id or all-call."""
@@ -183,10 +183,10 @@ class Midi:
             for c in controls:
                 if not c.bind.feedback or now - c.told_at < 1.0 / FEEDBACK_HZ:
                     continue
-                _, param, lo, hi = self._target(c.bind)
-                if param is None or hi == lo:
+                _, position, _, _ = self._target(c.bind)
+                if position is None:
                     continue
-                value = round(min(max((param - lo) / (hi - lo), 0.0), 1.0) * 127)
+                value = round(position * 127)
                 if value == c.told:
                     continue
                 if c.hw is not None and round(c.hw * 127) == value:
@@ -207,11 +207,8 @@ class Midi:
             for c in controls:
                 if c.hw is None or c.bind.mode not in ("abs", "14bit") or c.bind.takeover == "jump":
                     continue
-                _, param, lo, hi = self._target(c.bind)
-                if param is None or hi == lo:
-                    continue
-                current = (param - lo) / (hi - lo)
-                if not c.owns(current) and abs(c.hw - current) > NEAR:
+                _, current, _, _ = self._target(c.bind)
+                if current is not None and not c.owns(current) and abs(c.hw - current) > NEAR:
                     out.append(f"MIDI {c.bind.label} -> {c.bind.to}: hardware at {c.hw:.2f}, the parameter at "
                                f"{current:.2f} ({c.bind.takeover})")
         return out

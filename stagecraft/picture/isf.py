@@ -68,6 +68,8 @@ void isf_vertShaderInit() { gl_Position = vec4(aPos, 0.0, 1.0); _isfNormCoord = 
 _FRAGMENT_WORDS = {"gl_FragColor": "_scColor", "texture2D": "texture", "texture2DRect": "texture",
                    "texture2DProj": "textureProj", "varying": "in"}
 _VERTEX_WORDS = {**_FRAGMENT_WORDS, "varying": "out", "attribute": "in"}
+_FRAGMENT = (_FRAGMENT_WORDS, re.compile(r"\b(" + "|".join(_FRAGMENT_WORDS) + r")\b"))
+_VERTEX = (_VERTEX_WORDS, re.compile(r"\b(" + "|".join(_VERTEX_WORDS) + r")\b"))
 
 
 class IsfError(Exception):
@@ -244,8 +246,7 @@ def graph(doc: Document) -> passes.Graph:
 def body(lines: list[str], vertex: bool = False) -> list[str]:
     """GLSL 1.x lines for a core-profile context: words replaced, `#version` dropped (the prelude
     owns it); one line out for each line in."""
-    words = _VERTEX_WORDS if vertex else _FRAGMENT_WORDS
-    pattern = re.compile(r"\b(" + "|".join(words) + r")\b")
+    words, pattern = _VERTEX if vertex else _FRAGMENT
     return ["" if line.lstrip().startswith("#version") else pattern.sub(lambda m: words[m.group(1)], line)
             for line in lines]
 

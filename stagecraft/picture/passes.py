@@ -10,6 +10,7 @@ values, evaluated each frame as ISF says.
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 from dataclasses import dataclass, field
@@ -72,8 +73,10 @@ _CALLS = {"floor": math.floor, "ceil": math.ceil, "round": round, "abs": abs, "m
           "clamp": lambda x, lo, hi: min(max(x, lo), hi)}
 
 
+@functools.lru_cache(maxsize=256)
 def size_expression(text) -> ast.Expression:
-    """ISF's WIDTH/HEIGHT: a number, or arithmetic on $WIDTH, $HEIGHT and $<input>."""
+    """ISF's WIDTH/HEIGHT: a number, or arithmetic on $WIDTH, $HEIGHT and $<input>; parsed once,
+    evaluated each frame."""
     try:
         tree = ast.parse(str(text).replace("$", "_v_"), mode="eval")
     except SyntaxError as exc:
@@ -105,7 +108,7 @@ def evaluate(text, values: dict) -> float:
             raise SizeError(f"{text!r}: no value named {name!r}")
         return values[name]
     try:
-        return float(ev(size_expression(text)))
+        return float(ev(size_expression(str(text))))
     except (ArithmeticError, TypeError, ValueError) as exc:
         raise SizeError(f"{text!r}: {exc}") from None
 

@@ -199,16 +199,17 @@ class Player:
             source.draw()
         self.canvas.begin_frame()
         self.stage._drawing = True
+        uniforms = self.stage._all_uniforms({}) if self.piece.graph or self.piece.effects else None
         if self.piece.draw is not None:
             ok, _ = self._call("draw", self.piece.draw, self.stage, self.state)
         elif self.piece.graph is not None:
             images = {k: self.sources[name].image for k, name in self.piece.images.items() if name in self.sources}
-            ok, _ = self._call("draw", passes.run, self.canvas, self.piece.graph, self.stage._all_uniforms({}), images)
+            ok, _ = self._call("draw", passes.run, self.canvas, self.piece.graph, uniforms, images)
         else:
             ok, _ = self._call("draw", self.stage.shade, self.piece.shader)
         self.stage._drawing = False
         self.canvas.end_frame(ok)
-        self._picture = self.chain.run(self.canvas.main, self.stage._all_uniforms({})) if self.piece.effects else None
+        self._picture = self.chain.run(self.canvas.main, uniforms) if self.piece.effects else None
         self.params.end_frame()
 
     def _effect_failed(self, n: int, exc: Exception) -> None:
