@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent / "stagecraft"
 
 # Lowest first. Packages on one line are one layer and do not import each other.
 LAYERS = [
-    ["crossings"],
+    ["crossings", "tempo"],
     ["audience", "picture", "sound"],
     ["piece"],
     ["safety"],

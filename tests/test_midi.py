@@ -304,6 +304,25 @@ def test_midi_learn_binds_the_next_control_saves_it_and_a_restart_loads_it(engin
     assert again.binds[-1] == expected and again.binds[:5] == _mapping(tmp_path, MAPPING).binds[:5]
 
 
+def test_the_console_selects_a_parameter_and_l_learns_it(engines, tmp_path):
+    from stagecraft.show.console import lines
+    from stagecraft.show.controls import CONSOLE
+    e = engines("calibration", (96, 54))
+    CONSOLE["learn"](e)
+    assert "MIDI learn needs a controller" in e.operator.stream.text
+    mapping = _mapping(tmp_path)
+    e.midi = Midi(e, [mapping], ports=Bytes())
+    for command in ("next", "next", "next", "previous"):      # grid, sweep_speed, mode, back to sweep_speed
+        CONSOLE[command](e)
+    assert e.snapshot()["selected"] == "/current/sweep_speed"
+    assert any("selected /current/sweep_speed" in text for _, text in lines(e.snapshot()))
+    CONSOLE["learn"](e)
+    assert e.midi.learning == "/current/sweep_speed"
+    e.midi.feed(("Test Controller", 0), bytes((0x92, 50, 100)), time.perf_counter(), e.osc.inbox)
+    again = _mapping(tmp_path, mapping.path.read_text())
+    assert again.binds[-1] == Bind("note", 50, 3, "/current/sweep_speed")
+
+
 def test_a_controller_that_vanishes_and_returns_is_bound_again(engines, tmp_path, jack):
     e = engines("calibration", (96, 54))
     e.midi = Midi(e, [_mapping(tmp_path)], api="jack")

@@ -203,7 +203,7 @@ def test_a_cues_actions_send_osc_out_sound_and_move_parameters(engines, tmp_path
     list(frames(e, 3))
     sent = []
     send = e.sound.send
-    e.sound.send = lambda ms: (sent.extend(ms), send(ms))
+    e.sound.send = lambda ms, *when: (sent.extend(ms), send(ms, *when))
     e.go()
     list(frames(e, 15))
     (_, message), = decode(lights.recv(1024))
@@ -222,7 +222,7 @@ def test_the_finale_takes_in_a_whole_evening_at_once_with_a_cascade_not_a_ping_e
 
     sent = []
     original = OfflineSound.send
-    monkeypatch.setattr(OfflineSound, "send", lambda self, messages: (sent.extend(messages), original(self, messages)))
+    monkeypatch.setattr(OfflineSound, "send", lambda self, messages, *when: (sent.extend(messages), original(self, messages, *when)))
     evening = Audience()
     for i in range(640):
         evening.take(Act("buy", f"s{i % 10}", 0.0, amount=50))

@@ -69,7 +69,7 @@ def test_the_outbox_checks_notes_and_parameters_against_the_sound():
     box.take()
     box.note("blip", 72, 0.8, 0.1, 0.0, 0.25)
     box.set("drone.cutoff", 1e9, 0.5, 0.0)
-    assert box.take() == [("note", "blip", 72.0, 0.8, 0.0, 0.1, 0.25),
+    assert box.take() == [("note", "blip", 72.0, 0.8, 0.0, 0.1, 0.25, None),
                           ("set", "drone.cutoff", 20000.0, 0.0, 0.5)]
     with pytest.raises(ValueError, match="no track 'room' takes notes"):
         box.note("room", 60, 1, 0.1, 0, None)

@@ -95,6 +95,7 @@ def _play(show, args, *, start=None, loop=False) -> int:
                         headless=args.headless)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    tempo = _link() if getattr(args, "link", False) else None
     console = open_console()
     operator = Operator(stream=console if isinstance(console, ScreenConsole) else None)
     sound = Silent() if args.audio == "none" else SoundClient(device=args.audio, block=args.audio_block,
@@ -102,8 +103,10 @@ def _play(show, args, *, start=None, loop=False) -> int:
     try:
         engine = Engine(window, show, size=args.size, seed=args.seed, strict=args.strict, fps_cap=args.fps,
                         operator=operator, sound=sound, audience_file=args.audience_file, fresh=args.fresh,
-                        loop=loop, start=start, console=console, **flash_settings(args))
+                        loop=loop, start=start, console=console, tempo=tempo, **flash_settings(args))
     except BaseException:
+        if tempo:
+            tempo.close()
         console.close()
         sound.close()
         window.close()
@@ -138,6 +141,15 @@ def _play(show, args, *, start=None, loop=False) -> int:
     finally:
         engine.close()
     return 0
+
+
+def _link():
+    from ..tempo.beat import DEFAULT_BPM
+    from ..tempo.link import Link, LinkError
+    try:
+        return Link(DEFAULT_BPM)
+    except LinkError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _midi(engine, args):

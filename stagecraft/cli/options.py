@@ -88,6 +88,8 @@ def live_options(s: argparse.ArgumentParser) -> None:
                    help="a controller's mapping file (TOML; repeatable): its controls move the addresses it binds")
     s.add_argument("--midi-api", choices=("jack", "alsa"), default=None, help="MIDI through JACK or ALSA "
                    "(default: the system's own)")
+    s.add_argument("--link", action="store_true", help="join the Ableton Link session on the local network: the "
+                   "beat, the tempo and quantised cues follow it (the link extra)")
 
 
 PHONES_PORT = 8080

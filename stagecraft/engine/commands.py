@@ -64,6 +64,38 @@ class Commands:
         self.master_volume = min(max(float(volume), 0.0), 1.0)
         self.sound.set_master_volume(self.master_volume)
 
+    # the tempo --------------------------------------------------------------------------------
+    def set_tempo(self, bpm: float) -> dict:
+        """The operator's tempo (never the audience's): with Link, every peer's too."""
+        self.tempo.set_tempo(bpm, self.clock.time)
+        return {"tempo": round(float(bpm), 3)}
+
+    def tap(self) -> dict:
+        bpm = self.tempo.tap(self.clock.time)
+        if bpm is not None:
+            self.operator.tell(f"tap tempo: {bpm:.1f} bpm")
+        return {"tempo": None if bpm is None else round(bpm, 3)}
+
+    # a parameter to learn ---------------------------------------------------------------------
+    def select(self, step: int) -> None:
+        """The console's selected parameter of the piece playing: the next or previous one."""
+        names = list(self.player.params.spec)
+        if names:
+            self.selected = (self.selected + step) % len(names) if self.selected is not None else \
+                (0 if step > 0 else len(names) - 1)
+
+    def selected_address(self) -> str | None:
+        names = list(self.player.params.spec)
+        return f"/current/{names[self.selected % len(names)]}" if names and self.selected is not None else None
+
+    def learn_selected(self) -> None:
+        """MIDI learn for the selected parameter: the next control moved is bound to it."""
+        address = self.selected_address()
+        if self.midi is None or address is None:
+            self.operator.tell("MIDI learn needs a controller (--midi FILE) and a parameter selected ([ and ])")
+            return
+        self.midi.learn(address)
+
     def set_performer(self, **sensors) -> None:
         """The performer's sensors (/performer/voice, /performer/hand). The voice also reaches the
         sound, which hands it back as the audio's voice (the microphone's level under --mic)."""

@@ -39,6 +39,7 @@ from ..show.transition import Crossing, shader_path
 from ..sound.analysis import Audio
 from ..sound.client import Silent
 from ..sound.messages import SR
+from ..tempo.beat import Beat, Internal
 from .clock import Clock
 from .commands import Commands
 from .output_fx import OutputEffects
@@ -58,7 +59,7 @@ class Engine(Pieces, Commands, Status):
     def __init__(self, surface, show, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
                  operator=None, live=True, audience_file=None, fresh=False, sound=None, loop=False,
                  start: tuple[int, int | None] | None = None, console=None, flash_area=DEFAULT_AREA,
-                 flash_limit=True):
+                 flash_limit=True, tempo=None):
         """`show` is a Program, or a piece (a name, a path or a loaded module) to play alone."""
         self.surface = surface
         self.ctx = surface.ctx
@@ -71,6 +72,9 @@ class Engine(Pieces, Commands, Status):
         self.seed, self.strict, self.live = seed, strict, live
         self.clock = clock or Clock()
         self.fps_cap = fps_cap
+        self.tempo = tempo or Internal()        # stagecraft.tempo.link.Link with --link
+        self.beat = Beat()                      # this frame's, at its presentation
+        self.selected: int | None = None        # the console's parameter of the piece playing (to learn)
         self.stats = FrameStats()
         self.overlay = Overlay(self.gfx)
         self.limiter = Limiter(self.gfx, flash_area, self.operator.tell, limit=flash_limit)
@@ -149,6 +153,7 @@ class Engine(Pieces, Commands, Status):
         self._last_start = start
         self.surface.make_current()
         self.clock.tick()
+        self._keep_time()
         if self.phones:
             self.phones.drain(self.osc.inbox)   # gestures join the OSC audience messages, one path in
             self.room.url = self.phones.url
@@ -174,7 +179,7 @@ class Engine(Pieces, Commands, Status):
         for p in self._playing():
             p.draw()
         self._cross()
-        self.sound.send(self._to_sound)     # once a frame: offline, a send is also the frame's samples
+        self.sound.send(self._to_sound, self.beat, start + self._lead() if self.live else self.clock.time)
         self._to_sound = []
         picture = self.output_fx.apply(self.mix if self.crossing else self.player.picture, builtins, self.clock.dt)
         self.room.draw(picture, self.clock.time, self.installation.caption() if self.installation else None)
@@ -201,6 +206,19 @@ class Engine(Pieces, Commands, Status):
                 self._pace()
         except KeyboardInterrupt:
             pass
+
+    def _period(self) -> float:
+        return 1.0 / (getattr(self.clock, "rate", None) or self.fps_cap or 60.0)
+
+    def _lead(self) -> float:
+        """From the frame's start to its presentation: a frame later live, at once offline (a
+        render's frame N shows time N / fps)."""
+        return self._period() if self.live else 0.0
+
+    def _keep_time(self) -> None:
+        """The beat at this frame's presentation, for every piece, cue and note of the frame."""
+        self.beat = self.tempo.sample(self.clock.time, self._lead(), self._period())
+        self.show.meter(self.beat)
 
     def _playing(self) -> list[Player]:
         return [self.crossing.leaving, self.player] if self.crossing else [self.player]
@@ -271,7 +289,8 @@ class Engine(Pieces, Commands, Status):
         else:
             date = (*OFFLINE_DATE, c.time)
         return {"iTime": c.time, "iTimeDelta": c.dt, "iFrame": c.frame, "iFrameRate": c.fps,
-                "iMouse": tuple(self.controls.mouse), "iDate": date, "iSampleRate": float(SR), **self.audio.uniforms()}
+                "iMouse": tuple(self.controls.mouse), "iDate": date, "iSampleRate": float(SR),
+                "iBeat": self.beat.beat, "iPhase": self.beat.phase, "iTempo": self.beat.tempo, **self.audio.uniforms()}
 
     def resize(self, size) -> None:
         if size != self.canvas_size and min(size) > 0:
@@ -285,6 +304,7 @@ class Engine(Pieces, Commands, Status):
         self.surface.make_current()
         if self.console:
             self.console.close()
+        self.tempo.close()
         self.osc.close()
         self.sound.close()
         self.senses.release()

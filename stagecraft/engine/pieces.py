@@ -84,6 +84,8 @@ class Pieces:
             if c is None:
                 raise KeyError(f"{self.player.name} has no cue {a.target!r}")
             self.player.fire(c)
+        elif a.kind == "glide" and a.beats is not None:
+            stage.glide(a.target, a.value, curve=a.curve, beats=a.beats)
         elif a.kind == "glide":
             stage.glide(a.target, a.value, a.seconds, a.curve)
         elif a.kind == "set":

@@ -2,6 +2,10 @@
 the console shows, the overlay's status lines, shader errors, and the counters `--stats` adds."""
 from __future__ import annotations
 
+import math
+
+from ..tempo.beat import Internal
+
 
 class Status:
     """Mixed into Engine: read only; it changes nothing."""
@@ -18,6 +22,9 @@ class Status:
                 "cue": s.current.label if s.current else "", "cue_note": s.current.note if s.current else "",
                 "standby": s.standby.label if s.standby else "", "standby_note": s.standby.note if s.standby else "",
                 "auto": (auto[0] - self.clock.time, auto[1]) if auto else None,
+                "armed": s.counting_in, "selected": self.selected_address(),
+                "beat": {"tempo": self.beat.tempo, "phase": self.beat.phase, "peers": self.beat.peers,
+                         "link": not isinstance(self.tempo, Internal)},
                 "transition": self.crossing.label if self.crossing else "",
                 "fps": r["fps"], "p50": r["p50"], "p99": r["p99"], "size": "x".join(map(str, self.canvas_size)),
                 "sound": {"load": counters["audio_dsp_load"]["mean"], "xruns": counters["audio_xruns"],
@@ -39,7 +46,9 @@ class Status:
                  f"p50 {s['p50']:5.1f} ms  p99 {s['p99']:5.1f} ms | errors {s['errors']}"
                  + (" | PANIC" if s["panic"] else " | BLACKOUT" if s["blackout"] else ""),
                  f"{s['piece_title']} at {s['size']}, frame {self.clock.frame}"
-                 + (f", transition {s['transition']}" if s["transition"] else "")]
+                 + (f", transition {s['transition']}" if s["transition"] else "")
+                 + f" | {s['beat']['tempo']:.1f} bpm" + (f", Link {s['beat']['peers']} peers" if s["beat"]["link"] else "")]
+        lines += [f"ARMED {label}: fires in {math.ceil(beats)}" for label, beats in s["armed"]]
         return lines + (self.midi.waiting() if self.midi else []) + s["recent"][-4:]
 
     def shader_errors(self) -> list[str]:
@@ -58,4 +67,5 @@ class Status:
                 **self.osc.counters(), **self.sound.counters(),
                 **(self.phones.counters() if self.phones else {"phones_peak": 0, "phones_received": 0,
                                                                "phones_rejected": 0}),
-                **(self.midi.counters() if self.midi else {"midi_received": 0, "midi_devices": []})}
+                **(self.midi.counters() if self.midi else {"midi_received": 0, "midi_devices": []}),
+                "link_peers": self.tempo.most_peers, "link_tempo": round(self.tempo.tempo, 3)}

@@ -12,6 +12,7 @@ from ..audience.state import ECHO_CHARS, NAME_CHARS, Act, clean_text
 from ..piece.cues import GO_GUARD_S
 from ..safety.fade import DEFAULT_PANIC_S, MAX_PANIC_S
 from ..piece.module import PieceModule, available
+from ..tempo.beat import MAX_BPM, MIN_BPM
 from .space import Entry, Refused, anything, flag, nothing, numbers, text, word
 
 SMILE_MAX = 2 ** 31 - 1
@@ -110,6 +111,10 @@ ENGINE = [
           numbers(1, 1.0, 600.0, optional=20.0), lambda osc, v, s: osc.engine.show_qr(v), range="seconds, default 20"),
     Entry("/midi/learn", "s", "the next control moved on a bound controller is bound to this address, "
           "and saved in its mapping file", word, _learn, range="an address, e.g. /current/hud"),
+    Entry("/link/tempo", "f", "the show's tempo in beats a minute (with --link, the whole Link session's)",
+          numbers(1, MIN_BPM, MAX_BPM), lambda osc, v, s: osc.engine.set_tempo(v), range=f"{MIN_BPM:g}..{MAX_BPM:g}"),
+    Entry("/link/tap", "", "tap tempo: two taps or more set the tempo from their spacing", nothing,
+          lambda osc, v, s: osc.engine.tap()),
     Entry("/performer/voice", "f", "the performer's voice level", numbers(1, 0.0, 1.0),
           _sensor("voice"), range="0..1", continuous=True),
     Entry("/performer/hand", "ff", "the performer's hand, x y from the bottom-left", numbers(2, 0.0, 1.0),

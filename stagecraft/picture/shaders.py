@@ -36,6 +36,9 @@ uniform float iAudioLevel;
 uniform float iAudioPeak;
 uniform vec3 iAudioBands;
 uniform float iAudioOnset;
+uniform float iBeat;
+uniform float iPhase;
+uniform float iTempo;
 """
 CHANNELS = """uniform sampler2D iChannel0;
 uniform sampler2D iChannel1;

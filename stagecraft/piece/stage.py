@@ -52,6 +52,22 @@ class Stage:
         day in 2145 offline, so renders stay the same."""
         return self._builtins.get("iDate", (2145, 0, 1, 0.0))
 
+    # the beat: Ableton Link's session with --link, else the show's own tempo ------------------
+    @property
+    def beat(self) -> float:
+        """Beats since the timeline began, at this frame's presentation (iBeat)."""
+        return self._builtins.get("iBeat", 0.0)
+
+    @property
+    def phase(self) -> float:
+        """Where in the bar (0..4) this frame falls (iPhase): what machines in a Link session share."""
+        return self._builtins.get("iPhase", 0.0)
+
+    @property
+    def tempo(self) -> float:
+        """Beats a minute (iTempo)."""
+        return self._builtins.get("iTempo", 120.0)
+
     @property
     def aspect(self) -> float:
         w, h = self._canvas.size
@@ -61,8 +77,12 @@ class Stage:
     def set(self, name: str, value) -> None:
         self._params.set(name, value)
 
-    def glide(self, name: str, value, seconds: float, curve: str = "linear") -> None:
-        self._params.glide(name, value, seconds, curve)
+    def glide(self, name: str, value, seconds: float | None = None, curve: str = "linear",
+              beats: float | None = None) -> None:
+        """Move a parameter to `value` over `seconds`, or over `beats` at the tempo playing now."""
+        if (seconds is None) == (beats is None):
+            raise ValueError("a glide takes seconds or beats, one of them")
+        self._params.glide(name, value, seconds if beats is None else beats * 60.0 / self.tempo, curve)
 
     def fire(self, name: str) -> None:
         self._params.fire(name)
@@ -77,11 +97,13 @@ class Stage:
 
     # sound ------------------------------------------------------------------------------------
     def note(self, track: str, pitch: float = 60, velocity: float = 1.0, dur: float | None = 0.25,
-             at: float = 0.0, sync: float | None = None) -> None:
+             at: float = 0.0, sync: float | None = None, beats: float | None = None) -> None:
         """Play a note on a SOUND track: pitch in MIDI numbers (60 is middle C; fractions bend),
-        dur in seconds (None holds it until stage.release), `at` seconds from now, and `sync`
-        moves it onto the next multiple of that many seconds of the sound's clock (a pulse)."""
-        self._sound.note(track, pitch, velocity, dur, at, sync)
+        dur in seconds (None holds it until stage.release), `at` seconds from now; `sync` moves it
+        onto the next multiple of that many seconds of the sound's clock (a pulse of its own),
+        `beats` onto the next multiple of that many beats of the show's tempo (Link's, with --link:
+        1 the next beat, 4 the next bar)."""
+        self._sound.note(track, pitch, velocity, dur, at, sync, beats)
 
     def release(self, track: str, pitch: float | None = None, at: float = 0.0) -> None:
         """Let go of held notes on a track (all of them, or those at `pitch`)."""

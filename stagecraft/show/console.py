@@ -2,7 +2,8 @@
 
 On a terminal it is a full screen (curses): the cue on standby and the one that fired with their
 notes, elapsed and remaining time, frame times, sound, OSC, the audience, and the last problems;
-Space, the arrows, B, Esc (panic), R (reset) and Q (twice) work there as in the window. Without a
+Space, the arrows, B, Esc (panic), R (reset), T (tap tempo), [ and ] (select a parameter), L (MIDI
+learn it) and Q (twice) work there as in the window. Without a
 terminal (a service, a log file) it writes a plain status line every few seconds instead.
 
 It only reads the snapshot the engine gives it and hands back the keys pressed.
@@ -10,6 +11,7 @@ It only reads the snapshot the engine gives it and hands back the keys pressed.
 from __future__ import annotations
 
 import curses
+import math
 import os
 import sys
 import time
@@ -20,8 +22,9 @@ REFRESH_S = 0.25
 PLAIN_EVERY_S = 10.0
 KEYS = {ord(" "): "go", curses.KEY_UP: "up", curses.KEY_DOWN: "down", 27: "panic",
         **{ord(c): command for letter, command in (("b", "blackout"), ("r", "reset"), ("q", "quit"), ("h", "hold"),
-                                                  ("a", "approve"), ("d", "drop"), ("x", "ban"), ("c", "code"))
-           for c in (letter, letter.upper())}}
+                                                  ("a", "approve"), ("d", "drop"), ("x", "ban"), ("c", "code"),
+                                                  ("t", "tap"), ("l", "learn"))
+           for c in (letter, letter.upper())}, ord("["): "previous", ord("]"): "next"}
 
 
 def open_console(stream=None):
@@ -54,6 +57,14 @@ def lines(s: dict) -> list[tuple[str, str]]:
     out.append(("dim", f"         {s['standby_note']}"))
     if s.get("auto"):
         out.append(("", f"next by itself in {s['auto'][0]:.1f} s: {s['auto'][1]}"))
+    for label, beats in s.get("armed", []):
+        out.append(("go", f"ARMED    {label}: fires in {math.ceil(beats)} (on the beat)"))
+    beat = s.get("beat")
+    if beat:
+        out.append(("", f"tempo    {beat['tempo']:6.1f} bpm   bar {bar(beat['phase'] / 4, 4)}   "
+                        + (f"Link, {beat['peers']} peers" if beat["link"] else "internal (T taps)")))
+    if s.get("selected"):
+        out.append(("", f"selected {s['selected']}   (L: MIDI learn it)"))
     out.append(("", ""))
     out.append(("", f"picture  {s['fps']:5.1f} fps   frame p50 {s['p50']:5.1f} ms   p99 {s['p99']:5.1f} ms   "
                     f"{s['size']}"))
@@ -166,6 +177,7 @@ class ScreenConsole:
         rows = lines(snapshot()) + [("", "")] + [("dim", m) for m in self.messages]
         rows.append(("dim", "Space GO   Up/Down standby   B blackout   Esc panic   R reset   Q Q quit"))
         rows.append(("dim", "H hold echoes   A approve   D drop   X ban its sender   C the phones' QR on stage"))
+        rows.append(("dim", "T tap tempo   [ ] select a parameter   L MIDI learn it"))
         for y, (style, text) in enumerate(rows[:h]):
             try:
                 self.screen.addnstr(y, 0, text, max(w - 1, 1), self.styles.get(style, curses.A_NORMAL))

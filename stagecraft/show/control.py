@@ -3,7 +3,8 @@
 GO fires the cue on standby and stands by on the next. A fired cue's actions run after its
 pre-wait; then `continue` fires the next cue at once and `follow = S` fires it S seconds later
 (QLab's auto-continue and auto-follow). A piece's `follow` goes on to the next piece after that
-long, wherever its cues have got to. Everything runs on the engine clock, so tests step it frame
+long, wherever its cues have got to. A cue with `quantize` is armed by GO and fires on the frame
+nearest the next boundary of that many beats (the engine gives the show each frame's beat). Everything runs on the engine clock, so tests step it frame
 by frame and a render replays it exactly.
 
 The show only decides; `enter(piece, transition)` and `run(cue)` do, on the frame loop.
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from collections.abc import Callable
 
+from ..tempo.beat import Beat
 from .program import Program, ShowCue
 
 RUN, NEXT, NEXT_PIECE = "run", "next", "next piece"
@@ -38,6 +40,8 @@ class Show:
         self.now = 0.0
         self._timers: list[_Timer] = []
         self._seq = 0
+        self.beat = Beat()
+        self.armed: list[tuple[int, float]] = []    # (cue, the beat it fires on), GO'd and counting in
 
     @property
     def cues(self) -> list[ShowCue]:
@@ -55,9 +59,15 @@ class Show:
         t = min(self._timers)
         return t.due, self.cues[t.cue].label if t.what == RUN else t.what
 
+    @property
+    def counting_in(self) -> list[tuple[str, float]]:
+        """Each armed cue and the beats until it fires, for the console."""
+        return [(self.cues[i].label, max(at - self.beat.beat, 0.0)) for i, at in self.armed]
+
     def start(self, index: int = 0, standby: int | None = None) -> None:
         """Begin at the enter cue `index` (default the first piece) and stand by on `standby`."""
         self._timers.clear()
+        self.armed.clear()
         self.index = index
         self.go()
         self.current = None          # starting is not a GO: nothing has been fired yet
@@ -72,7 +82,10 @@ class Show:
                 return None
             self.index = 0
             c = self.standby
-        self.fire(self.index)
+        if c.quantize:
+            self.armed.append((self.index, self.beat.boundary(c.quantize)))
+        else:
+            self.fire(self.index)
         self.index += 1
         return c
 
@@ -101,11 +114,19 @@ class Show:
     def rewind(self) -> None:
         """Clear every timer and stand by on the first cue of the piece now playing."""
         self._timers.clear()
+        self.armed.clear()
         self.index = min(self.program.entry(self.piece) + 1, len(self.cues))
 
     # time -------------------------------------------------------------------------------------
+    def meter(self, beat: Beat) -> None:
+        """This frame's beat, at its presentation."""
+        self.beat = beat
+
     def tick(self, now: float) -> None:
         self.now = now
+        for armed in [a for a in self.armed if self.beat.reaches(a[1])]:
+            self.armed.remove(armed)
+            self.fire(armed[0])
         while self._timers and min(self._timers).due <= now:
             t = min(self._timers)
             self._timers.remove(t)
@@ -133,6 +154,7 @@ class Show:
         else:
             return
         self._timers = [t for t in self._timers if self.cues[t.cue].piece != self.piece]
+        self.armed = [a for a in self.armed if self.cues[a[0]].piece != self.piece]
         self.go()
 
     def _at(self, due: float, what: str, cue: int) -> None:

@@ -10,8 +10,10 @@ CONSOLE = {"go": lambda e: e.go(), "up": lambda e: e.move_playhead(-1), "down": 
            "blackout": lambda e: e.set_blackout(not e.fade.blackout), "panic": lambda e: e.panic(),
            "reset": lambda e: e.reset(), "quit": lambda e: setattr(e, "running", False),
            "hold": lambda e: e.hold_echoes(), "approve": lambda e: e.approve(), "drop": lambda e: e.drop(),
-           "ban": lambda e: e.ban(), "code": lambda e: e.show_qr()}
-WINDOW = {pygame.K_h: "hold", pygame.K_a: "approve", pygame.K_d: "drop", pygame.K_x: "ban", pygame.K_c: "code"}
+           "ban": lambda e: e.ban(), "code": lambda e: e.show_qr(), "tap": lambda e: e.tap(),
+           "previous": lambda e: e.select(-1), "next": lambda e: e.select(1), "learn": lambda e: e.learn_selected()}
+WINDOW = {pygame.K_h: "hold", pygame.K_a: "approve", pygame.K_d: "drop", pygame.K_x: "ban", pygame.K_c: "code",
+          pygame.K_t: "tap", pygame.K_LEFTBRACKET: "previous", pygame.K_RIGHTBRACKET: "next", pygame.K_l: "learn"}
 
 
 class Controls:

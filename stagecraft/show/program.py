@@ -23,11 +23,18 @@ Written in TOML (`pieces/programs/*.toml`):
     follow = 20               # then the next cue fires by itself this long after
     actions = [{ glide = "hud", to = 1.0, seconds = 3, curve = "ease" }, { cue = "pricing" }]
 
+    [[piece.cue]]
+    name = "drop"
+    quantize = "bar"          # GO arms it; it fires on the frame nearest the next bar (1: the next beat)
+    actions = [{ glide = "hud", to = 0.0, beats = 8 }]     # a glide in beats, at the tempo playing
+
 A piece with no cues listed uses its own, in source order. Actions are `cue` (the piece's named
 cue), `glide` and `set` (a parameter), `sound` (a sound event, when the piece has sound) and `send`
 (an OSC message out, to lights or another machine). `continue = true` fires the next cue as soon as
 this one's actions have run, QLab's auto-continue; `follow = S` is its auto-follow; `timecode =
-"01:00:12:00"` fires it when MIDI timecode (from a `--midi` controller) passes that time.
+"01:00:12:00"` fires it when MIDI timecode (from a `--midi` controller) passes that time;
+`quantize = 1 | 2 | 4 | "bar"` holds its GO for the next boundary of that many beats of the show's
+tempo (Ableton Link's with `--link`).
 """
 from __future__ import annotations
 
@@ -41,13 +48,15 @@ from ..piece.curves import CURVES
 from ..picture import isf
 from ..picture.shaders import SHADER_DIR
 from ..piece.module import PIECE_DIR, PieceError, PieceModule, find_named, load, resolve
+from ..tempo.beat import QUANTUM
 
 PROGRAM_DIR = PIECE_DIR / "programs"
 KINDS = ("cut", "crossfade", "black", "shader")
 ACTIONS = ("cue", "glide", "set", "sound", "send")
 PROGRAM_KEYS = {"title", "transition", "piece", "effects"}
 PIECE_KEYS = {"name", "file", "input", "effects", "transition", "follow", "cue"}
-CUE_KEYS = {"name", "number", "note", "pre_wait", "follow", "continue", "actions", "timecode"}
+CUE_KEYS = {"name", "number", "note", "pre_wait", "follow", "continue", "actions", "timecode", "quantize"}
+MAX_QUANTIZE = 64
 TRANSITION_KEYS = {"kind", "seconds", "curve", "shader"}
 
 
@@ -71,6 +80,7 @@ class Action:
     seconds: float = 0.0
     curve: str = "linear"
     to: str = ""                      # send: host:port
+    beats: float | None = None        # glide: its length in beats, at the tempo when it starts
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class ShowCue:
     auto_continue: bool = False
     enter: Transition | None = None   # a piece's first cue: the way into it
     timecode: tuple | None = None     # (h, m, s, f): fired when MIDI timecode passes it
+    quantize: float | None = None     # beats: a GO waits for the next multiple of this many
 
     @property
     def label(self) -> str:
@@ -249,7 +260,7 @@ def _cues(program: Program, tables: list) -> list[ShowCue]:
             cues.append(ShowCue(number, t["name"], note, k - 1, actions,
                                 _seconds(t.get("pre_wait", 0.0), f"{where} pre_wait"),
                                 _seconds(t.get("follow"), f"{where} follow"), bool(t.get("continue", False)),
-                                timecode=timecode))
+                                timecode=timecode, quantize=_quantize(t.get("quantize"), where)))
     seen: dict = {}
     for c in cues:
         if c.number in seen:
@@ -270,6 +281,28 @@ def _seconds(value, where: str) -> float | None:
         return None
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 86400:
         raise ProgramError(f"{where} must be a number of seconds from 0, not {value!r}")
+    return float(value)
+
+
+def _quantize(value, where: str) -> float | None:
+    if value is None:
+        return None
+    if value == "bar":
+        return QUANTUM
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= MAX_QUANTIZE:
+        raise ProgramError(f"{where} quantize must be a number of beats (1, 2, 4, ... up to {MAX_QUANTIZE}) "
+                           f"or \"bar\", not {value!r}")
+    return float(value)
+
+
+def _beats(a: dict, where: str) -> float | None:
+    if "beats" not in a:
+        return None
+    if "seconds" in a:
+        raise ProgramError(f"{where}: a glide takes seconds or beats, not both")
+    value = a["beats"]
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 4096:
+        raise ProgramError(f"{where}: beats must be a number of beats above 0, not {value!r}")
     return float(value)
 
 
@@ -326,4 +359,5 @@ def _action(a, module: PieceModule, where: str) -> Action:
         if not str(target).startswith("/") or ":" not in str(a.get("to", "")):
             raise ProgramError(f"{where}: send = \"/address\" needs to = \"host:port\"")
         return Action("send", str(target), tuple(a.get("args", ())), to=str(a["to"]))
-    return Action(kind, str(target), a.get("to"), float(a.get("seconds", 0.0)), str(a.get("curve", "linear")))
+    return Action(kind, str(target), a.get("to"), float(a.get("seconds", 0.0)), str(a.get("curve", "linear")),
+                  beats=_beats(a, where) if kind == "glide" else None)

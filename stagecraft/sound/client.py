@@ -15,7 +15,8 @@ from collections import deque
 
 from ..crossings import CAUSES, XRUN_FIELDS, AnalysisBoard, Reading, SoundChannel
 from .analysis import Audio, Bands
-from .messages import SR, stamp
+from ..tempo.beat import Beat
+from .messages import SR, Timeline, heard, stamp
 
 STALE_S = 0.5        # no block published for this long: hung
 STARTUP_S = 10.0     # a cold start may take this long before its first block
@@ -64,7 +65,7 @@ class Silent:
     def set_voice(self, level: float) -> None:
         self.voice = min(max(float(level), 0.0), 1.0)
 
-    def send(self, messages: list) -> None:
+    def send(self, messages: list, beat: Beat | None = None, at: float = 0.0) -> None:
         pass
 
     def poll(self) -> Audio:
@@ -125,8 +126,12 @@ class SoundClient(Silent):
             self.active.channel.send(messages)
 
     # what the engine calls ------------------------------------------------------------------
-    def send(self, messages: list) -> None:
+    def send(self, messages: list, beat: Beat | None = None, at: float = 0.0) -> None:
+        """The frame's messages, dated on the sound's clock; a beat falling at monotonic time `at`
+        places the notes that wait for a beat (the sound process stamps each buffer with the
+        moment it rendered it, so the two clocks meet here)."""
         now = self._now()
+        timeline = self._timeline(beat, at)
         out = []
         for m in messages:
             if m[0] == "graph":
@@ -139,8 +144,14 @@ class SoundClient(Silent):
                     self.gains[m[1]] = m[2]
             elif m[0] == "set":
                 self.values[m[1]] = m[2]
-            out.append(stamp(m, now, SR))
+            out.append(stamp(m, now, SR, timeline))
         self._post(out)
+
+    def _timeline(self, beat: Beat | None, at: float) -> Timeline | None:
+        r = self.reading
+        if beat is None or not self.playing:
+            return None
+        return heard(r.sample + (at - r.wall) * SR, beat.beat, beat.tempo, SR)
 
     def _forget(self, layer: int) -> None:
         self.graphs.pop(layer, None)

@@ -6,6 +6,11 @@ against its own idea of now in samples, giving crossings.SoundChannel's form.
 """
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
+from .dsp.master import LATENCY
+
 SR = 48000   # the sound's clock: samples a second, everywhere
 
 
@@ -22,27 +27,52 @@ def set_param(path: str, value: float, at: float, glide: float) -> tuple:
     return ("set", path, float(value), float(at), float(glide))
 
 
-def note(track: str, pitch: float, velocity: float, at: float, dur: float | None, sync: float | None) -> tuple:
-    return ("note", track, float(pitch), float(velocity), float(at), dur, sync)
+def note(track: str, pitch: float, velocity: float, at: float, dur: float | None, sync: float | None,
+         beats: float | None = None) -> tuple:
+    return ("note", track, float(pitch), float(velocity), float(at), dur, sync, beats)
 
 
 def release(track: str, pitch: float | None, at: float) -> tuple:
     return ("release", track, pitch, float(at))
 
 
-def when(now: int, at: float, sr: int, sync: float | None = None) -> int:
+@dataclass(frozen=True)
+class Timeline:
+    """The show's beat as the sound counts it: `beat` falls on `sample`, a beat lasts `per_beat`
+    samples. The engine gives one a frame, dated at the frame's presentation."""
+    sample: float
+    beat: float
+    per_beat: float
+
+    def next(self, t: int, every: float) -> int:
+        """The first sample at or after `t` on a multiple of `every` beats."""
+        b = self.beat + (t - self.sample) / self.per_beat
+        return math.ceil(self.sample + (math.ceil(b / every - 1e-9) * every - self.beat) * self.per_beat - 1e-6)
+
+
+def heard(sample: float, beat: float, tempo: float, sr: int) -> Timeline:
+    """The timeline for notes, from the sample at which `beat` is heard: a note is started the
+    master bus's lookahead early, so that it is heard on the beat itself."""
+    return Timeline(sample - LATENCY, beat, 60.0 / tempo * sr)
+
+
+def when(now: int, at: float, sr: int, sync: float | None = None, beats: float | None = None,
+         timeline: Timeline | None = None) -> int:
     """The sample `at` seconds after `now`, moved on to the next multiple of `sync` seconds of the
-    sound's clock if given; -1 (as soon as possible) when now is unknown."""
+    sound's clock, or of `beats` beats of the show's timeline, if given; -1 (as soon as possible)
+    when now is unknown."""
     if now < 0:
         return -1
     t = now + round(at * sr)
+    if beats and timeline is not None:
+        return timeline.next(t, beats)
     if sync:
         q = max(1, round(sync * sr))
         t = -(-t // q) * q
     return t
 
 
-def stamp(m: tuple, now: int, sr: int) -> tuple:
+def stamp(m: tuple, now: int, sr: int, timeline: Timeline | None = None) -> tuple:
     kind = m[0]
     if kind == "graph":
         return ("graph", when(now, 0.0, sr), m[1], m[2])
@@ -52,8 +82,8 @@ def stamp(m: tuple, now: int, sr: int) -> tuple:
         _, path, value, at, glide = m
         return ("set", when(now, at, sr), path, value, round(glide * sr))
     if kind == "note":
-        _, track, pitch, velocity, at, dur, sync = m
-        return ("note", when(now, at, sr, sync), track, pitch, velocity,
+        _, track, pitch, velocity, at, dur, sync, beats = m
+        return ("note", when(now, at, sr, sync, beats, timeline), track, pitch, velocity,
                 None if dur is None else max(1, round(dur * sr)))
     _, track, pitch, at = m
     return ("release", when(now, at, sr), track, pitch)
@@ -80,15 +110,17 @@ class Outbox:
     def _to(self, target: str) -> str:
         return f"{self.layer}:{target}" if self.layer else target
 
-    def note(self, track: str, pitch, velocity, dur, at, sync) -> None:
+    def note(self, track: str, pitch, velocity, dur, at, sync, beats=None) -> None:
         if track not in self.spec["notes"]:
             known = ", ".join(self.spec["notes"]) or "none"
             raise ValueError(f"no track {track!r} takes notes in this piece's SOUND (those that do: {known})")
         pitch, velocity, at = _finite(pitch, "pitch"), _finite(velocity, "velocity"), _finite(at, "at")
         dur = None if dur is None else max(_finite(dur, "dur"), 0.0)
         sync = None if sync is None else _finite(sync, "sync")
+        beats = None if beats is None else _finite(beats, "beats")
         self.messages.append(note(self._to(track), min(max(pitch, 0.0), 135.0), min(max(velocity, 0.0), 1.0),
-                                  max(at, 0.0), dur, sync if sync and sync > 0 else None))
+                                  max(at, 0.0), dur, sync if sync and sync > 0 else None,
+                                  beats if beats and beats > 0 else None))
 
     def release(self, track: str, pitch, at) -> None:
         if track not in self.spec["notes"]:

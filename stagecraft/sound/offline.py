@@ -15,7 +15,8 @@ from scipy.io import wavfile
 
 from .analysis import Audio
 from .client import Silent
-from .messages import SR, stamp
+from ..tempo.beat import Beat
+from .messages import SR, heard, stamp
 from .dsp.synth import Synth
 
 
@@ -30,14 +31,15 @@ class OfflineSound(Silent):
     def _start(self, frame: int) -> int:
         return frame * SR * self.rate.denominator // self.rate.numerator
 
-    def send(self, messages: list) -> None:
-        """This frame's messages, then this frame's samples."""
+    def send(self, messages: list, beat: Beat | None = None, at: float = 0.0) -> None:
+        """This frame's messages, then this frame's samples. The beat falls at show time `at`."""
         now = self._start(self.frame)
+        timeline = heard(at * SR, beat.beat, beat.tempo, SR) if beat else None
         for m in messages:
             if m[0] == "graph":
                 self.synth.post(("graph", now, self.synth.build(m[1]), m[2]))
             else:
-                self.synth.post(stamp(m, now, SR))
+                self.synth.post(stamp(m, now, SR, timeline))
         block = self.synth.render(self._start(self.frame + 1) - now)
         if self.kept is not None:
             self.kept.append(block)
