@@ -137,11 +137,18 @@ class Bytes:
     below takes the real ports)."""
     seen: set = set()
 
+    def __init__(self):
+        self.sent = []
+
     def scan(self, now):
         pass
 
     def device_of(self, port):
         return ("Test Controller", 0)
+
+    def send(self, key, message):
+        self.sent.append((key, list(message)))
+        return True
 
     def close(self):
         pass
@@ -415,6 +422,37 @@ def test_show_control_from_a_desk_runs_the_program(engines, tmp_path):
     send(1, 0x02, 0x01, 0x01)                          # a GO with no number: the cue on standby
     list(frames(e, 1))
     assert e.show.current.number == "2.3"
+
+
+def test_our_cues_and_commands_go_out_as_show_control_but_never_back_to_the_desk_that_sent_them(engines, tmp_path):
+    (tmp_path / "show.toml").write_text('[[piece]]\nname = "standby"\n[[piece]]\nname = "calibration"\n')
+    from stagecraft.show.program import load_program
+    e = engines(load_program(tmp_path / "show.toml"), (96, 54))
+    desk = _mapping(tmp_path, 'device = "Test Controller"\nmsc = 1\nmsc_out = 2\n')
+    assert _mapping(tmp_path, desk.path.read_text()).msc_out == 2 and desk.msc_format == 1
+    ports = Bytes()
+    e.midi = Midi(e, [desk], ports=ports)
+    list(frames(e, 2))
+    sysex = lambda *body: [0xF0, 0x7F, 2, 0x02, 0x01, *body, 0xF7]     # noqa: E731  device 2, lighting
+    e.go()                                                  # the standby piece's first cue
+    list(frames(e, 1))
+    assert [m for _, m in ports.sent] == [sysex(0x01, *b"1.1")]
+    ports.sent.clear()
+    list(frames(e, 30))                                     # past the double-GO guard
+    e.show.stand_by(e.program.entry(1))
+    e.go()                                                  # into the second piece: its cue is 2
+    e.set_blackout(True)
+    e.stop()
+    list(frames(e, 1))
+    assert [m for _, m in ports.sent] == [sysex(0x01, *b"2"), sysex(0x08), sysex(0x02)]
+    ports.sent.clear()
+    list(frames(e, 30))
+    e.midi.feed(("Test Controller", 0), bytes((0xF0, 0x7F, 1, 0x02, 0x01, 0x01, *b"2.3", 0xF7)),
+                time.perf_counter(), e.osc.inbox)           # the desk's own GO 2.3
+    list(frames(e, 1))
+    assert e.show.current.number == "2.3" and ports.sent == [], "not echoed to the desk that sent it"
+    with pytest.raises(MappingError, match="msc_out is 0..127"):
+        _mapping(tmp_path, 'device = "Test Controller"\nmsc_out = 128\n')
 
 
 def _quarters(hmsf, rate_code=3):

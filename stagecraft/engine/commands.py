@@ -40,10 +40,13 @@ class Commands:
         self.show.move(step)
 
     def set_blackout(self, on: bool) -> None:
+        if bool(on) != self.fade.blackout:
+            self.show.told.append(("ALL_OFF" if on else "RESTORE", None))
         self.fade.blackout = bool(on)
 
     def stop(self) -> None:
         """Hold every parameter where it is now."""
+        self.show.told.append(("STOP", None))
         for p in self._playing():
             p.params.stop()
 
@@ -58,6 +61,7 @@ class Commands:
         self.fade.reset()
         self.sound.reset()
         self.stop()
+        self.show.told.append(("RESET", None))
         self.show.rewind()
 
     def set_master_volume(self, volume: float) -> None:

@@ -176,6 +176,7 @@ class Engine(Pieces, Commands, Status):
             self._tell_phones(start)
         if self.midi:
             self.midi.feedback(start)           # LEDs and faders follow what the frame's updates did
+        self.show.told.clear()
         for p in self._playing():
             p.draw()
         self._cross()

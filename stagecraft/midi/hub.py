@@ -40,6 +40,7 @@ class Midi:
                                     {(m.device, m.instance): m.init for m in mappings})
         self.received = 0
         self.fed_back = 0
+        self._echoes: list[tuple] = []          # (device, command) this frame's MSC in asked for: not sent back
         self.ports.scan(time.perf_counter())
 
     def drain(self, osc_inbox) -> None:
@@ -131,6 +132,7 @@ class Midi:
         if command is None or not msc.for_us(command, ours):
             return
         self.received += 1
+        self._echoes.append((device, "GO" if command.command in ("TIMED_GO", "FIRE") else command.command))
         for address, args in msc.messages(command):
             self._send(device[0], address, args, arrived, osc_inbox)
 
@@ -179,6 +181,7 @@ class Midi:
     def feedback(self, now: float) -> None:
         """After the frame's messages: each control with feedback shows where its parameter is,
         whoever moved it; never what the control itself just sent (no echo), at most FEEDBACK_HZ."""
+        self._show_out()
         for key, controls in self.controls.items():
             for c in controls:
                 if not c.bind.feedback or now - c.told_at < 1.0 / FEEDBACK_HZ:
@@ -197,6 +200,23 @@ class Midi:
                     [0x90 | channel, c.bind.number, 127 if value >= 64 else 0]
                 if self.ports.send(key, message):
                     c.told, c.told_at = value, now
+                    self.fed_back += 1
+
+    def _show_out(self) -> None:
+        """What the show did this frame, as MSC to each desk that follows it (`msc_out`); a command
+        that came from a desk's own MSC is not sent back to it."""
+        echoes, self._echoes = self._echoes, []
+        for command, cue in self.engine.show.told:
+            for key, m in self.mappings.items():
+                if m.msc_out is None:
+                    continue
+                if (key, command) in echoes:
+                    echoes.remove((key, command))
+                    continue
+                message = msc.encode(m.msc_out, m.msc_format, command, cue)
+                if message is None:
+                    self.engine.operator.tell(f"MSC out: cue {cue!r} is not a number MSC can send (digits and dots)")
+                elif self.ports.send(key, message):
                     self.fed_back += 1
 
     def waiting(self) -> list[str]:

@@ -4,6 +4,8 @@
     instance = 1                # the second of two identical devices (0, the first, by default)
     init = [[0xF0, 0x47, 0x00, 0x73, 0x60, 0x00, 0x04, 0x41, 0x08, 0x02, 0x01, 0xF7]]   # SysEx sent on connect
     msc = 1                     # take MIDI Show Control for this device id (127: all-call) from it
+    msc_out = 1                 # send our cues (GO n), STOP, RESET and blackout (ALL_OFF, RESTORE) to this id
+    msc_format = 1              # the command format sent: 1 lighting (default), 16 sound, 48 video, 127 all
 
     [[bind]]
     cc = 48                     # or note = 53; channel = 1..16 (any if absent)
@@ -23,7 +25,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KEYS = {"device", "instance", "init", "msc", "bind"}
+KEYS = {"device", "instance", "init", "msc", "msc_out", "msc_format", "bind"}
+LIGHTING = 0x01
 BIND_KEYS = {"cc", "note", "channel", "to", "range", "mode", "takeover", "feedback", "on"}
 MODES = ("abs", "rel_twos", "rel_offset", "rel_sign", "14bit")
 TAKEOVER = ("pickup", "jump", "scale")
@@ -59,6 +62,8 @@ class Mapping:
     init: list[bytes] = field(default_factory=list)
     binds: list[Bind] = field(default_factory=list)
     msc: int | None = None      # the MIDI Show Control device id it answers, if any
+    msc_out: int | None = None  # the device id our cues are sent to, if any
+    msc_format: int = LIGHTING
 
 
 def save(mapping: Mapping) -> None:
@@ -67,8 +72,8 @@ def save(mapping: Mapping) -> None:
     lines = [f"device = {_toml(mapping.device)}"]
     if mapping.instance:
         lines.append(f"instance = {mapping.instance}")
-    if mapping.msc is not None:
-        lines.append(f"msc = {mapping.msc}")
+    lines += [f"{key} = {getattr(mapping, key)}" for key, default in
+              (("msc", None), ("msc_out", None), ("msc_format", LIGHTING)) if getattr(mapping, key) != default]
     if mapping.init:
         lines.append("init = [" + ", ".join("[" + ", ".join(f"0x{b:02X}" for b in m) + "]" for m in mapping.init) + "]")
     for b in mapping.binds:
@@ -109,14 +114,19 @@ def load(path: Path, known) -> Mapping:
     if not isinstance(instance, int) or isinstance(instance, bool) or instance < 0:
         raise MappingError(f"{path}: instance must be 0 or more (which of several identical devices)")
     init = [_sysex(path, n, m) for n, m in enumerate(data.get("init", []))]
-    msc = data.get("msc")
-    if msc is not None and (not isinstance(msc, int) or isinstance(msc, bool) or not 0 <= msc <= 127):
-        raise MappingError(f"{path}: msc is a device id, 0..127")
+    msc, msc_out, msc_format = (_byte(path, data, key) for key in ("msc", "msc_out", "msc_format"))
     binds = data.get("bind", [])
     if not isinstance(binds, list):
         raise MappingError(f"{path}: bindings are [[bind]] tables")
     return Mapping(path, device.strip(), instance, init, [_bind(path, n, b, known) for n, b in enumerate(binds, 1)],
-                   msc)
+                   msc, msc_out, LIGHTING if msc_format is None else msc_format)
+
+
+def _byte(path: Path, data: dict, key: str) -> int | None:
+    value = data.get(key)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 127):
+        raise MappingError(f"{path}: {key} is 0..127" + (" (a device id)" if key != "msc_format" else ""))
+    return value
 
 
 def _unknown(table: dict, keys: set, where: str) -> None:

@@ -1,4 +1,5 @@
-"""MIDI Show Control in: a lighting desk's or QLab's cue commands, as the control port's own.
+"""MIDI Show Control: a lighting desk's or QLab's cue commands in, as the control port's own; our
+cues and commands out, to a desk that follows them.
 
     F0 7F <device id> 02 <command format> <command> <data> F7
 
@@ -42,6 +43,15 @@ def decode(data: bytes) -> Command | None:
     if any(c not in _CUE_CHARS for c in cue + cue_list):
         return None
     return Command(device, fmt, name, cue.decode() or None, cue_list.decode() or None)
+
+
+def encode(device: int, fmt: int, command: str, cue: str | None = None) -> list[int] | None:
+    """A command as the bytes of its SysEx; None for a cue number MSC cannot carry."""
+    data = cue.encode() if cue else b""
+    if any(c not in _CUE_CHARS for c in data):
+        return None
+    code = next(k for k, name in COMMANDS.items() if name == command)
+    return [0xF0, 0x7F, device, 0x02, fmt, code, *data, 0xF7]
 
 
 def for_us(c: Command, device: int) -> bool:

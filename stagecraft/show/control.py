@@ -11,6 +11,7 @@ The show only decides; `enter(piece, transition)` and `run(cue)` do, on the fram
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from collections.abc import Callable
 
@@ -42,6 +43,7 @@ class Show:
         self._seq = 0
         self.beat = Beat()
         self.armed: list[tuple[int, float]] = []    # (cue, the beat it fires on), GO'd and counting in
+        self.told: deque[tuple[str, str | None]] = deque(maxlen=64)   # what it did this frame, for MSC out
 
     @property
     def cues(self) -> list[ShowCue]:
@@ -71,6 +73,7 @@ class Show:
         self.index = index
         self.go()
         self.current = None          # starting is not a GO: nothing has been fired yet
+        self.told.clear()
         if standby is not None:
             self.index = standby
 
@@ -93,6 +96,7 @@ class Show:
         """Start a cue (its pre-wait, then its actions) without asking where the playhead is."""
         c = self.cues[index]
         self.current = c
+        self.told.append(("GO", c.number))
         if c.enter is not None:
             self._cancel(NEXT_PIECE)
             self.piece = c.piece
