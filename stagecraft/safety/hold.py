@@ -88,19 +88,35 @@ class Swings:
 def swings(values: np.ndarray, step) -> Swings:
     """The swings of at least `step` in each column of `values` (oldest row first). Taking each
     turn as soon as it is a step from the extreme finds the most alternating swings there are.
-    Columns that never move a step (most, in calm content) are not walked through."""
+    Columns that never move a step (most, in calm content) are not walked through; in those that
+    do, the first turn is found at once from the running extremes, and after it a swing is a move
+    of a step against the way it goes (`way` x (extreme - value)), so a row costs a few array
+    operations: this runs twice a frame over a second of rows."""
     values = np.asarray(values, dtype=float)
     step = np.broadcast_to(step, values.shape[1:])
     low, high = values.min(axis=0), values.max(axis=0)
     state = Swings(np.zeros(low.shape, int), np.zeros(low.shape, int), values[0].copy(), low, high)
     moving = high - low >= step
     if moving.any():
-        walk = values[:, moving]
-        part = Swings(state.count[moving], state.way[moving], walk[0].copy(), walk[0].copy(), walk[0].copy())
-        for v in walk[1:]:
-            part.add(v, step[moving])
-        for name in ("count", "way", "extreme"):
-            getattr(state, name)[moving] = getattr(part, name)
+        walk, s = values[:, moving], step[moving]
+        rise = walk - np.minimum.accumulate(walk, axis=0) >= s
+        first = np.argmax(rise | (np.maximum.accumulate(walk, axis=0) - walk >= s), axis=0)
+        columns = np.arange(walk.shape[1])
+        heading = np.where(rise[first, columns], 1, -1)
+        count, way, extreme = np.zeros(len(columns), int), np.zeros(len(columns), int), walk[0].copy()
+        starts = {int(t): columns[first == t] for t in np.unique(first)}
+        for t in range(int(first.min()), len(walk)):
+            v = walk[t]
+            if t in starts:
+                c = starts[t]
+                way[c], extreme[c], count[c] = heading[c], v[c], 1
+            against = way * (extreme - v)
+            turn = against >= s
+            np.copyto(extreme, v, where=turn | (against < 0))
+            way = np.where(turn, -way, way)
+            count += turn
+        for name, value in (("count", count), ("way", way), ("extreme", extreme)):
+            getattr(state, name)[moving] = value
     return state
 
 
