@@ -32,6 +32,20 @@ def test_the_greedy_count_finds_the_most_alternating_swings(values, step):
     assert int(found.count[0]) == most_swings(values, step)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.floats(0, 1), min_size=4, max_size=4), min_size=1, max_size=12))
+def test_columns_counted_together_count_as_each_alone(rows):
+    """Series start swinging at different rows and have their own steps: counted at once (as
+    the limiter does, every region and both measures), each is counted as it is alone."""
+    values, step = np.array(rows), np.array([0.05, 0.1, 0.3, 0.5])
+    together = hold.swings(values, step)
+    for c in range(4):
+        alone = hold.swings(values[:, c:c + 1], step[c])
+        assert (together.count[c], together.way[c], together.extreme[c]) == \
+            (alone.count[0], alone.way[0], alone.extreme[0])
+        assert together.count[c] == most_swings(list(values[:, c]), step[c])
+
+
 def clock(rng, fps, seconds=3.0):
     """Frame times: steady at `fps`, or (fps None) uneven, as live frames come, 5 to 60 ms apart."""
     if fps:
