@@ -11,10 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent / "stagecraft"
 
 # Lowest first. Packages on one line are one layer and do not import each other.
 LAYERS = [
-    ["crossings", "tempo"],
+    ["crossings", "tempo", "venue"],
     ["audience", "picture", "sound"],
     ["piece"],
-    ["safety"],
+    ["safety", "projection"],
     ["osc"],
     ["phones", "midi"],
     ["show"],

@@ -12,7 +12,8 @@ from stagecraft.picture.window import Offscreen
 
 from .conftest import piece_names
 
-ENGINE_SHADERS = {"output.frag", "lib/blit.frag", "lib/flash_rows.frag", "lib/flash_cells.frag"} | {
+ENGINE_SHADERS = {"output.frag", "lib/blit.frag", "lib/flash_rows.frag", "lib/flash_cells.frag",
+                  "lib/projector.frag"} | {
     str(p.relative_to(SHADER_DIR)) for p in (SHADER_DIR / "transitions").glob("*.frag")}
 
 

@@ -20,9 +20,9 @@ from ..show.program import ProgramError
 from ..show.program import available as programs
 from .files import cmd_check_flash, cmd_contact_sheet, cmd_render, cmd_snapshot
 from .live import cmd_install, cmd_play, cmd_show
-from .options import (PHONES_PORT, Parser, UsageError, fraction, live_options, opening_hours, phones_options,
-                      phones_port, phones_url_option, port, positive, safety_options, set_option, size,
-                      window_options)
+from .options import (PHONES_PORT, Parser, UsageError, fraction, live_options, mapping_option, opening_hours,
+                      phones_options, phones_port, phones_url_option, port, positive, safety_options, set_option,
+                      size, window_options)
 from .tools import cmd_import, cmd_list, cmd_new, cmd_osc_map, cmd_qr, cmd_send
 
 DEFAULT_PROGRAM = "smiles_for_all"
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--fps", type=positive, default=30.0)
         s.add_argument("--strict", action="store_true")
         safety_options(s)
+        mapping_option(s)
         if name == "render":
             s.add_argument("--seconds", type=positive, default=10.0)
             s.add_argument("--replay", type=Path, default=None, metavar="FILE",

@@ -9,8 +9,9 @@ from .options import PHONES_PORT, UsageError, chosen_piece, flash_settings, piec
 def cmd_render(args) -> int:
     from ..output.offline import render
     piece = chosen_piece(args)
-    if args.size[0] % 2 or args.size[1] % 2:
-        raise UsageError(f"H.264 needs an even width and height, not {args.size[0]}x{args.size[1]}")
+    w, h = args.mapping.size if args.mapping else args.size
+    if w % 2 or h % 2:
+        raise UsageError(f"H.264 needs an even width and height, not {w}x{h}")
     replay = None
     if args.replay:
         from ..osc.record import Replay
@@ -21,7 +22,7 @@ def cmd_render(args) -> int:
     try:
         render(piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
                strict=args.strict, wav=args.wav, replay=replay, stats=args.stats, settings=args.set,
-               **flash_settings(args))
+               mapping=args.mapping, **flash_settings(args))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     print(args.output)
@@ -39,7 +40,8 @@ def cmd_snapshot(args) -> int:
         url = args.phones_url or lan_url(args.phones or PHONES_PORT)
     try:
         snapshot(piece, args.output, at=args.at, size=args.size, seed=args.seed, fps=args.fps,
-                 strict=args.strict, phones_url=url, settings=args.set, **flash_settings(args))
+                 strict=args.strict, phones_url=url, settings=args.set, mapping=args.mapping,
+                 **flash_settings(args))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     print(args.output)

@@ -91,8 +91,9 @@ def _play(show, args, *, start=None, loop=False) -> int:
     from ..sound.client import Silent, SoundClient
     from ..picture.window import Window
     try:
-        window = Window(args.size or (1280, 720), fullscreen=args.fullscreen, display=args.display,
-                        headless=args.headless)
+        canvas = args.size or ((1280, 720) if args.mapping else None)
+        window = Window(args.mapping.size if args.mapping else args.size or (1280, 720), fullscreen=args.fullscreen,
+                        display=args.display, headless=args.headless)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     tempo = _link() if getattr(args, "link", False) else None
@@ -101,9 +102,10 @@ def _play(show, args, *, start=None, loop=False) -> int:
     sound = Silent() if args.audio == "none" else SoundClient(device=args.audio, block=args.audio_block,
                                                               mic=args.mic, seed=args.seed, tell=operator.tell)
     try:
-        engine = Engine(window, show, size=args.size, seed=args.seed, strict=args.strict, fps_cap=args.fps,
+        engine = Engine(window, show, size=canvas, seed=args.seed, strict=args.strict, fps_cap=args.fps,
                         operator=operator, sound=sound, audience_file=args.audience_file, fresh=args.fresh,
-                        loop=loop, start=start, console=console, tempo=tempo, **flash_settings(args))
+                        loop=loop, start=start, console=console, tempo=tempo, mapping=args.mapping,
+                        **flash_settings(args))
     except BaseException:
         if tempo:
             tempo.close()

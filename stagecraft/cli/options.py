@@ -148,6 +148,20 @@ def safety_options(s: argparse.ArgumentParser) -> None:
                    help="let any flashing through to the audience (WCAG 2.3.1 photosensitivity risk)")
 
 
+def mapping_file(text: str):
+    from ..projection.mapping import MappingError, load
+    try:
+        return load(Path(text))
+    except MappingError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def mapping_option(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--mapping", type=mapping_file, default=None, metavar="FILE",
+                   help="the projectors: each output's part of the canvas, corner pin, soft edges, masks "
+                        "(TOML); the picture is the outputs side by side")
+
+
 def window_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--fullscreen", action="store_true")
     s.add_argument("--display", type=int, default=0, metavar="N")
@@ -160,6 +174,7 @@ def window_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--strict", action="store_true", help="a piece that raises stops the run")
     s.add_argument("--seed", type=int, default=0)
     safety_options(s)
+    mapping_option(s)
 
 
 def setting(text: str) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 """`run.py osc-map`: the address dictionary as Markdown, written from the address table itself."""
 from __future__ import annotations
 
-from ..osc.addresses import AUDIENCE, ENGINE, cue_entries, output_entries, piece_entries
+from ..osc.addresses import AUDIENCE, ENGINE, cue_entries, mapping_entries, output_entries, piece_entries
 from ..osc.hub import AUDIENCE_PORT, CONTROL_PORT
 from ..piece.gestures import CHEER
 from ..piece.module import available, load, resolve
@@ -38,6 +38,8 @@ def osc_map(pieces: list[str] | None = None) -> str:
     names = pieces if pieces is not None else [name for name, _ in available()]
     out = [HEADER, "## Transport, engine and performer", ""] + _table(ENGINE, "control")
     out += ["", "## Audience", ""] + _table(AUDIENCE, "audience, control")
+    out += ["", "## Projection (`--mapping FILE`)", "", "For each output of the mapping file, by its name in place "
+            "of OUTPUT.", ""] + _table(mapping_entries(["OUTPUT"]), "control")
     if pieces is None:
         program = load_program(resolve_program("smiles_for_all"))
         out += ["", f"## The program: {program.title} (`smiles_for_all`)", "",

@@ -80,6 +80,19 @@ class Commands:
             self.operator.tell(f"tap tempo: {bpm:.1f} bpm")
         return {"tempo": None if bpm is None else round(bpm, 3)}
 
+    # the projectors (--mapping) ---------------------------------------------------------------
+    def edit_mapping(self, output: str, what: str, *values) -> None:
+        """One output's corner (index 1..4, x, y), a soft edge (side, width, curve, gamma) or gain
+        (brightness, r, g, b): shown from the next frame, saved a moment after the last change."""
+        if self.projection is None:
+            raise ValueError("no mapping (run with --mapping FILE)")
+        self.projection.edit(output, what, *values, now=self.clock.time)
+
+    def save_mapping(self) -> None:
+        if self.projection is None:
+            raise ValueError("no mapping (run with --mapping FILE)")
+        self.projection.save()
+
     # a parameter to learn ---------------------------------------------------------------------
     def select(self, step: int) -> None:
         """The console's selected parameter of the piece playing: the next or previous one."""

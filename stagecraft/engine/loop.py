@@ -27,6 +27,7 @@ from ..picture.render import Renderer, Target
 from ..picture.senses import Senses
 from ..picture.shaders import SHADER_DIR, ShaderError, Shaders, find
 from ..picture.text import TextCache
+from ..projection.stage import Projection
 from ..piece.player import Graphics, Player, shader_told
 from ..safety.fade import Fade
 from ..safety.limiter import DEFAULT_AREA, Limiter
@@ -59,7 +60,7 @@ class Engine(Pieces, Commands, Status):
     def __init__(self, surface, show, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
                  operator=None, live=True, audience_file=None, fresh=False, sound=None, loop=False,
                  start: tuple[int, int | None] | None = None, console=None, flash_area=DEFAULT_AREA,
-                 flash_limit=True, tempo=None):
+                 flash_limit=True, tempo=None, mapping=None):
         """`show` is a Program, or a piece (a name, a path or a loaded module) to play alone."""
         self.surface = surface
         self.ctx = surface.ctx
@@ -80,6 +81,7 @@ class Engine(Pieces, Commands, Status):
         self.limiter = Limiter(self.gfx, flash_area, self.operator.tell, limit=flash_limit)
         self.present = self.gfx.shaders.program(BLIT, {})
         self.room = Room(self.gfx, self.present)
+        self.projection = Projection(self.gfx, mapping) if mapping else None    # --mapping: the outputs
         self.moderation = Moderation(self.operator.tell)
         self.phones = None                      # stagecraft.phones.client.Phones, when the page is served
         self.midi = None                        # stagecraft.midi.hub.Midi, with --midi
@@ -267,6 +269,10 @@ class Engine(Pieces, Commands, Status):
         screen = self.surface.screen
         size = tuple(self.surface.size)
         shown, framebuffer = self.limiter.frame(picture, self.fade.level, self.clock.time)
+        if self.projection:
+            self.projection.draw(shown, screen)
+            self.projection.autosave(self.clock.time)
+            return
         if tuple(self.canvas_size) == size:
             self.ctx.copy_framebuffer(screen, framebuffer)
             return

@@ -20,10 +20,10 @@ A key or address that is not known is an error naming it, at load.
 """
 from __future__ import annotations
 
-import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .. import venue
 
 KEYS = {"device", "instance", "init", "msc", "msc_out", "msc_format", "bind"}
 LIGHTING = 0x01
@@ -69,7 +69,7 @@ class Mapping:
 def save(mapping: Mapping) -> None:
     """The mapping back to its file (after MIDI learn), atomically: a crash mid-write leaves the
     old file, never half of one."""
-    lines = [f"device = {_toml(mapping.device)}"]
+    lines = [f"device = {venue.quote(mapping.device)}"]
     if mapping.instance:
         lines.append(f"instance = {mapping.instance}")
     lines += [f"{key} = {getattr(mapping, key)}" for key, default in
@@ -80,32 +80,21 @@ def save(mapping: Mapping) -> None:
         lines += ["", "[[bind]]", f"{b.kind} = {b.number}"]
         if b.channel is not None:
             lines.append(f"channel = {b.channel}")
-        lines.append(f"to = {_toml(b.to)}")
+        lines.append(f"to = {venue.quote(b.to)}")
         if b.range is not None:
             lines.append(f"range = [{b.range[0]!r}, {b.range[1]!r}]")
-        lines += [f"{key} = {_toml(getattr(b, key))}" for key, default in
+        lines += [f"{key} = {venue.quote(getattr(b, key))}" for key, default in
                   (("mode", "abs"), ("takeover", "pickup"), ("on", "press")) if getattr(b, key) != default]
         if b.feedback:
             lines.append("feedback = true")
-    tmp = mapping.path.with_name(f".{mapping.path.name}.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, mapping.path)
-
-
-def _toml(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    venue.write(mapping.path, "\n".join(lines) + "\n")
 
 
 def load(path: Path, known) -> Mapping:
     """Read and check a mapping file; `known(address)` says whether the control port takes an
     address (the engine's, and every piece's of the program)."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path}: cannot read ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"{path}: not valid TOML ({exc})") from None
+    data = venue.read(path, MappingError)
     _unknown(data, KEYS, f"{path}")
     device = data.get("device")
     if not isinstance(device, str) or not device.strip():
@@ -130,9 +119,7 @@ def _byte(path: Path, data: dict, key: str) -> int | None:
 
 
 def _unknown(table: dict, keys: set, where: str) -> None:
-    extra = sorted(set(table) - keys)
-    if extra:
-        raise MappingError(f"{where}: unknown key {extra[0]!r} (the keys are {', '.join(sorted(keys))})")
+    venue.known(table, keys, where, MappingError)
 
 
 def _sysex(path: Path, n: int, message) -> bytes:

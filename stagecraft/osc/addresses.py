@@ -212,6 +212,40 @@ def output_entries(spec: dict) -> list[Entry]:
                   continuous=p.kind != "event") for name, p in spec.items()]
 
 
+def mapping_entries(outputs: list[str]) -> list[Entry]:
+    """`/mapping/<output>/...`: the projectors' corner pins, soft edges and gain, edited live (the
+    next frame shows it; the file saves itself a moment after the last change)."""
+    out = [Entry("/mapping/save", "", "save the mapping file now (the last five versions are kept)", nothing,
+                 lambda osc, v, s: osc.engine.save_mapping())] if outputs else []
+    for name in outputs:
+        out.append(Entry(f"/mapping/{name}/corner", "iff", f"move a corner of {name}: 1 top-left .. 4 bottom-left, "
+                         "x y of the output (0..1, y down)", _corner_args, _mapping_act(name, "corner"),
+                         range="1..4, then -10..10 each"))
+        for side in ("left", "right", "top", "bottom"):
+            out.append(Entry(f"/mapping/{name}/blend/{side}", "fff", f"the {side} soft edge of {name}: width "
+                             "(of its source), curve, gamma", numbers(3, 0.0, 8.0), _mapping_act(name, "blend", side),
+                             range="width 0..0.5, curve 0.5..8, gamma 1..3"))
+        out.append(Entry(f"/mapping/{name}/gain", "ffff", f"{name}'s brightness and red, green, blue gain",
+                         numbers(4, 0.0, 4.0), _mapping_act(name, "gain"), range="0..4 each"))
+    return out
+
+
+def _corner_args(args: tuple):
+    corner, x, y = numbers(3, -10.0, 10.0)(args)
+    if corner != int(corner) or not 1 <= corner <= 4:
+        raise Refused("the corner is 1 (top-left) to 4 (bottom-left)")
+    return int(corner), x, y
+
+
+def _mapping_act(name: str, what: str, *more):
+    def act(osc, v, sender):
+        try:
+            osc.engine.edit_mapping(name, what, *more, *v)
+        except ValueError as exc:
+            raise Refused(str(exc)) from None
+    return act
+
+
 def cue_entries(program) -> list[Entry]:
     """`/cue/<name or number>/start` (fire, the playhead stays) and `/cue/.../go` (stand by on
     it and GO) for each cue of the program, by number and by name."""

@@ -14,7 +14,7 @@ import time
 from dataclasses import asdict
 
 from ..crossings import OscInbox
-from .addresses import AUDIENCE, ENGINE, cue_entries, output_entries, piece_entries
+from .addresses import AUDIENCE, ENGINE, cue_entries, mapping_entries, output_entries, piece_entries
 from .limits import Allowlist, RateLimits
 from .match import BadPattern
 from .receive import AUDIENCE as AUDIENCE_ROLE, CONTROL, Receiver
@@ -94,8 +94,10 @@ class Osc:
         key = (self.engine.player.piece, self.engine.program)
         if key != self._piece:
             self._piece = key
+            projection = self.engine.projection
             self._space = Space(ENGINE + AUDIENCE + piece_entries(key[0]) + cue_entries(key[1])
-                                + output_entries(self.engine.output_fx.params.spec))
+                                + output_entries(self.engine.output_fx.params.spec)
+                                + mapping_entries([o.name for o in projection.mapping.outputs] if projection else []))
         return self._space
 
     def send_out(self, to: str, address: str, args) -> None:

@@ -14,11 +14,12 @@ from ..picture.window import Offscreen
 
 
 def offline_engine(piece, size, *, seed=0, fps=30.0, strict=False, operator=None, keep_sound=False,
-                   settings=(), **safety) -> Engine:
-    """`settings`: (name, value) pairs from `--set`, in place before the first frame."""
-    engine = Engine(Offscreen(size), piece, size=size, seed=seed, strict=strict, clock=FrameClock(fps),
-                    operator=operator or Operator(), live=False, sound=OfflineSound(fps, seed, keep=keep_sound),
-                    **safety)
+                   settings=(), mapping=None, **safety) -> Engine:
+    """`settings`: (name, value) pairs from `--set`, in place before the first frame. With a
+    `mapping` (projection.mapping.Mapping), the image is what the outputs show, side by side."""
+    engine = Engine(Offscreen(mapping.size if mapping else size), piece, size=size, seed=seed, strict=strict,
+                    clock=FrameClock(fps), operator=operator or Operator(), live=False,
+                    sound=OfflineSound(fps, seed, keep=keep_sound), mapping=mapping, **safety)
     try:
         engine.player.preset(settings)
     except ValueError:
@@ -32,7 +33,7 @@ def frames(engine: Engine, count: int, before_frame=None):
     the frames may draw with another context between them, so each step makes ours current."""
     current = engine.surface.make_current
     current()
-    rb = Readback(engine.ctx, engine.canvas_size)
+    rb = Readback(engine.ctx, engine.surface.size)
     try:
         for i in range(count):
             if before_frame:
@@ -60,7 +61,7 @@ def _encode(engine: Engine, out: Path, count: int, label: str, wav: Path | None 
     sound = Path(wav) if wav else out.with_name(f".{out.stem}.sound.wav")
     bar = Progress(count, label)
     try:
-        writer = VideoWriter(video, engine.canvas_size, engine.clock.rate)
+        writer = VideoWriter(video, engine.surface.size, engine.clock.rate)
         try:
             for i, f in enumerate(frames(engine, count, feed), 1):
                 writer.write(f)
@@ -81,11 +82,11 @@ def _encode(engine: Engine, out: Path, count: int, label: str, wav: Path | None 
 
 
 def render(piece, out: Path, *, seconds: float, fps: float, size, seed: int, strict=False, wav=None,
-           replay=None, stats=None, settings=(), **safety) -> Path:
+           replay=None, stats=None, settings=(), mapping=None, **safety) -> Path:
     """An MP4 (H.264 and AAC); with `wav`, the sound as a 32-bit float WAV too. `replay`
     (osc.record.Replay) feeds recorded OSC into each frame at its recorded time."""
     engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, keep_sound=True, settings=settings,
-                            **safety)
+                            mapping=mapping, **safety)
     feed = (lambda i: replay.feed(engine.osc.inbox, i / fps)) if replay else None
     return _encode(engine, out, max(1, round(seconds * fps)), f"render {engine.player.name}", wav, feed, stats)
 
@@ -100,9 +101,10 @@ def still(engine: Engine, at: float):
 
 
 def snapshot(piece, out: Path, *, at: float, size, seed: int, fps: float = 30.0, strict=False, phones_url=None,
-             settings=(), **safety) -> Path:
+             settings=(), mapping=None, **safety) -> Path:
     """A still; with `phones_url`, the phones' QR code on stage as the show has it at the entry."""
-    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, settings=settings, **safety)
+    engine = offline_engine(piece, size, seed=seed, fps=fps, strict=strict, settings=settings, mapping=mapping,
+                            **safety)
     engine.room.url = phones_url
     try:
         save_png(out, still(engine, at))
