@@ -47,6 +47,9 @@ class Commands:
     def stop(self) -> None:
         """Hold every parameter where it is now."""
         self.show.told.append(("STOP", None))
+        self._hold()
+
+    def _hold(self) -> None:
         for p in self._playing():
             p.params.stop()
 
@@ -60,7 +63,7 @@ class Commands:
         """Clear a panic, hold the parameters, and stand by on the first cue of this piece."""
         self.fade.reset()
         self.sound.reset()
-        self.stop()
+        self._hold()
         self.show.told.append(("RESET", None))
         self.show.rewind()
 

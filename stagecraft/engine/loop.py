@@ -75,6 +75,7 @@ class Engine(Pieces, Commands, Status):
         self.fps_cap = fps_cap
         self.tempo = tempo or Internal()        # stagecraft.tempo.link.Link with --link
         self.beat = Beat()                      # this frame's, at its presentation
+        self._shown_at = 0.0                    # when this frame is presented: perf_counter live, show time offline
         self.selected: int | None = None        # the console's parameter of the piece playing (to learn)
         self.stats = FrameStats()
         self.overlay = Overlay(self.gfx)
@@ -155,7 +156,7 @@ class Engine(Pieces, Commands, Status):
         self._last_start = start
         self.surface.make_current()
         self.clock.tick()
-        self._keep_time()
+        self._keep_time(start)
         if self.phones:
             self.phones.drain(self.osc.inbox)   # gestures join the OSC audience messages, one path in
             self.room.url = self.phones.url
@@ -182,7 +183,7 @@ class Engine(Pieces, Commands, Status):
         for p in self._playing():
             p.draw()
         self._cross()
-        self.sound.send(self._to_sound, self.beat, start + self._lead() if self.live else self.clock.time)
+        self.sound.send(self._to_sound, self.beat, self._shown_at)
         self._to_sound = []
         picture = self.output_fx.apply(self.mix if self.crossing else self.player.picture, builtins, self.clock.dt)
         self.room.draw(picture, self.clock.time, self.installation.caption() if self.installation else None)
@@ -210,17 +211,13 @@ class Engine(Pieces, Commands, Status):
         except KeyboardInterrupt:
             pass
 
-    def _period(self) -> float:
-        return 1.0 / (getattr(self.clock, "rate", None) or self.fps_cap or 60.0)
-
-    def _lead(self) -> float:
-        """From the frame's start to its presentation: a frame later live, at once offline (a
-        render's frame N shows time N / fps)."""
-        return self._period() if self.live else 0.0
-
-    def _keep_time(self) -> None:
-        """The beat at this frame's presentation, for every piece, cue and note of the frame."""
-        self.beat = self.tempo.sample(self.clock.time, self._lead(), self._period())
+    def _keep_time(self, start: float) -> None:
+        """The beat at this frame's presentation (a frame after its start live; at once offline,
+        where frame N shows time N / fps), for every piece, cue and note of the frame."""
+        period = 1.0 / (getattr(self.clock, "rate", None) or self.fps_cap or 60.0)
+        lead = period if self.live else 0.0
+        self._shown_at = start + lead if self.live else self.clock.time
+        self.beat = self.tempo.sample(self.clock.time, lead, period)
         self.show.meter(self.beat)
 
     def _playing(self) -> list[Player]:

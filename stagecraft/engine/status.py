@@ -47,7 +47,8 @@ class Status:
                  + (" | PANIC" if s["panic"] else " | BLACKOUT" if s["blackout"] else ""),
                  f"{s['piece_title']} at {s['size']}, frame {self.clock.frame}"
                  + (f", transition {s['transition']}" if s["transition"] else "")
-                 + f" | {s['beat']['tempo']:.1f} bpm" + (f", Link {s['beat']['peers']} peers" if s["beat"]["link"] else "")]
+                 + f" | {s['beat']['tempo']:.1f} bpm"
+                 + (f", Link {s['beat']['peers']} peers" if s["beat"]["link"] else "")]
         lines += [f"ARMED {label}: fires in {math.ceil(beats)}" for label, beats in s["armed"]]
         return lines + (self.midi.waiting() if self.midi else []) + s["recent"][-4:]
 

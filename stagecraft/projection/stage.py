@@ -33,13 +33,15 @@ class Projection:
         self.gfx = gfx
         self.mapping = mapping
         self.program = gfx.shaders.program(PROJECTOR, {})
-        self._uniforms: list[dict] = []
+        self._views: list[tuple] = []          # (output, viewport, uniforms), worked out on a change
         self.edited_at: float | None = None
         self.changed()
 
     def changed(self) -> None:
         """The mapping was edited: its outputs' uniforms again (the next frame shows it)."""
-        self._uniforms = [uniforms(o) for o in self.mapping.outputs]
+        m = self.mapping
+        self._views = [(o, viewport, uniforms(o)) for o, viewport in zip(m.outputs, m.viewports())]
+        self._size = self.mapping.size
 
     def edit(self, name: str, what: str, *values, now: float) -> None:
         o = self.mapping.outputs[self.mapping.find(name)]
@@ -71,9 +73,9 @@ class Projection:
             save(self.mapping)
 
     def draw(self, frame: moderngl.Texture, screen: moderngl.Framebuffer) -> None:
-        frame.filter = (moderngl.LINEAR, moderngl.LINEAR)    # a pinned view samples between pixels
+        """`frame` is the limiter's shown image, sampled linearly (a pinned view falls between pixels)."""
         screen.use()
-        screen.viewport = (0, 0, *self.mapping.size)
+        screen.viewport = (0, 0, *self._size)
         screen.clear(0.0, 0.0, 0.0, 1.0)
-        for o, viewport, u in zip(self.mapping.outputs, self.mapping.viewports(), self._uniforms):
+        for o, viewport, u in self._views:
             self.gfx.renderer.shade(self.program, screen, o.size, [frame], u, viewport=viewport)

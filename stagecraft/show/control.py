@@ -4,8 +4,9 @@ GO fires the cue on standby and stands by on the next. A fired cue's actions run
 pre-wait; then `continue` fires the next cue at once and `follow = S` fires it S seconds later
 (QLab's auto-continue and auto-follow). A piece's `follow` goes on to the next piece after that
 long, wherever its cues have got to. A cue with `quantize` is armed by GO and fires on the frame
-nearest the next boundary of that many beats (the engine gives the show each frame's beat). Everything runs on the engine clock, so tests step it frame
-by frame and a render replays it exactly.
+nearest the next boundary of that many beats (the engine gives the show each frame's beat).
+Everything runs on the engine clock, so tests step it frame by frame and a render replays it
+exactly.
 
 The show only decides; `enter(piece, transition)` and `run(cue)` do, on the frame loop.
 """
