@@ -2,7 +2,9 @@
 
 A projector setup card. A square grid centred on the screen, a circle that touches the top and
 bottom edges, corner circles for keystone, 75% colour bars and a grey ramp for levels, line-pair
-patches for focus, and a sweep bar to see tearing. The resolution and frame counter are written
+patches for focus, and a sweep bar to see tearing. With projectors (--mapping), the "outputs"
+mode gives each its own card instead: its name large, a numbered grid, circles to judge the pin
+by, a 50% grey field for the blend and a black band for the uplift. The resolution and frame counter are written
 on it, so the crew can read what the engine thinks it is driving. And a sound check: a 1 kHz tone
 at -20 dBFS, then pink noise at the same level, left then right, two seconds each, the channel
 named on screen.
@@ -23,7 +25,8 @@ NAMES = {"tone": "1 kHz -20 dBFS", "pink": "pink noise -20 dBFS"}
 PARAMS = {
     "grid": Int(16, 4, 64, doc="grid cells from top to bottom"),
     "sweep_speed": Float(0.25, 0.0, 2.0, smooth=0.3, doc="sweep crossings per second"),
-    "mode": Int(0, 0, 3, labels=("card", "grid", "bars", "white"), doc="what the card shows"),
+    "mode": Int(0, 0, 4, labels=("card", "grid", "bars", "white", "outputs"),
+                doc="what the card shows; outputs: each projector its own card (with --mapping)"),
     "labels": Bool(True, doc="resolution and frame counter"),
     "tint": Color((1.0, 1.0, 1.0, 1.0), smooth=0.5, doc="multiplies the whole card"),
     "center": Point2D((0.5, 0.5), doc="the cyan target, for lining up a second projector"),
@@ -61,6 +64,8 @@ def sound_check(stage, side_and_source):
 
 def draw(stage, state):
     stage.shade(SHADER)
+    if stage.p.mode == 4:
+        stage.cards()
     w, h = stage.size
     if stage.p.labels and stage.p.mode < 2:
         stage.rect(0.5, 0.86, 0.62, 0.2, color=(0, 0, 0, 0.75))
@@ -95,3 +100,8 @@ def bars(stage, state):
 @cue("white", note="a steady white field for brightness and uniformity")
 def white(stage, state):
     stage.set("mode", 3)
+
+
+@cue("outputs", note="each projector its own card: its name, a grid, a grey field for the blend")
+def outputs(stage, state):
+    stage.set("mode", 4)

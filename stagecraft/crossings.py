@@ -8,6 +8,8 @@
     Heartbeat      engine process -> installation supervisor: a byte down a pipe from the frame loop
     PhoneLink      phone gateway process <-> the frame loop: JSON datagrams on a Unix socket pair
                    (gestures in; manifests, the crowd and bans out), neither end ever waiting
+    FileWriter     the frame loop -> a writer thread: a file's new text, saved off the frame (the
+                   latest text wins); failures back as messages for the operator
 
 Both ends of each crossing are named here, so what may travel, and how, can be read in one sitting.
 Everything else in the engine runs on the frame loop's thread and needs no locks.
@@ -168,6 +170,47 @@ class PhoneLink:
 
     def close(self) -> None:
         self.end.close()
+
+
+class FileWriter:
+    """A venue file saved without the frame waiting on the disk. `write(path, text)` runs on the
+    writer's thread; when saves come faster than the disk, only the latest text of a file is
+    written. `failures` holds what went wrong, for the frame loop to tell the operator."""
+
+    def __init__(self, write):
+        self._write = write
+        self._pending: dict = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closing = False
+        self.failures: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="file-writer", daemon=True)
+        self._thread.start()
+
+    def put(self, path, text: str) -> None:
+        with self._lock:
+            self._pending[path] = text
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            with self._lock:
+                jobs, self._pending = self._pending, {}
+            for path, text in jobs.items():
+                try:
+                    self._write(path, text)
+                except OSError as exc:
+                    self.failures.put(f"cannot save {path} ({exc.strerror or exc})")
+            if self._closing:
+                return
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Write what is waiting, then stop."""
+        self._closing = True
+        self._wake.set()
+        self._thread.join(timeout)
 
 
 class SoundChannel:

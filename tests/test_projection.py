@@ -1,7 +1,12 @@
 """The output stage on real GL (llvmpipe): a corner pin read back to within half a pixel (OpenCV
-finds the checkerboard's corners), two projectors' soft edges summing flat in light, masks, a
-mapping file saved and loaded giving the same frame, and the file's errors."""
+finds the checkerboard's corners), a warp grid likewise, two projectors' soft edges summing flat
+in light, masks, a mapping file saved and loaded giving the same frame, the file's errors, the
+outputs found on their displays by name, the calibration cards, and editing by OSC and by hand."""
 import hashlib
+import threading
+import time
+
+import pygame
 
 import cv2
 import numpy as np
@@ -10,6 +15,7 @@ import pytest
 from stagecraft.output.offline import offline_engine, still
 from stagecraft.projection.homography import UNIT, apply, homography
 from stagecraft.projection.mapping import MappingError, load, save
+from stagecraft.projection.place import Display, place
 
 from .conftest import ROOT, close_all
 
@@ -143,7 +149,197 @@ def test_a_corner_moved_over_osc_shows_in_the_next_frame_and_saves_itself(tmp_pa
         assert (after[:, 640:] != before[:, 640:]).any() and (after[:, :640] != before[:, :640]).any()
         assert load(tmp_path / "mapping.toml").outputs[1].corners[0] == (0.0, 0.0), "not saved mid-drag"
         list(frames(e, round(AUTOSAVE_S * 30) + 1))
-        assert load(tmp_path / "mapping.toml").outputs == m.outputs, "saved once it rested"
+        assert wait_for(lambda: load(tmp_path / "mapping.toml").outputs == m.outputs), "saved once it rested"
     finally:
         client.close()
         close_all([e])
+
+
+def corners_found(frame):
+    grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
+    found, corners = cv2.findChessboardCorners(grey, (7, 5))
+    assert found, "the warped checkerboard's corners were not found"
+    return cv2.cornerSubPix(grey, corners, (7, 7), (-1, -1),
+                            (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 50, 1e-3)).reshape(-1, 2)
+
+
+def test_a_warp_grid_moves_the_picture_where_its_points_say_within_half_a_pixel(tmp_path):
+    offsets = [(0, 0), (0.0, 0.02), (0, 0), (0.015, 0), (0.02, -0.015), (-0.01, 0.0), (0, 0), (0.0, -0.02), (0, 0)]
+    points = "[" + ", ".join(f"[{x}, {y}]" for x, y in offsets) + "]"
+    m = mapping(tmp_path, f'[[output]]\nname = "wall"\nsize = [1280, 720]\n'
+                          f'warp = {{ cols = 2, rows = 2, points = {points} }}\n')
+    frame = picture(m)
+    cv2.imwrite(str(tmp_path / "warped.png"), cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    inner = np.array([(0.1 + 0.8 * i / 8, 0.1 + 0.8 * j / 6) for j in range(1, 6) for i in range(1, 8)])
+    grid = np.array(offsets).reshape(3, 3, 2)
+    g = inner * 2
+    c = np.minimum(g.astype(int), 1)
+    f = g - c
+    at = lambda dx, dy: grid[c[:, 1] + dy, c[:, 0] + dx]    # noqa: E731
+    offset = ((at(0, 0) * (1 - f[:, :1]) + at(1, 0) * f[:, :1]) * (1 - f[:, 1:])
+              + (at(0, 1) * (1 - f[:, :1]) + at(1, 1) * f[:, :1]) * f[:, 1:])
+    expected = (inner + offset) * (1280, 720) - 0.5
+    error = np.linalg.norm(corners_found(frame)[:, None, :] - expected[None, :, :], axis=2).min(axis=0)
+    assert np.sqrt((error ** 2).mean()) <= 0.5 and error.max() <= 1.0, (np.sqrt((error ** 2).mean()), error.max())
+    assert np.abs(offset).max() * 1280 > 10, "the points moved the picture by more than the tolerance"
+    flat = mapping(tmp_path, '[[output]]\nname = "wall"\nsize = [320, 180]\nwarp = { cols = 3, rows = 2 }\n', "flat.toml")
+    plain = mapping(tmp_path, '[[output]]\nname = "wall"\nsize = [320, 180]\n', "plain.toml")
+    assert (picture(flat, size=(320, 180)) == picture(plain, size=(320, 180))).all(), "a grid left flat changes nothing"
+
+
+def test_outputs_find_their_displays_by_name_whatever_order_the_displays_come_in(tmp_path):
+    # The display list is SDL's; this machine has no projectors, so the lists are made up here.
+    m = mapping(tmp_path, """
+[[output]]
+name = "stage-left"
+display = "EPSON PJ 1"
+size = [1920, 1080]
+
+[[output]]
+name = "stage-right"
+display = "EPSON PJ 2"
+size = [1920, 1080]
+
+[[output]]
+name = "stream"
+display = "virtual"
+size = [1280, 720]
+""")
+    a, b, laptop = Display("EPSON PJ 1", 1920, 0, 1920, 1080), Display("EPSON PJ 2", 3840, 0, 1920, 1080), \
+        Display("Built-in", 0, 0, 1920, 1200)
+    first = place(m, [laptop, a, b])
+    assert place(m, [b, laptop, a]) == first
+    assert first.window == (1920, 0, 3840, 1080) and first.viewports == ((0, 0, 1920, 1080), (1920, 0, 1920, 1080), None)
+    swapped = place(m, [Display(a.name, 3840, 0, 1920, 1080), laptop, Display(b.name, 1920, 0, 1920, 1080)])
+    assert swapped.viewports[:2] == ((1920, 0, 1920, 1080), (0, 0, 1920, 1080)), "each output follows its display"
+    one = place(m, [laptop, b])
+    assert one.viewports == (None, (0, 0, 1920, 1080), None) and one.window == (3840, 0, 1920, 1080)
+    assert one.notes == ("output stage-left: no display named 'EPSON PJ 1' (displays here: 'Built-in', "
+                         "'EPSON PJ 2'); it renders virtual",)
+    alone = place(m, [laptop])
+    assert alone.window is None and alone.viewports == tuple(m.viewports()) and len(alone.notes) == 2
+
+
+def test_a_missing_display_is_told_once_and_the_outputs_render_virtual(tmp_path):
+    from .conftest import run_cli
+    path = tmp_path / "m.toml"
+    path.write_text('[[output]]\nname = "wall"\ndisplay = "DP-9"\nsize = [320, 180]\n')
+    out = tmp_path / "stats.json"
+    r = run_cli("play", CHECKER, "--headless", "--mapping", str(path), "--seconds", "1", "--no-osc",
+                "--audio", "none", "--stats", str(out))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count("no display named 'DP-9'") == 1, r.stderr
+
+
+def test_the_calibration_piece_gives_each_output_its_own_card(tmp_path):
+    m = mapping(tmp_path, '[[output]]\nname = "left"\nsize = [640, 360]\nsource = [0, 0, 0.5, 1]\n'
+                          '[[output]]\nname = "right"\nsize = [640, 360]\nsource = [0.5, 0, 0.5, 1]\n'
+                          'blend = { uplift = 0.02 }\n')
+    e = offline_engine("calibration", (1280, 360), mapping=m, settings=[("mode", "4"), ("sound_check", "false")])
+    try:
+        card = still(e, 0.0).astype(int)
+        cv2.imwrite(str(tmp_path / "cards.png"), cv2.cvtColor(card.astype(np.uint8), cv2.COLOR_RGB2BGR))
+        e.set_blackout(True)
+        dark = still(e, 3.0).astype(int)
+    finally:
+        close_all([e])
+    for side in (card[:, :640], card[:, 640:]):
+        grey = (np.abs(side[20:240] - 128).max(axis=2) <= 3).mean()
+        assert grey > 0.6, f"each card is mostly its 50% grey field ({grey:.2f})"
+        assert (side[300, 200:440].max(axis=1) <= 6).all(), "with its black band"
+        cyan = (side[..., 2] > 200) & (side[..., 0] < 120)
+        assert cyan[140:220, 200:440].mean() > 0.05, "its name in cyan across the middle"
+    assert (card[140:220, :640] != card[140:220, 640:]).any(), "each card its own name"
+    assert dark[:, :640].max() == 0 and dark[:, 640:].max() <= 0.02 * 255 + 1, "a blackout darkens the cards (the uplift stays)"
+
+
+def test_identify_over_osc_shows_the_cards_for_its_seconds_then_the_canvas(tmp_path):
+    from stagecraft.output.offline import frames
+    from .conftest import Client, wait_for
+    m = mapping(tmp_path, '[[output]]\nname = "wall"\nsize = [320, 180]\n')
+    e = offline_engine(CHECKER, (320, 180), mapping=m)
+    client = Client()
+    try:
+        e.osc.listen(osc_port=0, audience_port=0)
+        canvas = list(frames(e, 1))[-1]
+        client.send(e.osc.ports["control"], "/mapping/identify", 0.5)
+        assert wait_for(lambda: len(e.osc.inbox) >= 1)
+        shown = list(frames(e, 20))
+        assert not (shown[0] == canvas).all() and (np.abs(shown[0].astype(int) - 128).max(axis=2) <= 2).mean() > 0.3
+        assert (shown[-1] == canvas).all(), "after half a second, the canvas again"
+    finally:
+        client.close()
+        close_all([e])
+
+
+def test_a_warp_grid_made_and_moved_over_osc(tmp_path):
+    from stagecraft.output.offline import frames
+    from .conftest import Client, wait_for
+    m = mapping(tmp_path, '[[output]]\nname = "wall"\nsize = [320, 180]\n')
+    e = offline_engine(CHECKER, (320, 180), mapping=m)
+    client = Client()
+    try:
+        e.osc.listen(osc_port=0, audience_port=0)
+        port = e.osc.ports["control"]
+        client.send(port, "/mapping/wall/point", 1, 1, 0.1, 0.0)      # no grid yet: refused
+        client.send(port, "/mapping/wall/grid", 2, 2)
+        client.send(port, "/mapping/wall/point", 1, 1, 0.03, -0.02)
+        client.send(port, "/mapping/wall/point", 3, 1, 0.03, -0.02)   # outside the grid: refused
+        assert wait_for(lambda: len(e.osc.inbox) >= 4)
+        list(frames(e, 1))
+        assert m.outputs[0].warp.points[4] == pytest.approx((0.03, -0.02)) and e.osc.counters()["osc_rejected"] == 2
+    finally:
+        client.close()
+        close_all([e])
+
+
+def key(k, mod=0):
+    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0)
+
+
+def mouse(kind, x, y):
+    return pygame.event.Event(kind, pos=(x, y), button=1, buttons=(1, 0, 0), rel=(0, 0))
+
+
+def test_the_operator_edits_corners_by_keys_and_by_dragging_and_undoes(tmp_path):
+    m = mapping(tmp_path, (ROOT / "tests" / "projection" / "two.toml").read_text())
+    e = offline_engine(CHECKER, (640, 360), mapping=m)
+    try:
+        left, right = m.outputs[0].corners, m.outputs[1].corners
+        e.controls.handle([key(pygame.K_m), key(pygame.K_TAB), key(pygame.K_2), key(pygame.K_LEFT),
+                           key(pygame.K_DOWN, pygame.KMOD_SHIFT)])
+        assert e.projection.editor.active and not e.overlay.visible, "Tab moved to the next output"
+        moved = m.outputs[1].corners[1]
+        assert moved == pytest.approx((1.0 - 1 / 640, 0.1 / 360)) and m.outputs[0].corners == left
+        # the right output's bottom-left corner (0, 1) lies at window pixel (640, 360): drag it 32 px
+        e.controls.handle([mouse(pygame.MOUSEBUTTONDOWN, 643, 357), mouse(pygame.MOUSEMOTION, 675, 357),
+                           mouse(pygame.MOUSEBUTTONUP, 675, 357)])
+        assert m.outputs[1].corners[3] == pytest.approx((32 / 640, 1.0))
+        e.controls.handle([key(pygame.K_z, pygame.KMOD_CTRL)] * 3)
+        assert m.outputs[1].corners == right
+        e.controls.handle([key(pygame.K_m), key(pygame.K_TAB)])
+        assert not e.projection.editor.active and e.overlay.visible, "editing done, Tab is the overlay's again"
+    finally:
+        close_all([e])
+
+
+def test_saving_never_waits_for_the_disk_and_the_latest_text_wins(tmp_path):
+    from stagecraft.crossings import FileWriter
+    written, gate = [], threading.Event()
+
+    def slow(path, text):
+        gate.wait(5)
+        written.append(text)
+        if text == "bad":
+            raise OSError(28, "No space left on device")
+
+    writer = FileWriter(slow)
+    started = time.perf_counter()
+    for n in range(50):
+        writer.put(tmp_path / "m.toml", str(n))
+    assert time.perf_counter() - started < 1.0, "put never waits on the disk"
+    gate.set()
+    writer.put(tmp_path / "m.toml", "bad")
+    writer.close()
+    assert written[-1] == "bad" and len(written) < 50 and "49" in written[:-1] or written[:-1] == []
+    assert "No space left on device" in writer.failures.get_nowait()

@@ -79,6 +79,13 @@ def cmd_install(args) -> int:
     return supervisor.run()
 
 
+def _placement(mapping, headless: bool):
+    """The outputs on the displays they name (by name: displays renumber after a reboot)."""
+    from ..picture.window import displays
+    from ..projection.place import Display, place
+    return place(mapping, [Display(name, *rect) for name, rect in displays(headless)])
+
+
 def cmd_play(args) -> int:
     return _play(chosen_piece(args), args)
 
@@ -92,8 +99,9 @@ def _play(show, args, *, start=None, loop=False) -> int:
     from ..picture.window import Window
     try:
         canvas = args.size or ((1280, 720) if args.mapping else None)
-        window = Window(args.mapping.size if args.mapping else args.size or (1280, 720), fullscreen=args.fullscreen,
-                        display=args.display, headless=args.headless)
+        placement = _placement(args.mapping, args.headless) if args.mapping else None
+        window = Window(placement.size if placement else args.size or (1280, 720), fullscreen=args.fullscreen,
+                        display=args.display, headless=args.headless, span=placement and placement.window)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     tempo = _link() if getattr(args, "link", False) else None
@@ -105,7 +113,7 @@ def _play(show, args, *, start=None, loop=False) -> int:
         engine = Engine(window, show, size=canvas, seed=args.seed, strict=args.strict, fps_cap=args.fps,
                         operator=operator, sound=sound, audience_file=args.audience_file, fresh=args.fresh,
                         loop=loop, start=start, console=console, tempo=tempo, mapping=args.mapping,
-                        **flash_settings(args))
+                        placement=placement,                         **flash_settings(args))
     except BaseException:
         if tempo:
             tempo.close()

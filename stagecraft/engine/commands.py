@@ -85,8 +85,9 @@ class Commands:
 
     # the projectors (--mapping) ---------------------------------------------------------------
     def edit_mapping(self, output: str, what: str, *values) -> None:
-        """One output's corner (index 1..4, x, y), a soft edge (side, width, curve, gamma) or gain
-        (brightness, r, g, b): shown from the next frame, saved a moment after the last change."""
+        """One output's corner (index 1..4, x, y), a soft edge (side, width, curve, gamma), gain
+        (brightness, r, g, b), warp grid (cols, rows) or warp point (col, row, dx, dy): shown from
+        the next frame, saved a moment after the last change."""
         if self.projection is None:
             raise ValueError("no mapping (run with --mapping FILE)")
         self.projection.edit(output, what, *values, now=self.clock.time)
@@ -95,6 +96,12 @@ class Commands:
         if self.projection is None:
             raise ValueError("no mapping (run with --mapping FILE)")
         self.projection.save()
+
+    def identify_outputs(self, seconds: float = 5.0) -> None:
+        """Every output shows its calibration card, its name large, for a few seconds."""
+        if self.projection is None:
+            raise ValueError("no mapping (run with --mapping FILE)")
+        self.projection.identify(self.clock.time, seconds)
 
     # a parameter to learn ---------------------------------------------------------------------
     def select(self, step: int) -> None:

@@ -60,7 +60,7 @@ class Engine(Pieces, Commands, Status):
     def __init__(self, surface, show, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
                  operator=None, live=True, audience_file=None, fresh=False, sound=None, loop=False,
                  start: tuple[int, int | None] | None = None, console=None, flash_area=DEFAULT_AREA,
-                 flash_limit=True, tempo=None, mapping=None):
+                 flash_limit=True, tempo=None, mapping=None, placement=None):
         """`show` is a Program, or a piece (a name, a path or a loaded module) to play alone."""
         self.surface = surface
         self.ctx = surface.ctx
@@ -82,7 +82,7 @@ class Engine(Pieces, Commands, Status):
         self.limiter = Limiter(self.gfx, flash_area, self.operator.tell, limit=flash_limit)
         self.present = self.gfx.shaders.program(BLIT, {})
         self.room = Room(self.gfx, self.present)
-        self.projection = Projection(self.gfx, mapping) if mapping else None    # --mapping: the outputs
+        self.projection = Projection(self.gfx, mapping, placement, self.operator.tell) if mapping else None
         self.moderation = Moderation(self.operator.tell)
         self.phones = None                      # stagecraft.phones.client.Phones, when the page is served
         self.midi = None                        # stagecraft.midi.hub.Midi, with --midi
@@ -267,7 +267,7 @@ class Engine(Pieces, Commands, Status):
         size = tuple(self.surface.size)
         shown, framebuffer = self.limiter.frame(picture, self.fade.level, self.clock.time)
         if self.projection:
-            self.projection.draw(shown, screen)
+            self.projection.draw(shown, screen, self.clock.time, cards=self.player.cards, level=self.fade.level)
             self.projection.autosave(self.clock.time)
             return
         if tuple(self.canvas_size) == size:
@@ -320,6 +320,8 @@ class Engine(Pieces, Commands, Status):
             self.phones.close()
         if self.midi:
             self.midi.close()
+        if self.projection:
+            self.projection.close()
         self.mix.release()
         self.output_fx.release()
         self.room.release()

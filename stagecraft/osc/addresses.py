@@ -12,6 +12,7 @@ from ..audience.state import ECHO_CHARS, NAME_CHARS, Act, clean_text
 from ..piece.cues import GO_GUARD_S
 from ..safety.fade import DEFAULT_PANIC_S, MAX_PANIC_S
 from ..piece.module import PieceModule, available
+from ..projection.mapping import MAX_CELLS
 from ..tempo.beat import MAX_BPM, MIN_BPM
 from .space import Entry, Refused, anything, flag, nothing, numbers, text, word
 
@@ -216,7 +217,11 @@ def mapping_entries(outputs: list[str]) -> list[Entry]:
     """`/mapping/<output>/...`: the projectors' corner pins, soft edges and gain, edited live (the
     next frame shows it; the file saves itself a moment after the last change)."""
     out = [Entry("/mapping/save", "", "save the mapping file now (the last five versions are kept)", nothing,
-                 lambda osc, v, s: osc.engine.save_mapping())] if outputs else []
+                 lambda osc, v, s: osc.engine.save_mapping()),
+           Entry("/mapping/identify", "[f]", "every output shows its calibration card, its name large, for a "
+                 "few seconds", numbers(1, 0.0, 60.0, optional=5.0),
+                 lambda osc, v, s: osc.engine.identify_outputs(v), range="seconds 0..60 (default 5)")
+           ] if outputs else []
     for name in outputs:
         out.append(Entry(f"/mapping/{name}/corner", "iff", f"move a corner of {name}: 1 top-left .. 4 bottom-left, "
                          "x y of the output (0..1, y down)", _corner_args, _mapping_act(name, "corner"),
@@ -227,6 +232,12 @@ def mapping_entries(outputs: list[str]) -> list[Entry]:
                              range="width 0..0.5, curve 0.5..8, gamma 1..3"))
         out.append(Entry(f"/mapping/{name}/gain", "ffff", f"{name}'s brightness and red, green, blue gain",
                          numbers(4, 0.0, 4.0), _mapping_act(name, "gain"), range="0..4 each"))
+        out.append(Entry(f"/mapping/{name}/grid", "ii", f"a warp grid of COLS x ROWS cells over {name}, every point "
+                         "back in place (0 0: no grid)", numbers(2, 0, MAX_CELLS, whole=True),
+                         _mapping_act(name, "grid"), range=f"0..{MAX_CELLS} each"))
+        out.append(Entry(f"/mapping/{name}/point", "iiff", f"move the warp grid's point COL ROW of {name} by dx dy "
+                         "(of the output, y down)", _point_args, _mapping_act(name, "point"),
+                         range="the grid's points, then -0.5..0.5 each"))
     return out
 
 
@@ -235,6 +246,13 @@ def _corner_args(args: tuple):
     if corner != int(corner) or not 1 <= corner <= 4:
         raise Refused("the corner is 1 (top-left) to 4 (bottom-left)")
     return int(corner), x, y
+
+
+def _point_args(args: tuple):
+    col, row, dx, dy = numbers(4, -MAX_CELLS, MAX_CELLS)(args)
+    if col != int(col) or row != int(row):
+        raise Refused("a warp point is its whole column and row, then dx dy")
+    return int(col), int(row), min(max(dx, -0.5), 0.5), min(max(dy, -0.5), 0.5)
 
 
 def _mapping_act(name: str, what: str, *more):

@@ -35,6 +35,7 @@ def _sdl_library():
                 lib.SDL_GL_GetCurrentWindow.restype = ctypes.c_void_p
                 lib.SDL_GL_GetCurrentContext.restype = ctypes.c_void_p
                 lib.SDL_GL_MakeCurrent.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+                lib.SDL_GetDisplayName.restype = ctypes.c_char_p
                 lib.SDL_GL_GetDrawableSize.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int),
                                                        ctypes.POINTER(ctypes.c_int)]
                 return lib
@@ -43,9 +44,34 @@ def _sdl_library():
     return None
 
 
+def displays(headless: bool = False) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """The displays SDL sees: each one's name and desktop rectangle (x, y, w, h, y down). Two
+    displays of one model share a name; the later ones get " #2", " #3" in SDL's order."""
+    if headless:
+        os.environ["SDL_VIDEODRIVER"] = "offscreen"
+    import pygame
+    pygame.display.init()
+    sdl = _sdl_library()
+    out, seen = [], {}
+    for i in range(pygame.display.get_num_displays()):
+        rect = _Rect()
+        if sdl is None or sdl.SDL_GetDisplayBounds(i, ctypes.byref(rect)) != 0:
+            continue
+        name = (sdl.SDL_GetDisplayName(i) or b"").decode("utf-8", "replace") or str(i)
+        seen[name] = seen.get(name, 0) + 1
+        out.append((name if seen[name] == 1 else f"{name} #{seen[name]}", (rect.x, rect.y, rect.w, rect.h)))
+    return out
+
+
+class _Rect(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_int), ("w", ctypes.c_int), ("h", ctypes.c_int)]
+
+
 class Window:
     def __init__(self, size=(1280, 720), *, fullscreen=False, display=0, headless=False, vsync=True,
-                 title="Stagecraft"):
+                 title="Stagecraft", span=None):
+        """`span` (desktop x, y, w, h): one borderless window across several displays, the
+        projectors' outputs each in its display's part of it."""
         if headless:
             os.environ["SDL_VIDEODRIVER"] = "offscreen"
         import pygame
@@ -56,11 +82,17 @@ class Window:
             pygame.display.quit()
             raise ValueError(f"no display {display}: this machine has {count} (0..{count - 1})")
         flags = pygame.OPENGL | pygame.DOUBLEBUF | pygame.RESIZABLE
-        if fullscreen:
+        if span:
+            flags = pygame.OPENGL | pygame.DOUBLEBUF | pygame.NOFRAME
+            size, fullscreen = span[2:], False
+        elif fullscreen:
             flags |= pygame.FULLSCREEN
             size = (0, 0)  # pygame 2 gives OpenGL "desktop" fullscreen at the display's own size
         pygame.display.set_caption(title)
         vsync = _open(pygame, size, flags, display, vsync)
+        if span:
+            from pygame._sdl2.video import Window as SDLWindow
+            SDLWindow.from_display_module().position = span[:2]
         self.vsync = vsync and not headless  # the offscreen driver accepts vsync but never waits
         # Load GL from the context SDL just made current, whatever made it (GLX, EGL, WGL, CGL);
         # moderngl's own detection guesses GLX once another context exists in the process.

@@ -198,7 +198,7 @@ class Player:
         for source in self.sources.values():
             source.draw()
         self.canvas.begin_frame()
-        self.stage._drawing = True
+        self.stage._drawing, self.stage._cards = True, False
         uniforms = self.stage._all_uniforms({}) if self.piece.graph or self.piece.effects else None
         if self.piece.draw is not None:
             ok, _ = self._call("draw", self.piece.draw, self.stage, self.state)
@@ -211,6 +211,11 @@ class Player:
         self.canvas.end_frame(ok)
         self._picture = self.chain.run(self.canvas.main, uniforms) if self.piece.effects else None
         self.params.end_frame()
+
+    @property
+    def cards(self) -> bool:
+        """The piece asked for the projectors' calibration cards this frame."""
+        return self.stage._cards
 
     def _effect_failed(self, n: int, exc: Exception) -> None:
         if self.strict:

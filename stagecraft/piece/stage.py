@@ -36,6 +36,7 @@ class Stage:
         self._custom: dict = {}
         self._builtins: dict = {}
         self._drawing = False
+        self._cards = False
         self._bind(params)
 
     def _bind(self, params: ParamValues) -> None:
@@ -168,6 +169,13 @@ class Stage:
         a word too long for a line; emoji the font lacks are drawn all the same."""
         self._check_drawing("text")
         self._canvas.label(text, x, y, size, _rgba(color), font, align, into, self._builtins, width, lines)
+
+    def cards(self) -> None:
+        """With projectors (--mapping), each shows its own calibration card this frame instead of
+        its part of the canvas: its name, a numbered grid, circles, a 50% grey field for the
+        blend and a black band for the uplift."""
+        self._check_drawing("cards")
+        self._cards = True
 
     def text_width(self, text, size: float = 0.05, font: str = "mono") -> float:
         """How wide `text` is drawn, as a fraction of the canvas width."""

@@ -10,11 +10,14 @@
     blend = { right = { width = 0.26, curve = 2.0, gamma = 2.2 }, uplift = 0.0 }
     mask = [{ points = [[0.8, 0.6], [0.95, 0.6], [0.95, 1.0], [0.8, 1.0]], feather = 0.01 }]
     gain = { brightness = 1.0, rgb = [1.0, 1.0, 1.0] }
+    warp = { cols = 2, rows = 1, points = [[0, 0], [0, 0.01], [0, 0], [0, 0], [0, -0.01], [0, 0]] }
 
 Soft edges (`blend`, per side: left, right, top, bottom) are widths of the output; `curve` is the
 edge's shape (1 straight, 2 an S), `gamma` the projector's, so two overlapping edges sum to one
 in light; `uplift` raises black outside the edges to the overlap's doubled black. A mask's
-polygon is painted black, its edge feathered. Saving writes the file atomically and keeps the
+polygon is painted black, its edge feathered. A `warp` grid (bilinear, after the pin) moves the
+picture at each of its (cols + 1) x (rows + 1) points, row by row from the top-left, by an offset
+in output units, for a curved or uneven wall. Saving writes the file atomically and keeps the
 last BACKUPS versions beside it (`FILE.1` the newest).
 """
 from __future__ import annotations
@@ -27,10 +30,11 @@ from .. import venue
 from .homography import UNIT, homography
 
 KEYS = {"output"}
-OUTPUT_KEYS = {"name", "display", "size", "source", "corners", "blend", "mask", "gain"}
+OUTPUT_KEYS = {"name", "display", "size", "source", "corners", "blend", "mask", "gain", "warp"}
 SIDES = ("left", "right", "top", "bottom")
 EDGE_KEYS = {"width", "curve", "gamma"}
 MAX_MASKS, MAX_POINTS = 4, 16
+MAX_CELLS = 8               # a warp grid's columns and rows each
 BACKUPS = 5
 
 
@@ -52,6 +56,24 @@ class Mask:
 
 
 @dataclass(frozen=True)
+class Warp:
+    cols: int
+    rows: int
+    points: tuple[tuple[float, float], ...]     # offsets, (rows + 1) x (cols + 1), row by row from the top
+
+    @classmethod
+    def flat(cls, cols: int, rows: int) -> "Warp":
+        return cls(cols, rows, ((0.0, 0.0),) * ((cols + 1) * (rows + 1)))
+
+    def moved(self, col: int, row: int, offset: tuple[float, float]) -> "Warp":
+        if not (0 <= col <= self.cols and 0 <= row <= self.rows):
+            raise MappingError(f"warp point {col} {row} is outside the {self.cols} x {self.rows} grid")
+        points = list(self.points)
+        points[row * (self.cols + 1) + col] = offset
+        return replace(self, points=tuple(points))
+
+
+@dataclass(frozen=True)
 class Output:
     name: str
     display: str = "virtual"
@@ -63,6 +85,7 @@ class Output:
     masks: tuple[Mask, ...] = ()
     brightness: float = 1.0
     rgb: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    warp: Warp | None = None
 
 
 @dataclass
@@ -113,15 +136,18 @@ def load(path: Path) -> Mapping:
 
 
 def save(mapping: Mapping) -> None:
+    write(mapping.path, dumps(mapping))
+
+
+def write(path: Path, text: str) -> None:
     """Atomically, keeping the last BACKUPS versions (FILE.1 the newest)."""
-    path = mapping.path
     for n in range(BACKUPS - 1, 0, -1):
         older = path.with_name(f"{path.name}.{n}")
         if older.exists():
             os.replace(older, path.with_name(f"{path.name}.{n + 1}"))
     if path.exists():
         path.with_name(f"{path.name}.1").write_bytes(path.read_bytes())    # a copy: the file is never absent
-    venue.write(path, dumps(mapping))
+    venue.write(path, text)
 
 
 def dumps(mapping: Mapping) -> str:
@@ -140,6 +166,9 @@ def dumps(mapping: Mapping) -> str:
                 for m in o.masks) + "]")
         if o.brightness != 1.0 or o.rgb != (1.0, 1.0, 1.0):
             lines.append(f"gain = {{ brightness = {o.brightness!r}, rgb = [{', '.join(map(repr, o.rgb))}] }}")
+        if o.warp:
+            lines.append(f"warp = {{ cols = {o.warp.cols}, rows = {o.warp.rows}, points = ["
+                         + ", ".join(f"[{x!r}, {y!r}]" for x, y in o.warp.points) + "] }")
         lines.append("")
     return "\n".join(lines)
 
@@ -192,7 +221,23 @@ def _output(t, where: str) -> Output:
     _known(gain, {"brightness", "rgb"}, f"{where} ({name}) gain")
     brightness = _numbers([gain.get("brightness", 1.0)], 1, f"{where} ({name}) gain brightness", 0.0, 4.0)[0]
     rgb = _numbers(gain.get("rgb", [1.0, 1.0, 1.0]), 3, f"{where} ({name}) gain rgb", 0.0, 4.0)
-    return Output(name, display, (int(size[0]), int(size[1])), source, corners, edges, uplift, masks, brightness, rgb)
+    warp = _warp(t["warp"], f"{where} ({name}) warp") if "warp" in t else None
+    return Output(name, display, (int(size[0]), int(size[1])), source, corners, edges, uplift, masks, brightness, rgb,
+                  warp)
+
+
+def _warp(w, where: str) -> Warp:
+    if not isinstance(w, dict):
+        raise MappingError(f"{where} is {{ cols = C, rows = R, points = [[dx, dy], ...] }}")
+    _known(w, {"cols", "rows", "points"}, where)
+    cols, rows = (_numbers([w.get(k, 1)], 1, f"{where} {k}", 1, MAX_CELLS)[0] for k in ("cols", "rows"))
+    if cols != int(cols) or rows != int(rows):
+        raise MappingError(f"{where}: cols and rows are whole numbers")
+    n = (int(cols) + 1) * (int(rows) + 1)
+    points = w.get("points", [[0.0, 0.0]] * n)
+    if not isinstance(points, list) or len(points) != n:
+        raise MappingError(f"{where}: points are {n} [dx, dy] offsets ((cols + 1) x (rows + 1), row by row)")
+    return Warp(int(cols), int(rows), tuple(_numbers(p, 2, f"{where} point", -0.5, 0.5) for p in points))
 
 
 def _blend(b, where: str) -> tuple[dict, float]:

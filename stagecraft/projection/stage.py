@@ -1,15 +1,22 @@
 """The output stage: after the canvas, the fade and the flash limiter (which judge the frame the
 audience sees, not each projector's copy), each output's view drawn into its viewport of the
-spanning framebuffer. Uniforms are worked out when an output changes, not every frame."""
+spanning framebuffer. Uniforms are worked out when an output changes, not every frame; the file
+is written on the FileWriter's thread, never the frame's."""
 from __future__ import annotations
 
 import moderngl
 
+from ..crossings import FileWriter
 from ..picture.shaders import SHADER_DIR
+from .card import Cards
+from .edit import Editor, handles
 from .homography import pinned
-from .mapping import MAX_MASKS, MAX_POINTS, SIDES, Edge, Mapping, MappingError, Output, save
+from .mapping import MAX_MASKS, MAX_POINTS, SIDES, Edge, Mapping, MappingError, Output, Warp, dumps, write
+from .place import Placement, side_by_side
 
 AUTOSAVE_S = 2.0            # after the last edit: a drag of a corner is saved once, when it rests
+IDENTIFY_S = 5.0
+MAX_HANDLES = 81            # as projector.frag declares them: a warp grid of 8 x 8 cells
 
 PROJECTOR = SHADER_DIR / "lib" / "projector.frag"
 
@@ -21,27 +28,41 @@ def uniforms(o: Output) -> dict:
         points[m * MAX_POINTS:m * MAX_POINTS + len(mask.points)] = mask.points
     counts = [len(m.points) for m in o.masks] + [0] * (MAX_MASKS - len(o.masks))
     feather = [m.feather for m in o.masks] + [0.0] * (MAX_MASKS - len(o.masks))
+    warp = list(o.warp.points) if o.warp else []
     return {"toSource": tuple(pinned(o.corners).T.ravel()), "source": o.source,
             "edgeWidth": tuple(e.width for e in edges), "edgeCurve": tuple(e.curve for e in edges),
             "edgeGamma": tuple(e.gamma for e in edges), "uplift": o.uplift,
             "gain": (*o.rgb, o.brightness), "maskPoints": points, "maskCount": tuple(counts),
-            "maskFeather": tuple(feather)}
+            "maskFeather": tuple(feather), "warpGrid": (o.warp.cols, o.warp.rows) if o.warp else (0, 0),
+            "warpPoints": warp + [(0.0, 0.0)] * (MAX_HANDLES - len(warp)), "outputSize": o.size,
+            "handleCount": 0, "handleSelected": -1, "card": 0.0}
 
 
 class Projection:
-    def __init__(self, gfx, mapping: Mapping):
+    def __init__(self, gfx, mapping: Mapping, placement: Placement | None = None, tell=print):
         self.gfx = gfx
         self.mapping = mapping
+        self.placement = placement or side_by_side(mapping)
+        self.tell = tell
+        for note in self.placement.notes:
+            tell(note)
         self.program = gfx.shaders.program(PROJECTOR, {})
+        self.cards = Cards(gfx)
+        self.editor = Editor(self, tell)
+        self._writer = FileWriter(write)
         self._views: list[tuple] = []          # (output, viewport, uniforms), worked out on a change
+        self._identify_until = -1.0
         self.edited_at: float | None = None
         self.changed()
 
     def changed(self) -> None:
         """The mapping was edited: its outputs' uniforms again (the next frame shows it)."""
-        m = self.mapping
-        self._views = [(o, viewport, uniforms(o)) for o, viewport in zip(m.outputs, m.viewports())]
-        self._size = self.mapping.size
+        self._views = [(o, viewport, uniforms(o)) for o, viewport in zip(self.mapping.outputs,
+                                                                          self.placement.viewports) if viewport]
+
+    def touched(self, now: float) -> None:
+        self.edited_at = now
+        self.changed()
 
     def edit(self, name: str, what: str, *values, now: float) -> None:
         o = self.mapping.outputs[self.mapping.find(name)]
@@ -55,27 +76,59 @@ class Projection:
                 side, width, curve, gamma = values
                 edge = Edge(min(max(width, 0.0), 0.5), min(max(curve, 0.5), 8.0), min(max(gamma, 1.0), 3.0))
                 self.mapping.change(name, edges={**o.edges, side: edge})
+            elif what == "grid":
+                cols, rows = values
+                self.mapping.change(name, warp=Warp.flat(cols, rows) if cols and rows else None)
+            elif what == "point":
+                col, row, dx, dy = values
+                if o.warp is None:
+                    raise MappingError(f"{name}: no warp grid (send /mapping/{name}/grid COLS ROWS first)")
+                self.mapping.change(name, warp=o.warp.moved(col, row, (float(dx), float(dy))))
             else:
                 brightness, *rgb = values
                 self.mapping.change(name, brightness=float(brightness), rgb=tuple(map(float, rgb)))
         except MappingError as exc:
             raise ValueError(str(exc).split(": ", 1)[-1]) from None
-        self.edited_at = now
-        self.changed()
+        self.touched(now)
+
+    def identify(self, now: float, seconds: float = IDENTIFY_S) -> None:
+        """Every output shows its card, its name large on it, for a few seconds."""
+        self._identify_until = now + seconds
 
     def autosave(self, now: float) -> None:
+        while not self._writer.failures.empty():
+            self.tell(self._writer.failures.get(), key="mapping save failed", error=True)
         if self.edited_at is not None and now - self.edited_at >= AUTOSAVE_S:
             self.save()
 
     def save(self) -> None:
         self.edited_at = None
         if self.mapping.path is not None:
-            save(self.mapping)
+            self._writer.put(self.mapping.path, dumps(self.mapping))
 
-    def draw(self, frame: moderngl.Texture, screen: moderngl.Framebuffer) -> None:
-        """`frame` is the limiter's shown image, sampled linearly (a pinned view falls between pixels)."""
+    def draw(self, frame: moderngl.Texture, screen: moderngl.Framebuffer, now: float, *, cards=False,
+             level=1.0) -> None:
+        """`frame` is the limiter's shown image, sampled linearly (a pinned view falls between
+        pixels). With `cards` (the calibration piece asks) or while identifying, each output
+        shows its own card, darkened with the fade (`level`)."""
         screen.use()
-        screen.viewport = (0, 0, *self._size)
+        screen.viewport = (0, 0, *self.placement.size)
         screen.clear(0.0, 0.0, 0.0, 1.0)
+        cards = cards or now < self._identify_until
+        edited = self.mapping.outputs[self.editor.output] if self.editor.active else None
         for o, viewport, u in self._views:
-            self.gfx.renderer.shade(self.program, screen, o.size, [frame], u, viewport=viewport)
+            channels = [frame, self.cards.texture(o, frame.size) if cards else frame]
+            if cards:
+                u = {**u, "card": 1.0, "cardLevel": level}
+            if o is edited:
+                points = handles(o)
+                u = {**u, "handles": points + [(0.0, 0.0)] * (MAX_HANDLES - len(points)),
+                     "handleCount": len(points), "handleSelected": self.editor.handle}
+            self.gfx.renderer.shade(self.program, screen, o.size, channels, u, viewport=viewport)
+
+    def close(self) -> None:
+        """Save an edit not yet saved, and wait for the writer (the file is whole when we exit)."""
+        if self.edited_at is not None:
+            self.save()
+        self._writer.close()
+        self.cards.release()

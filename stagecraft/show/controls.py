@@ -42,6 +42,12 @@ class Controls:
     def _key(self, ev) -> None:
         e = self.engine
         ctrl = ev.mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
+        editor = e.projection.editor if e.projection else None
+        if editor and ev.key == pygame.K_m and not ctrl:
+            editor.toggle()
+            return
+        if editor and editor.active and self._edit(editor, ev, ctrl):
+            return
         if ev.key == pygame.K_q and ctrl:
             e.running = False
         elif ev.key == pygame.K_TAB:
@@ -61,11 +67,42 @@ class Controls:
         elif ev.key in WINDOW and not ctrl:
             CONSOLE[WINDOW[ev.key]](e)
 
+    def _edit(self, editor, ev, ctrl) -> bool:
+        """The mapping editor's keys (M started it): True if the key was one of them."""
+        now = self.engine.clock.time
+        step = 0.1 if ev.mod & pygame.KMOD_SHIFT else 1.0
+        arrows = {pygame.K_LEFT: (-step, 0.0), pygame.K_RIGHT: (step, 0.0), pygame.K_UP: (0.0, -step),
+                  pygame.K_DOWN: (0.0, step)}
+        if ev.key == pygame.K_TAB:
+            editor.next_output()
+        elif ev.key in arrows:
+            editor.nudge(*arrows[ev.key], now)
+        elif pygame.K_1 <= ev.key <= pygame.K_4:
+            editor.select(ev.key - pygame.K_1)
+        elif ev.key == pygame.K_z and ctrl:
+            editor.undo(now)
+        elif ev.key == pygame.K_i:
+            self.engine.identify_outputs()
+        else:
+            return False
+        return True
+
     def _mouse(self, ev) -> None:
-        """Shadertoy's iMouse: xy follows a held button; zw is the click, negative once released."""
+        """Shadertoy's iMouse: xy follows a held button; zw is the click, negative once released.
+        While the mapping is edited, a click takes the nearest handle and a drag moves it."""
         e = self.engine
         ww, wh = e.surface.window_size if hasattr(e.surface, "window_size") else e.surface.size
         sw, sh = e.surface.size
+        editor = e.projection.editor if e.projection else None
+        if editor and editor.active:
+            at = (ev.pos[0] * sw / ww, ev.pos[1] * sh / wh)
+            if ev.type == pygame.MOUSEBUTTONDOWN:
+                editor.press(at, (sw, sh), e.clock.time)
+            elif ev.type == pygame.MOUSEMOTION:
+                editor.drag(at, (sw, sh), e.clock.time)
+            else:
+                editor.let_go()
+            return
         lx, ly, lw, lh = e.gfx.renderer.letterbox(e.canvas_size, (sw, sh))
         px = (ev.pos[0] * sw / ww - lx) * e.canvas_size[0] / lw
         py = ((wh - ev.pos[1]) * sh / wh - ly) * e.canvas_size[1] / lh

@@ -1,0 +1,127 @@
+"""Editing the mapping by hand in the operator window, as in Resolume's output editor: M starts
+and ends editing; Tab goes to the next output; 1 to 4 pick a corner, or a click picks the nearest
+handle (a corner, or a warp grid's point) and a drag moves it; the arrows nudge it one output
+pixel, with Shift a tenth of one; Ctrl+Z undoes, step by step. Every change shows in the next
+frame and is saved once it rests (the output stage's autosave)."""
+from __future__ import annotations
+
+from collections import deque
+
+from .mapping import MappingError, Output
+
+UNDO = 64
+GRAB_PX = 40                # a click this near a handle takes it
+
+
+def handles(o: Output) -> list[tuple[float, float]]:
+    """The corners (top-left, top-right, bottom-right, bottom-left), then the warp grid's points,
+    row by row, each where it shows: its place on the grid moved by its offset."""
+    out = list(o.corners)
+    if o.warp:
+        w = o.warp
+        out += [(c / w.cols + dx, r / w.rows + dy) for r in range(w.rows + 1) for c in range(w.cols + 1)
+                for dx, dy in [w.points[r * (w.cols + 1) + c]]]
+    return out
+
+
+class Editor:
+    def __init__(self, projection, tell):
+        self.projection = projection
+        self.tell = tell
+        self.active = False
+        self.output = 0
+        self.handle = 0
+        self._undo: deque[tuple[int, Output]] = deque(maxlen=UNDO)
+        self._grab: tuple[float, float] | None = None   # the handle's offset from the pointer, while dragging
+
+    @property
+    def outputs(self) -> list[Output]:
+        return self.projection.mapping.outputs
+
+    def toggle(self) -> None:
+        self.active = not self.active
+        self._grab = None
+        if self.active:
+            self.tell(f"editing the mapping: output {self.outputs[self.output].name} (Tab the next, 1-4 a corner, "
+                      "drag a handle, arrows nudge, Shift finer, Ctrl+Z undo, M done)", key="mapping editing")
+
+    def next_output(self) -> None:
+        self.output = (self.output + 1) % len(self.outputs)
+        self.handle = 0
+
+    def select(self, handle: int) -> None:
+        self.handle = min(handle, len(handles(self.outputs[self.output])) - 1)
+
+    def nudge(self, dx_px: float, dy_px: float, now: float) -> None:
+        o = self.outputs[self.output]
+        x, y = handles(o)[self.handle]
+        self._keep()
+        self._move((x + dx_px / o.size[0], y + dy_px / o.size[1]), now)
+
+    def press(self, window_xy, window_size, now: float) -> None:
+        """A click: the nearest handle of the output under the pointer, if near enough."""
+        for i, viewport in enumerate(self.projection.placement.viewports):
+            q = _inside(viewport, window_xy, window_size)
+            if q is None:
+                continue
+            o = self.outputs[i]
+            near = [((hx - q[0]) * o.size[0]) ** 2 + ((hy - q[1]) * o.size[1]) ** 2 for hx, hy in handles(o)]
+            best = min(range(len(near)), key=near.__getitem__)
+            if near[best] <= GRAB_PX ** 2:
+                self.output, self.handle = i, best
+                hx, hy = handles(o)[best]
+                self._grab = (hx - q[0], hy - q[1])
+                self._keep()
+            return
+
+    def drag(self, window_xy, window_size, now: float) -> None:
+        viewport = self.projection.placement.viewports[self.output]
+        if self._grab is None or viewport is None:
+            return
+        q = _local(viewport, window_xy, window_size)
+        self._move((q[0] + self._grab[0], q[1] + self._grab[1]), now)
+
+    def let_go(self) -> None:
+        self._grab = None
+
+    def undo(self, now: float) -> None:
+        if not self._undo:
+            self.tell("nothing to undo in the mapping", key="mapping undo empty")
+            return
+        i, previous = self._undo.pop()
+        self.outputs[i] = previous
+        self.output = i
+        self.projection.touched(now)
+
+    def _keep(self) -> None:
+        self._undo.append((self.output, self.outputs[self.output]))
+
+    def _move(self, where: tuple[float, float], now: float) -> None:
+        o = self.outputs[self.output]
+        try:
+            if self.handle < 4:
+                corners = list(o.corners)
+                corners[self.handle] = where
+                self.projection.mapping.change(o.name, corners=tuple(corners))
+            else:
+                w = o.warp
+                col, row = (self.handle - 4) % (w.cols + 1), (self.handle - 4) // (w.cols + 1)
+                offset = tuple(min(max(v - base, -0.5), 0.5) for v, base in zip(where, (col / w.cols, row / w.rows)))
+                self.projection.mapping.change(o.name, warp=w.moved(col, row, offset))
+        except MappingError as exc:
+            self.tell(f"{o.name}: {str(exc).split(': ', 1)[-1]}", key=f"mapping refused {o.name}")
+            return
+        self.projection.touched(now)
+
+
+def _local(viewport, window_xy, window_size) -> tuple[float, float]:
+    """Where a window pixel (y down) falls in an output: 0..1 inside it, y down."""
+    x, y, w, h = viewport
+    return (window_xy[0] - x) / w, (window_xy[1] - (window_size[1] - y - h)) / h
+
+
+def _inside(viewport, window_xy, window_size) -> tuple[float, float] | None:
+    if viewport is None:
+        return None
+    q = _local(viewport, window_xy, window_size)
+    return q if 0.0 <= q[0] <= 1.0 and 0.0 <= q[1] <= 1.0 else None
