@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent / "stagecraft"
 # Lowest first. Packages on one line are one layer and do not import each other.
 LAYERS = [
     ["crossings", "tempo", "venue"],
-    ["audience", "picture", "sound"],
+    ["audience", "camera", "picture", "sound"],
     ["piece"],
     ["safety", "projection"],
     ["osc"],

@@ -88,6 +88,9 @@ def live_options(s: argparse.ArgumentParser) -> None:
                    help="a controller's mapping file (TOML; repeatable): its controls move the addresses it binds")
     s.add_argument("--midi-api", choices=("jack", "alsa"), default=None, help="MIDI through JACK or ALSA "
                    "(default: the system's own)")
+    s.add_argument("--camera", default=None, metavar="SOURCE",
+                   help="look at the room: a camera's index (0), a video file, or a stream's URL (udp://HOST:PORT, "
+                        "rtsp://...); pieces read it as stage.camera")
     s.add_argument("--link", action="store_true", help="join the Ableton Link session on the local network: the "
                    "beat, the tempo and quantised cues follow it (the link extra)")
 

@@ -1,10 +1,11 @@
 """The engine: one frame at a time, the same loop live, headless, and offline.
 
     tick the clock -> apply OSC -> the operator's keys -> reload what changed -> the show's timers
-    -> an installation's hours and attract mode -> hear the sound's analysis -> each playing piece
-    updates (and sends its sound) and draws -> a transition mixes two pieces -> the invitation
-    caption -> output pass through the flash limiter (the only way to the screen) -> operator
-    overlay -> flip -> stats, the console, the supervisor's heartbeat
+    -> an installation's hours and attract mode -> hear the sound's analysis, see the camera's
+    newest frame -> each playing piece updates (and sends its sound) and draws -> a transition
+    mixes two pieces -> the invitation caption -> output pass through the flash limiter (the only
+    way to the screen), then the projectors' outputs -> operator overlay -> flip -> stats, the
+    console, the supervisor's heartbeat
 
 It runs a program (`play PIECE` is a program of one). A piece entering with a transition plays
 beside the one leaving until the transition is over: two players, two sound layers.
@@ -20,6 +21,7 @@ from dataclasses import replace
 from ..audience import smile
 from ..audience.performer import Performer
 from ..audience.state import Audience, AudienceFile
+from ..camera.feed import Camera
 from ..crossings import TEXTURE_SHAPE, Heartbeat
 from ..osc.hub import Osc
 from ..picture.overlay import Overlay
@@ -60,8 +62,9 @@ class Engine(Pieces, Commands, Status):
     def __init__(self, surface, show, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
                  operator=None, live=True, audience_file=None, fresh=False, sound=None, loop=False,
                  start: tuple[int, int | None] | None = None, console=None, flash_area=DEFAULT_AREA,
-                 flash_limit=True, tempo=None, mapping=None, placement=None):
-        """`show` is a Program, or a piece (a name, a path or a loaded module) to play alone."""
+                 flash_limit=True, tempo=None, mapping=None, placement=None, camera=None):
+        """`show` is a Program, or a piece (a name, a path or a loaded module) to play alone.
+        `camera`: a camera's index, a video file or a stream's URL (--camera), looked at live."""
         self.surface = surface
         self.ctx = surface.ctx
         self.operator = operator or Operator()
@@ -100,6 +103,7 @@ class Engine(Pieces, Commands, Status):
         self.sound = sound or Silent()  # a sound.client.SoundClient live, sound.offline.OfflineSound offline
         self.audio = Audio()
         self.senses = Senses(self.ctx, TEXTURE_SHAPE[1])
+        self.camera = Camera(self.ctx, camera, self.operator) if camera else None
         self.player: Player | None = None
         self.crossing: Crossing | None = None
         self.mix = Target(self.ctx, self.canvas_size)
@@ -170,10 +174,11 @@ class Engine(Pieces, Commands, Status):
         self.show.tick(self.clock.time)
         if self.installation:
             self.installation.step(self.clock.time)
-        self._hear()
+        self._sense()
         builtins = self._builtins()
         for p in self._playing():
-            p.update(self.clock, builtins, self.controls.uv(), self.performer, self.audio)
+            p.update(self.clock, builtins, self.controls.uv(), self.performer, self.audio,
+                     self.camera.texture if self.camera else None)
             self._to_sound += p.sound.take()
         if self.phones:
             self._tell_phones(start)
@@ -279,11 +284,14 @@ class Engine(Pieces, Commands, Status):
         screen.clear(0.0, 0.0, 0.0, 1.0)
         self.gfx.renderer.shade(self.present, screen, box[2:], [shown], {"tint": (1.0, 1.0, 1.0, 1.0)}, viewport=box)
 
-    def _hear(self) -> None:
-        """The sound's latest analysis (never waiting for it), for the piece and every shader."""
+    def _sense(self) -> None:
+        """The sound's latest analysis and the camera's newest frame (waiting for neither), for the
+        piece and every shader."""
         self.audio = self.sound.poll()
         self.performer = replace(self.performer, voice=self.audio.voice)
         self.senses.write(self.audio.texture, self.controls.keyboard.rows)
+        if self.camera:
+            self.camera.update()
 
     def _builtins(self) -> dict:
         c = self.clock
@@ -294,7 +302,8 @@ class Engine(Pieces, Commands, Status):
             date = (*OFFLINE_DATE, c.time)
         return {"iTime": c.time, "iTimeDelta": c.dt, "iFrame": c.frame, "iFrameRate": c.fps,
                 "iMouse": tuple(self.controls.mouse), "iDate": date, "iSampleRate": float(SR),
-                "iBeat": self.beat.beat, "iPhase": self.beat.phase, "iTempo": self.beat.tempo, **self.audio.uniforms()}
+                "iBeat": self.beat.beat, "iPhase": self.beat.phase, "iTempo": self.beat.tempo, **self.audio.uniforms(),
+                **(self.camera.uniforms() if self.camera else {})}
 
     def resize(self, size) -> None:
         if size != self.canvas_size and min(size) > 0:
@@ -312,6 +321,8 @@ class Engine(Pieces, Commands, Status):
         self.osc.close()
         self.sound.close()
         self.senses.release()
+        if self.camera:
+            self.camera.close()
         if self.audience_file is not None:
             self.audience_file.save(self.audience)
         for p in self._playing():

@@ -8,18 +8,20 @@ from ..engine.clock import FrameClock
 from ..engine.loop import Engine
 from ..show.operator import Operator
 from .progress import Progress
-from .record import Readback, VideoWriter, mux, save_png
+from ..picture.readback import Readback
+from .record import VideoWriter, mux, save_png
 from ..sound.offline import OfflineSound, write_wav
 from ..picture.window import Offscreen
 
 
 def offline_engine(piece, size, *, seed=0, fps=30.0, strict=False, operator=None, keep_sound=False,
-                   settings=(), mapping=None, **safety) -> Engine:
+                   settings=(), mapping=None, **more) -> Engine:
     """`settings`: (name, value) pairs from `--set`, in place before the first frame. With a
-    `mapping` (projection.mapping.Mapping), the image is what the outputs show, side by side."""
+    `mapping` (projection.mapping.Mapping), the image is what the outputs show, side by side.
+    `more`: the Engine's other keywords (the flash limiter's settings; a camera, in tests)."""
     engine = Engine(Offscreen(mapping.size if mapping else size), piece, size=size, seed=seed, strict=strict,
                     clock=FrameClock(fps), operator=operator or Operator(), live=False,
-                    sound=OfflineSound(fps, seed, keep=keep_sound), mapping=mapping, **safety)
+                    sound=OfflineSound(fps, seed, keep=keep_sound), mapping=mapping, **more)
     try:
         engine.player.preset(settings)
     except ValueError:

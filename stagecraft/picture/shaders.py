@@ -39,6 +39,8 @@ uniform float iAudioOnset;
 uniform float iBeat;
 uniform float iPhase;
 uniform float iTempo;
+uniform float iCameraMotion;
+uniform float iCameraPresence;
 """
 CHANNELS = """uniform sampler2D iChannel0;
 uniform sampler2D iChannel1;

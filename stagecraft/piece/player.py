@@ -180,18 +180,18 @@ class Player:
                 raise ValueError(f"--set {name}={text}: {exc}") from None
 
     # the frame --------------------------------------------------------------------------------
-    def update(self, clock, builtins: dict, mouse, performer, audio: Audio) -> None:
+    def update(self, clock, builtins: dict, mouse, performer, audio: Audio, camera=None) -> None:
         """A piece's time and frame count from its own start, as Shadertoy's iTime and iFrame do."""
         if self._start is None:
             self._start = (clock.time, clock.frame)
         s = self.stage
         s.time, s.frame = clock.time - self._start[0], clock.frame - self._start[1]
-        s.dt, s.mouse, s.performer, s.audio = clock.dt, mouse, performer, audio
+        s.dt, s.mouse, s.performer, s.audio, s.camera = clock.dt, mouse, performer, audio, camera or self.canvas.blank
         s._builtins = {**builtins, "iTime": s.time, "iFrame": s.frame}
         self.params.step(clock.dt)
         self._mutate("update", self.piece.update, clock.dt)
         for source in self.sources.values():
-            source.update(clock, builtins, mouse, performer, audio)
+            source.update(clock, builtins, mouse, performer, audio, camera)
             source.sound.take()     # a piece read for its picture is not heard
 
     def draw(self) -> None:

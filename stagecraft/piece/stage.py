@@ -30,6 +30,7 @@ class Stage:
         self.audience = audience          # read-only: the evening's audience (stagecraft.audience)
         self.performer = Performer()      # the performer's sensors this frame
         self.audio = Audio()     # what the audience hears: level, peak, bands, onset, voice
+        self.camera = None       # with --camera, its newest frame: a channel (channels=[stage.camera])
         self._sound = sound
         self._canvas = canvas
         self._tell = tell
@@ -68,6 +69,17 @@ class Stage:
     def tempo(self) -> float:
         """Beats a minute (iTempo)."""
         return self._builtins.get("iTempo", 120.0)
+
+    # the camera (--camera): its picture is stage.camera ---------------------------------------
+    @property
+    def camera_motion(self) -> float:
+        """How much the camera's picture moves, 0..1 (iCameraMotion); 0 without a camera."""
+        return self._builtins.get("iCameraMotion", 0.0)
+
+    @property
+    def camera_presence(self) -> float:
+        """How much of the camera's picture someone fills, 0..1 (iCameraPresence)."""
+        return self._builtins.get("iCameraPresence", 0.0)
 
     @property
     def aspect(self) -> float:
