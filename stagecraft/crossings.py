@@ -11,7 +11,8 @@
     FileWriter     the frame loop -> a writer thread: a file's new text, saved off the frame (the
                    latest text wins); failures back as messages for the operator
     LatestFrame    the camera's capture thread -> the frame loop: the newest picture and its
-                   measures (latest wins: a frame not yet taken is dropped), and whether it is live
+                   measures (latest wins: a frame not yet taken is dropped), and whether it is live;
+                   and the frame loop -> the NDI sender's thread: the newest frame read back
 
 Both ends of each crossing are named here, so what may travel, and how, can be read in one sitting.
 Everything else in the engine runs on the frame loop's thread and needs no locks.
@@ -216,13 +217,15 @@ class FileWriter:
 
 
 class LatestFrame:
-    """One slot: the capture thread puts each frame it reads, the frame loop takes the newest. An
+    """One slot: the capture thread puts each frame it reads, the frame loop takes the newest (and
+    the frame loop puts each frame it reads back, NDI's sender takes the newest). An
     older frame not taken in time is dropped, so the frame loop never works through a backlog
     and never shows a picture older than one capture interval (plus the frame it is drawn in).
     `state` is the capture's ("opening", "live", or why it is lost), a string set whole."""
 
     def __init__(self):
         self._lock = threading.Lock()
+        self._ready = threading.Event()
         self._frame = None
         self.published = 0          # frames put, ever
         self.state = "opening"
@@ -231,12 +234,19 @@ class LatestFrame:
         with self._lock:
             self._frame = frame
             self.published += 1
+            self._ready.set()
 
     def take(self):
         """The newest frame not yet taken, or None."""
         with self._lock:
             frame, self._frame = self._frame, None
+            self._ready.clear()
         return frame
+
+    def wait(self, timeout: float):
+        """For a thread with nothing else to do (the NDI sender): the next frame, or None."""
+        self._ready.wait(timeout)
+        return self.take()
 
 
 class SoundChannel:

@@ -343,3 +343,40 @@ def test_saving_never_waits_for_the_disk_and_the_latest_text_wins(tmp_path):
     writer.close()
     assert written[-1] == "bad" and len(written) < 50 and "49" in written[:-1] or written[:-1] == []
     assert "No space left on device" in writer.failures.get_nowait()
+
+
+def test_an_ndi_receiver_in_another_process_gets_the_frames(tmp_path):
+    import subprocess
+    import sys
+    from stagecraft.output.offline import frames
+    name = f"stagecraft-test-{time.monotonic_ns() % 10 ** 9}"
+    m = mapping(tmp_path, '[[output]]\nname = "wall"\nsize = [320, 180]\ncorners = '
+                          '[[0.1, 0.0], [0.9, 0.05], [1.0, 1.0], [0.0, 0.95]]\n')
+    e = offline_engine(CHECKER, (640, 360), mapping=m, ndi=(name, "wall"))
+    receiver = subprocess.Popen([sys.executable, "-m", "tests.ndi_receiver", name, "4", str(tmp_path / "got.npz")],
+                                cwd=ROOT)
+    try:
+        sent = []
+        while receiver.poll() is None:
+            sent += list(frames(e, 1))
+            time.sleep(1 / 30)
+        assert receiver.returncode == 0
+    finally:
+        receiver.kill()
+        close_all([e])
+    got = np.load(tmp_path / "got.npz")
+    assert got["count"] >= 30, f"{got['count']} frames came"
+    assert got["last"].shape == (180, 320, 3)
+    error = np.abs(got["last"].astype(int) - sent[-1].astype(int)).mean()
+    assert error <= 4.0, f"the output's frame, as NDI's compression allows ({error:.2f} of 255 off)"
+
+
+def test_ndi_options_are_checked_before_anything_opens(tmp_path):
+    from .conftest import run_cli
+    path = tmp_path / "m.toml"
+    path.write_text('[[output]]\nname = "wall"\nsize = [320, 180]\n')
+    alone = run_cli("play", CHECKER, "--headless", "--ndi-output", "wall", "--seconds", "1")
+    assert alone.returncode == 2 and "give --ndi NAME too" in alone.stderr
+    missing = run_cli("play", CHECKER, "--headless", "--mapping", str(path), "--ndi", "x", "--ndi-output", "door",
+                      "--seconds", "1")
+    assert missing.returncode == 2 and "--ndi-output door: no such output" in missing.stderr

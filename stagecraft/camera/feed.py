@@ -3,10 +3,15 @@ piece reads as a channel (`channels=[stage.camera]`), with its motion and presen
 leaves its last frame in place, a still, and the operator is told once, and again when it is back."""
 from __future__ import annotations
 
+import importlib.util
+
 import moderngl
 
 from ..crossings import LatestFrame
-from .capture import Capture
+
+
+def available() -> bool:
+    return importlib.util.find_spec("cv2") is not None
 
 
 class Camera:
@@ -19,6 +24,7 @@ class Camera:
         self.motion = self.presence = 0.0
         self.uploads = 0
         self._state = "opening"
+        from .capture import Capture        # OpenCV (the camera extra) only when a camera is asked for
         self._capture = Capture(source, self.slot)
 
     def _texture(self, size) -> moderngl.Texture:

@@ -86,6 +86,20 @@ def _placement(mapping, headless: bool):
     return place(mapping, [Display(name, *rect) for name, rect in displays(headless)])
 
 
+def _ndi(args) -> tuple[str, str | None] | None:
+    """--ndi NAME [--ndi-output OUTPUT], checked before anything opens."""
+    if args.ndi_output and not args.ndi:
+        raise UsageError("--ndi-output names what --ndi sends: give --ndi NAME too")
+    if not args.ndi:
+        return None
+    if args.ndi_output and not (args.mapping and args.ndi_output in [o.name for o in args.mapping.outputs]):
+        raise UsageError(f"--ndi-output {args.ndi_output}: no such output in the mapping (give --mapping FILE)")
+    from ..projection.ndi import available
+    if not available():
+        raise UsageError("--ndi needs the ndi extra: pip install 'stagecraft[ndi]' (cyndilib, with the NDI runtime)")
+    return args.ndi, args.ndi_output
+
+
 def cmd_play(args) -> int:
     return _play(chosen_piece(args), args)
 
@@ -97,6 +111,11 @@ def _play(show, args, *, start=None, loop=False) -> int:
     from ..show.operator import Operator
     from ..sound.client import Silent, SoundClient
     from ..picture.window import Window
+    ndi = _ndi(args)
+    if args.camera:
+        from ..camera.feed import available
+        if not available():
+            raise UsageError("--camera needs the camera extra: pip install 'stagecraft[camera]' (OpenCV)")
     try:
         canvas = args.size or ((1280, 720) if args.mapping else None)
         placement = _placement(args.mapping, args.headless) if args.mapping else None
@@ -113,7 +132,7 @@ def _play(show, args, *, start=None, loop=False) -> int:
         engine = Engine(window, show, size=canvas, seed=args.seed, strict=args.strict, fps_cap=args.fps,
                         operator=operator, sound=sound, audience_file=args.audience_file, fresh=args.fresh,
                         loop=loop, start=start, console=console, tempo=tempo, mapping=args.mapping,
-                        placement=placement, camera=args.camera,                         **flash_settings(args))
+                        placement=placement, camera=args.camera, ndi=ndi, **flash_settings(args))
     except BaseException:
         if tempo:
             tempo.close()

@@ -88,6 +88,10 @@ def live_options(s: argparse.ArgumentParser) -> None:
                    help="a controller's mapping file (TOML; repeatable): its controls move the addresses it binds")
     s.add_argument("--midi-api", choices=("jack", "alsa"), default=None, help="MIDI through JACK or ALSA "
                    "(default: the system's own)")
+    s.add_argument("--ndi", default=None, metavar="NAME",
+                   help="send the picture as an NDI source of this name (the ndi extra): the canvas, or with "
+                        "--ndi-output one projector's output")
+    s.add_argument("--ndi-output", default=None, metavar="OUTPUT", help="the mapping's output that --ndi sends")
     s.add_argument("--camera", default=None, metavar="SOURCE",
                    help="look at the room: a camera's index (0), a video file, or a stream's URL (udp://HOST:PORT, "
                         "rtsp://...); pieces read it as stage.camera")

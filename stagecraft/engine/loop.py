@@ -29,6 +29,7 @@ from ..picture.render import Renderer, Target
 from ..picture.senses import Senses
 from ..picture.shaders import SHADER_DIR, ShaderError, Shaders, find
 from ..picture.text import TextCache
+from ..projection.ndi import NdiOut
 from ..projection.stage import Projection
 from ..piece.player import Graphics, Player, shader_told
 from ..safety.fade import Fade
@@ -62,9 +63,10 @@ class Engine(Pieces, Commands, Status):
     def __init__(self, surface, show, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
                  operator=None, live=True, audience_file=None, fresh=False, sound=None, loop=False,
                  start: tuple[int, int | None] | None = None, console=None, flash_area=DEFAULT_AREA,
-                 flash_limit=True, tempo=None, mapping=None, placement=None, camera=None):
+                 flash_limit=True, tempo=None, mapping=None, placement=None, camera=None, ndi=None):
         """`show` is a Program, or a piece (a name, a path or a loaded module) to play alone.
-        `camera`: a camera's index, a video file or a stream's URL (--camera), looked at live."""
+        `camera`: a camera's index, a video file or a stream's URL (--camera), looked at live.
+        `ndi`: (source name, output name or None for the canvas), sent as an NDI source."""
         self.surface = surface
         self.ctx = surface.ctx
         self.operator = operator or Operator()
@@ -104,6 +106,7 @@ class Engine(Pieces, Commands, Status):
         self.audio = Audio()
         self.senses = Senses(self.ctx, TEXTURE_SHAPE[1])
         self.camera = Camera(self.ctx, camera, self.operator) if camera else None
+        self.ndi, self._ndi_output = self._open_ndi(*ndi) if ndi else (None, None)
         self.player: Player | None = None
         self.crossing: Crossing | None = None
         self.mix = Target(self.ctx, self.canvas_size)
@@ -122,6 +125,14 @@ class Engine(Pieces, Commands, Status):
         self.output_fx = OutputEffects(self.program, self.gfx, self.canvas_size, self.operator.tell, strict)
         self._compile_program()
         self.show.start(*(start or (0, None)))
+
+    def _open_ndi(self, name: str, output: str | None):
+        """NDI out of the canvas (at its size now: give --size where the window may be resized),
+        or of one output of the mapping."""
+        size = self.canvas_size
+        if output is not None:
+            size = self.projection.mapping.outputs[self.projection.mapping.find(output)].size
+        return NdiOut(self.ctx, name, size, self.fps_cap or 60.0), output
 
     def _open_audience(self, fresh: bool) -> Audience:
         """The evening's audience from its file (live), or an empty one; offline renders start
@@ -271,6 +282,9 @@ class Engine(Pieces, Commands, Status):
         screen = self.surface.screen
         size = tuple(self.surface.size)
         shown, framebuffer = self.limiter.frame(picture, self.fade.level, self.clock.time)
+        if self.ndi:
+            self.ndi.send(framebuffer if self._ndi_output is None else self.projection.alone(
+                self._ndi_output, shown, self.clock.time, cards=self.player.cards, level=self.fade.level))
         if self.projection:
             self.projection.draw(shown, screen, self.clock.time, cards=self.player.cards, level=self.fade.level)
             self.projection.autosave(self.clock.time)
@@ -323,6 +337,8 @@ class Engine(Pieces, Commands, Status):
         self.senses.release()
         if self.camera:
             self.camera.close()
+        if self.ndi:
+            self.ndi.close()
         if self.audience_file is not None:
             self.audience_file.save(self.audience)
         for p in self._playing():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import moderngl
 
 from ..crossings import FileWriter
+from ..picture.render import Target
 from ..picture.shaders import SHADER_DIR
 from .card import Cards
 from .edit import Editor, handles
@@ -51,14 +52,17 @@ class Projection:
         self.editor = Editor(self, tell)
         self._writer = FileWriter(write)
         self._views: list[tuple] = []          # (output, viewport, uniforms), worked out on a change
+        self._uniforms: dict[str, dict] = {}
+        self._alone: dict[str, Target] = {}    # an output drawn by itself, for NDI
         self._identify_until = -1.0
         self.edited_at: float | None = None
         self.changed()
 
     def changed(self) -> None:
         """The mapping was edited: its outputs' uniforms again (the next frame shows it)."""
-        self._views = [(o, viewport, uniforms(o)) for o, viewport in zip(self.mapping.outputs,
-                                                                          self.placement.viewports) if viewport]
+        self._uniforms = {o.name: uniforms(o) for o in self.mapping.outputs}
+        self._views = [(o, viewport, self._uniforms[o.name]) for o, viewport in zip(self.mapping.outputs,
+                                                                                    self.placement.viewports) if viewport]
 
     def touched(self, now: float) -> None:
         self.edited_at = now
@@ -117,14 +121,29 @@ class Projection:
         cards = cards or now < self._identify_until
         edited = self.mapping.outputs[self.editor.output] if self.editor.active else None
         for o, viewport, u in self._views:
-            channels = [frame, self.cards.texture(o, frame.size) if cards else frame]
-            if cards:
-                u = {**u, "card": 1.0, "cardLevel": level}
             if o is edited:
                 points = handles(o)
                 u = {**u, "handles": points + [(0.0, 0.0)] * (MAX_HANDLES - len(points)),
                      "handleCount": len(points), "handleSelected": self.editor.handle}
-            self.gfx.renderer.shade(self.program, screen, o.size, channels, u, viewport=viewport)
+            self._shade(o, u, frame, screen, viewport, cards, level)
+
+    def alone(self, name: str, frame: moderngl.Texture, now: float, *, cards=False,
+              level=1.0) -> moderngl.Framebuffer:
+        """One output drawn by itself at its own size (NDI's copy of it, shown or virtual),
+        without the editor's handles."""
+        o = self.mapping.outputs[self.mapping.find(name)]
+        target = self._alone.get(name)
+        if target is None or target.size != o.size:
+            target = self._alone[name] = Target(self.gfx.renderer.ctx, o.size, pixels=o.size)
+        self._shade(o, self._uniforms[name], frame, target.framebuffer, (0, 0, *o.size),
+                    cards or now < self._identify_until, level)
+        return target.framebuffer
+
+    def _shade(self, o: Output, u: dict, frame, fbo, viewport, cards: bool, level: float) -> None:
+        channels = [frame, self.cards.texture(o, frame.size) if cards else frame]
+        if cards:
+            u = {**u, "card": 1.0, "cardLevel": level}
+        self.gfx.renderer.shade(self.program, fbo, o.size, channels, u, viewport=viewport)
 
     def close(self) -> None:
         """Save an edit not yet saved, and wait for the writer (the file is whole when we exit)."""
@@ -132,3 +151,5 @@ class Projection:
             self.save()
         self._writer.close()
         self.cards.release()
+        for target in self._alone.values():
+            target.release()
