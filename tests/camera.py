@@ -23,8 +23,8 @@ def free_udp_port() -> int:
         return s.getsockname()[1]
 
 
-def picture(number: int) -> np.ndarray:
-    w, h = SIZE
+def picture(number: int, size=SIZE) -> np.ndarray:
+    w, h = size
     img = np.full((h, w, 3), 96, np.uint8)
     img[BLOCK[1]:, :, 0] = (np.arange(w) + 4 * number) % 256          # something that moves
     bits = (number >> np.arange(BITS - 1, -1, -1)) & 1
@@ -40,8 +40,8 @@ def number(rgb: np.ndarray) -> int:
 
 
 class Sender:
-    def __init__(self, port: int):
-        w, h = SIZE
+    def __init__(self, port: int, size=SIZE):
+        w, h = self.size = size
         self.proc = subprocess.Popen(
             [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "rawvideo",
              "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", str(FPS), "-i", "-", "-c:v", "libx264", "-preset",
@@ -58,7 +58,7 @@ class Sender:
         while not self._stop.is_set():
             self._stop.wait(max(0.0, start + self.sent / FPS - time.monotonic()))
             try:
-                self.proc.stdin.write(picture(self.sent).tobytes())
+                self.proc.stdin.write(picture(self.sent, self.size).tobytes())
                 self.proc.stdin.flush()
             except (BrokenPipeError, ValueError):
                 return

@@ -186,10 +186,13 @@ def map_log(log: str, src: Source) -> str:
     return "\n".join(out)
 
 
-def prelude(params: dict) -> str:
-    """A piece's parameters as uniforms (its effects' own, `fx/<n>/...`, are the effects' inputs)."""
+def prelude(params: dict, defines: tuple[str, ...] = ()) -> str:
+    """A piece's parameters as uniforms (its effects' own, `fx/<n>/...`, are the effects' inputs);
+    `defines` switch on the parts of an engine shader a use needs (llvmpipe runs every branch's
+    loops over uniform arrays, taken or not: the output stage's full shader costs ten plain ones)."""
     decl = "".join(f"uniform {p.glsl} {name};\n" for name, p in params.items() if "/" not in name)
-    return BUILTINS + decl
+    version, rest = BUILTINS.split("\n", 1)
+    return version + "\n" + "".join(f"#define {d}\n" for d in defines) + rest + decl
 
 
 def _driver_log(exc: Exception) -> str:
@@ -225,10 +228,10 @@ class Shaders:
             self._vertex = assemble(SHADER_DIR / VERTEX, "#version 330 core")
         return self._vertex
 
-    def program(self, path: Path, params: dict, part: str = "") -> moderngl.Program:
+    def program(self, path: Path, params: dict, part: str = "", defines: tuple[str, ...] = ()) -> moderngl.Program:
         """The program for a fragment shader (or one pass of a Shadertoy file); compiles on first
         use and raises ShaderError then. An ISF or Shadertoy file declares its own uniforms."""
-        key = (path, prelude(params) if path.suffix not in IMPORTED else "", part)
+        key = (path, prelude(params, defines) if path.suffix not in IMPORTED else "", part)
         entry = self._entries.get(key)
         if entry is None:
             entry = self._entries[key] = _Entry(path, key[1], part)

@@ -1,7 +1,7 @@
 """The output stage: after the canvas, the fade and the flash limiter (which judge the frame the
 audience sees, not each projector's copy), each output's view drawn into its viewport of the
-spanning framebuffer. Uniforms are worked out when an output changes, not every frame; the file
-is written on the FileWriter's thread, never the frame's."""
+spanning framebuffer, read through its map (maps.py: worked out when the output changes, not
+every frame). The file is written on the FileWriter's thread, never the frame's."""
 from __future__ import annotations
 
 import moderngl
@@ -11,32 +11,15 @@ from ..picture.render import Target
 from ..picture.shaders import SHADER_DIR
 from .card import Cards
 from .edit import Editor, handles
-from .homography import pinned
-from .mapping import MAX_MASKS, MAX_POINTS, SIDES, Edge, Mapping, MappingError, Output, Warp, dumps, write
+from .maps import Maps
+from .mapping import Edge, Mapping, MappingError, Output, Warp, dumps, write
 from .place import Placement, side_by_side
 
 AUTOSAVE_S = 2.0            # after the last edit: a drag of a corner is saved once, when it rests
 IDENTIFY_S = 5.0
-MAX_HANDLES = 81            # as projector.frag declares them: a warp grid of 8 x 8 cells
+MAX_HANDLES = 81            # as projector.frag declares them: the corners and a warp grid's points
 
 PROJECTOR = SHADER_DIR / "lib" / "projector.frag"
-
-
-def uniforms(o: Output) -> dict:
-    edges = [o.edges.get(side, Edge()) for side in SIDES]
-    points = [(0.0, 0.0)] * (MAX_MASKS * MAX_POINTS)
-    for m, mask in enumerate(o.masks):
-        points[m * MAX_POINTS:m * MAX_POINTS + len(mask.points)] = mask.points
-    counts = [len(m.points) for m in o.masks] + [0] * (MAX_MASKS - len(o.masks))
-    feather = [m.feather for m in o.masks] + [0.0] * (MAX_MASKS - len(o.masks))
-    warp = list(o.warp.points) if o.warp else []
-    return {"toSource": tuple(pinned(o.corners).T.ravel()), "source": o.source,
-            "edgeWidth": tuple(e.width for e in edges), "edgeCurve": tuple(e.curve for e in edges),
-            "edgeGamma": tuple(e.gamma for e in edges), "uplift": o.uplift,
-            "gain": (*o.rgb, o.brightness), "maskPoints": points, "maskCount": tuple(counts),
-            "maskFeather": tuple(feather), "warpGrid": (o.warp.cols, o.warp.rows) if o.warp else (0, 0),
-            "warpPoints": warp + [(0.0, 0.0)] * (MAX_HANDLES - len(warp)), "outputSize": o.size,
-            "handleCount": 0, "handleSelected": -1, "card": 0.0}
 
 
 class Projection:
@@ -47,22 +30,21 @@ class Projection:
         self.tell = tell
         for note in self.placement.notes:
             tell(note)
-        self.program = gfx.shaders.program(PROJECTOR, {})
         self.cards = Cards(gfx)
+        self.maps = Maps(gfx)
         self.editor = Editor(self, tell)
         self._writer = FileWriter(write)
-        self._views: list[tuple] = []          # (output, viewport, uniforms), worked out on a change
-        self._uniforms: dict[str, dict] = {}
+        self._views: list[tuple] = []          # (output, viewport), as placed
         self._alone: dict[str, Target] = {}    # an output drawn by itself, for NDI
         self._identify_until = -1.0
         self.edited_at: float | None = None
         self.changed()
 
     def changed(self) -> None:
-        """The mapping was edited: its outputs' uniforms again (the next frame shows it)."""
-        self._uniforms = {o.name: uniforms(o) for o in self.mapping.outputs}
-        self._views = [(o, viewport, self._uniforms[o.name]) for o, viewport in zip(self.mapping.outputs,
-                                                                                    self.placement.viewports) if viewport]
+        """The mapping was edited: the next frame shows it (an output's map is made again then)."""
+        self.maps.prepare(self.mapping.outputs)
+        self._views = [(o, viewport) for o, viewport in zip(self.mapping.outputs, self.placement.viewports)
+                       if viewport]
 
     def touched(self, now: float) -> None:
         self.edited_at = now
@@ -120,12 +102,14 @@ class Projection:
         screen.clear(0.0, 0.0, 0.0, 1.0)
         cards = cards or now < self._identify_until
         edited = self.mapping.outputs[self.editor.output] if self.editor.active else None
-        for o, viewport, u in self._views:
+        for o, viewport in self._views:
+            u, extra = {}, ()
             if o is edited:
                 points = handles(o)
-                u = {**u, "handles": points + [(0.0, 0.0)] * (MAX_HANDLES - len(points)),
+                u = {"handles": points + [(0.0, 0.0)] * (MAX_HANDLES - len(points)), "outputSize": o.size,
                      "handleCount": len(points), "handleSelected": self.editor.handle}
-            self._shade(o, u, frame, screen, viewport, cards, level)
+                extra = ("HANDLES",)
+            self._shade(o, u, frame, screen, viewport, cards, level, extra)
 
     def alone(self, name: str, frame: moderngl.Texture, now: float, *, cards=False,
               level=1.0) -> moderngl.Framebuffer:
@@ -135,15 +119,16 @@ class Projection:
         target = self._alone.get(name)
         if target is None or target.size != o.size:
             target = self._alone[name] = Target(self.gfx.renderer.ctx, o.size, pixels=o.size)
-        self._shade(o, self._uniforms[name], frame, target.framebuffer, (0, 0, *o.size),
-                    cards or now < self._identify_until, level)
+        self._shade(o, {}, frame, target.framebuffer, (0, 0, *o.size), cards or now < self._identify_until, level)
         return target.framebuffer
 
-    def _shade(self, o: Output, u: dict, frame, fbo, viewport, cards: bool, level: float) -> None:
-        channels = [frame, self.cards.texture(o, frame.size) if cards else frame]
+    def _shade(self, o: Output, u: dict, frame, fbo, viewport, cards: bool, level: float, extra=()) -> None:
+        channels = [frame, self.cards.texture(o, frame.size) if cards else frame, self.maps.texture(o)]
+        u = {**u, "source": o.source, "gain": (*o.rgb, o.brightness)}
         if cards:
-            u = {**u, "card": 1.0, "cardLevel": level}
-        self.gfx.renderer.shade(self.program, fbo, o.size, channels, u, viewport=viewport)
+            u, extra = {**u, "cardLevel": level}, extra + ("CARD",)
+        self.gfx.renderer.shade(self.gfx.shaders.program(PROJECTOR, {}, defines=extra), fbo, o.size, channels, u,
+                                viewport=viewport)
 
     def close(self) -> None:
         """Save an edit not yet saved, and wait for the writer (the file is whole when we exit)."""
@@ -151,5 +136,6 @@ class Projection:
             self.save()
         self._writer.close()
         self.cards.release()
+        self.maps.release()
         for target in self._alone.values():
             target.release()
