@@ -1,6 +1,7 @@
 """The camera's own thread: it opens the source (a camera's index, a video file, or a stream's URL
-such as udp://127.0.0.1:5000), reads each frame as it comes, turns it bottom row first for GL,
-measures it, and puts it in the LatestFrame slot. A file is paced to its own frame rate and
+such as udp://127.0.0.1:5000), reads each frame as it comes, turns it bottom row first for GL
+and four bytes a pixel (llvmpipe uploads BGRA twelve times faster than BGR), measures it, and
+puts it in the LatestFrame slot. A file is paced to its own frame rate and
 loops; a lost source is opened again with back-off. Nothing else touches the VideoCapture.
 
 OpenCV's FFmpeg backend takes its options from OPENCV_FFMPEG_CAPTURE_OPTIONS, read at each open:
@@ -33,7 +34,7 @@ STREAM_OPTIONS = "fflags;nobuffer"
 class Frame:
     index: int              # counted from 1 since the capture began
     stamp: float            # time.perf_counter() when it was read
-    pixels: np.ndarray      # BGR, bottom row first (GL's order), uint8
+    pixels: np.ndarray      # BGRA, bottom row first (GL's order), uint8
     motion: float
     presence: float
 
@@ -109,7 +110,8 @@ class Capture:
                              interpolation=cv2.INTER_AREA)
         motion, presence = self._measures(bgr)
         self._index += 1
-        self.slot.put(Frame(self._index, time.perf_counter(), cv2.flip(bgr, 0), motion, presence))
+        pixels = cv2.cvtColor(cv2.flip(bgr, 0), cv2.COLOR_BGR2BGRA)
+        self.slot.put(Frame(self._index, time.perf_counter(), pixels, motion, presence))
         self.slot.state = "live"
 
     def stop(self, timeout: float = 5.0) -> None:

@@ -28,7 +28,7 @@ class Camera:
         self._capture = Capture(source, self.slot)
 
     def _texture(self, size) -> moderngl.Texture:
-        tex = self.ctx.texture(size, 3, alignment=1)
+        tex = self.ctx.texture(size, 4)
         tex.swizzle = "BGR1"        # OpenCV's order, read as RGB without a copy
         tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
         tex.repeat_x = tex.repeat_y = False
