@@ -166,7 +166,7 @@ def mapping_file(text: str):
 def mapping_option(s: argparse.ArgumentParser) -> None:
     s.add_argument("--mapping", type=mapping_file, default=None, metavar="FILE",
                    help="the projectors: each output's part of the canvas, corner pin, soft edges, masks "
-                        "(TOML); the picture is the outputs side by side")
+                        "(TOML); each output on the display it names, or side by side")
 
 
 def window_options(s: argparse.ArgumentParser) -> None:
