@@ -4,7 +4,8 @@ Juno Voss's live performance. One mouth fills the stage, wrapped in everything t
 it: chrome veneer foil, a barcode label, logos, SALE stickers. Her voice opens the mouth. Her
 gestures tear the layers away like foil, first the stickers, then the chrome, until her own smile
 shows. Every echo from the audience runs through the picture as a glitch. Her voice is heard
-granulated; every tear crackles, and the glitches distort.
+granulated; every tear crackles, and the glitches distort. With a camera (--camera), the chrome
+can reflect the room: whoever looks at the wrapped mouth sees themselves in its foil.
 """
 import numpy as np
 
@@ -21,6 +22,8 @@ PARAMS = {
     "voice_gain": Float(1.0, 0.0, 3.0, doc="how far her voice opens the mouth"),
     "tear_speed": Float(0.6, 0.1, 3.0, doc="hand speed (screens per second) at which a gesture tears"),
     "glitch_decay": Float(1.2, 0.2, 5.0, doc="seconds an echo's glitch takes to fade"),
+    "mirror": Float(0.0, 0.0, 1.0, smooth=1.0, doc="the foil reflects the room as the camera sees it "
+                    "(with --camera); 0: a studio's light"),
 }
 
 SOUND = {**patches.grains(), **patches.tearing()}
@@ -85,7 +88,7 @@ def draw(stage, state):
     for kind, _, x, y, s, label in STICKERS:
         stage.text(label, x, y, size=s * 0.17, font="sign" if kind == 0 else "mono",
                    color=(0.08, 0.04, 0.06, 1.0), into="wrap")
-    stage.shade(SHADER, channels=["juno", "torn", "wrap"], mouthOpen=state["open"],
+    stage.shade(SHADER, channels=["juno", "torn", "wrap", stage.camera], mouthOpen=state["open"],
                 glitch=state["glitch"], glitchSeed=state["seed"])
     stage.text("JUNO VOSS  \u00b7  COMMODIFICATION  \u00b7  live", 0.5, 0.04, size=0.026,
                color=(0.96, 0.94, 0.9, 0.75))

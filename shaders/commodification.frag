@@ -1,6 +1,8 @@
 // Commodification: one mouth fills the stage, wrapped in commodity: chrome veneer foil, a
 // barcode label, stickers and logos (iChannel2). Where Juno's gestures have torn (iChannel1),
 // the layers are gone and her own smile shows. Echoes from the audience make the picture glitch.
+// With `mirror`, the foil reflects the room the camera sees (iChannel3), as a mirror does: whoever
+// stands before the commodity finds themselves in its chrome.
 #include "lib/smile.glsl"
 #include "lib/hud.glsl"
 
@@ -24,6 +26,10 @@ vec3 foil(vec2 p, float shape) {
     vec3 r = reflect(vec3(0.0, 0.0, -1.0), n);
     float sky = smoothstep(-0.35, 0.55, r.y + 0.15 * sin(iTime * 0.3));
     vec3 env = mix(vec3(0.38, 0.41, 0.46), vec3(0.95, 0.97, 1.0), sky);
+    // the room behind whoever looks, as a mirror shows it: flipped, the creases bending it a little
+    vec2 at = 0.5 + p * 0.5 * vec2(iResolution.y / iResolution.x, 1.0);
+    vec3 room = texture(iChannel3, vec2(1.0 - at.x, at.y) + r.xy * 0.05).rgb;
+    env = mix(env, vec3(0.2) + 1.1 * vec3(dot(room, vec3(0.3, 0.55, 0.15))), mirror);
     env += vec3(1.0) * pow(max(dot(r, normalize(vec3(0.4, 0.5, 0.75))), 0.0), 40.0);
     return CHROME * env * (0.55 + 0.45 * shape);
 }

@@ -110,3 +110,26 @@ def test_motion_follows_what_moves_and_presence_what_stays():
     for _ in range(2000):
         motion, presence = m(visitor)
     assert presence < 0.05, "after a minute, someone who never moves is part of the room"
+
+
+def test_commodifications_foil_reflects_the_room_only_when_asked(tmp_path):
+    clip = tmp_path / "room.mp4"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i",
+                    f"testsrc2=size=320x240:rate={FPS}", "-t", "1", "-pix_fmt", "yuv420p", str(clip)], check=True)
+    pictures, drawn = {}, {}
+    for mirror in ("0", "1"):
+        e = offline_engine("commodification", (320, 180), camera=str(clip), settings=[("mirror", mirror)])
+        try:
+            assert wait_for(lambda: step(e, 0.1) and e.camera.index > 3, 20)
+            pictures[mirror] = step(e, 0.05)[-1][2].astype(int)
+            drawn[mirror] = e.clock.frame
+        finally:
+            close_all([e])
+    plain = offline_engine("commodification", (320, 180))
+    try:
+        alone = list(frames(plain, drawn["0"] + 1))[-1].astype(int)      # the same frame, without a camera
+    finally:
+        close_all([plain])
+    mouth = np.s_[70:110, 80:240]
+    assert np.abs(pictures["1"][mouth] - pictures["0"][mouth]).mean() > 10, "the foil shows the room"
+    assert np.abs(pictures["0"][mouth] - alone[mouth]).max() <= 2, "without mirror, the camera changes nothing"
