@@ -13,7 +13,7 @@ from stagecraft.picture.window import Offscreen
 from .conftest import piece_names
 
 ENGINE_SHADERS = {"output.frag", "lib/blit.frag", "lib/flash_rows.frag", "lib/flash_cells.frag",
-                  "lib/projector.frag"} | {
+                  "lib/projector.frag", "lib/projector_map.frag", "lib/card.frag"} | {
     str(p.relative_to(SHADER_DIR)) for p in (SHADER_DIR / "transitions").glob("*.frag")}
 
 
@@ -40,6 +40,17 @@ def test_every_shader_file_compiles_where_it_is_used(ctx):
         used.add(s)
     on_disk = {str(p.relative_to(SHADER_DIR)) for p in SHADER_DIR.rglob("*.frag")}
     assert on_disk <= used, f"shaders no piece uses (so no test compiles them): {on_disk - used}"
+    shaders.release()
+
+
+@pytest.mark.parametrize("shader, parts", [("lib/projector_map.frag", ("EDGES", "MASKS 4", "WARP")),
+                                           ("lib/projector.frag", ("CARD", "HANDLES"))])
+def test_every_part_of_the_output_stage_compiles_alone_and_together(ctx, shader, parts):
+    import itertools
+    shaders = Shaders(ctx)
+    for n in range(len(parts) + 1):
+        for defines in itertools.combinations(parts, n):
+            shaders.program(SHADER_DIR / shader, {}, defines=defines)
     shaders.release()
 
 

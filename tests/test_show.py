@@ -129,8 +129,8 @@ def test_start_from_a_piece_and_a_cue(two):
 def test_a_single_piece_program_is_the_pieces_own_cues():
     from stagecraft.piece.module import load, resolve
     p = Program.single(load(resolve("calibration")))
-    assert [c.name for c in p.cues[1:]] == ["card", "grid", "bars", "white"]
-    assert [c.number for c in p.cues[1:]] == ["1", "2", "3", "4"]
+    assert [c.name for c in p.cues[1:]] == ["card", "grid", "bars", "white", "outputs"]
+    assert [c.number for c in p.cues[1:]] == ["1", "2", "3", "4", "5"]
 
 
 @pytest.mark.parametrize("old, new, says", [
