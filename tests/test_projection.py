@@ -3,6 +3,7 @@ finds the checkerboard's corners), a warp grid likewise, two projectors' soft ed
 in light, masks, a mapping file saved and loaded giving the same frame, the file's errors, the
 outputs found on their displays by name, the calibration cards, and editing by OSC and by hand."""
 import hashlib
+from contextlib import contextmanager
 import threading
 import time
 
@@ -27,6 +28,21 @@ def mapping(tmp_path, text, name="mapping.toml"):
     path = tmp_path / name
     path.write_text(text)
     return load(path)
+
+
+@contextmanager
+def listening(tmp_path, text, canvas=(320, 180)):
+    """An engine with this mapping and its control port open; `send` talks to that port."""
+    from .conftest import Client
+    m = mapping(tmp_path, text)
+    e = offline_engine(CHECKER, canvas, mapping=m)
+    client = Client()
+    try:
+        e.osc.listen(osc_port=0, audience_port=0)
+        yield e, m, lambda address, *args: client.send(e.osc.ports["control"], address, *args)
+    finally:
+        client.close()
+        close_all([e])
 
 
 def picture(m, size=(1280, 720), grey=0.0):
@@ -130,17 +146,12 @@ def test_a_bad_mapping_file_names_what_to_fix(tmp_path, text, says):
 def test_a_corner_moved_over_osc_shows_in_the_next_frame_and_saves_itself(tmp_path):
     from stagecraft.output.offline import frames
     from stagecraft.projection.stage import AUTOSAVE_S
-    from .conftest import Client, wait_for
-    m = mapping(tmp_path, (ROOT / "tests" / "projection" / "two.toml").read_text())
-    e = offline_engine(CHECKER, (640, 360), mapping=m)
-    client = Client()
-    try:
-        e.osc.listen(osc_port=0, audience_port=0)
+    from .conftest import wait_for
+    with listening(tmp_path, (ROOT / "tests" / "projection" / "two.toml").read_text(), (640, 360)) as (e, m, send):
         before = list(frames(e, 2))[-1]
-        port = e.osc.ports["control"]
-        client.send(port, "/mapping/right/corner", 1, 0.2, 0.1)
-        client.send(port, "/mapping/right/corner", 2, 0.5, 0.5)      # would fold the quad: refused
-        client.send(port, "/mapping/left/blend/right", 0.1, 2.0, 2.2)
+        send("/mapping/right/corner", 1, 0.2, 0.1)
+        send("/mapping/right/corner", 2, 0.5, 0.5)      # would fold the quad: refused
+        send("/mapping/left/blend/right", 0.1, 2.0, 2.2)
         assert wait_for(lambda: len(e.osc.inbox) >= 3)
         after = list(frames(e, 1))[-1]
         assert m.outputs[1].corners[0] == pytest.approx((0.2, 0.1)) and m.outputs[1].corners[1] == (1.0, 0.0)
@@ -150,10 +161,6 @@ def test_a_corner_moved_over_osc_shows_in_the_next_frame_and_saves_itself(tmp_pa
         assert load(tmp_path / "mapping.toml").outputs[1].corners[0] == (0.0, 0.0), "not saved mid-drag"
         list(frames(e, round(AUTOSAVE_S * 30) + 1))
         assert wait_for(lambda: load(tmp_path / "mapping.toml").outputs == m.outputs), "saved once it rested"
-    finally:
-        client.close()
-        close_all([e])
-
 
 def corners_found(frame):
     grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
@@ -255,43 +262,27 @@ def test_the_calibration_piece_gives_each_output_its_own_card(tmp_path):
 
 def test_identify_over_osc_shows_the_cards_for_its_seconds_then_the_canvas(tmp_path):
     from stagecraft.output.offline import frames
-    from .conftest import Client, wait_for
-    m = mapping(tmp_path, '[[output]]\nname = "wall"\nsize = [320, 180]\n')
-    e = offline_engine(CHECKER, (320, 180), mapping=m)
-    client = Client()
-    try:
-        e.osc.listen(osc_port=0, audience_port=0)
+    from .conftest import wait_for
+    with listening(tmp_path, '[[output]]\nname = "wall"\nsize = [320, 180]\n') as (e, m, send):
         canvas = list(frames(e, 1))[-1]
-        client.send(e.osc.ports["control"], "/mapping/identify", 0.5)
+        send("/mapping/identify", 0.5)
         assert wait_for(lambda: len(e.osc.inbox) >= 1)
         shown = list(frames(e, 20))
         assert not (shown[0] == canvas).all() and (np.abs(shown[0].astype(int) - 128).max(axis=2) <= 2).mean() > 0.3
         assert (shown[-1] == canvas).all(), "after half a second, the canvas again"
-    finally:
-        client.close()
-        close_all([e])
 
 
 def test_a_warp_grid_made_and_moved_over_osc(tmp_path):
     from stagecraft.output.offline import frames
-    from .conftest import Client, wait_for
-    m = mapping(tmp_path, '[[output]]\nname = "wall"\nsize = [320, 180]\n')
-    e = offline_engine(CHECKER, (320, 180), mapping=m)
-    client = Client()
-    try:
-        e.osc.listen(osc_port=0, audience_port=0)
-        port = e.osc.ports["control"]
-        client.send(port, "/mapping/wall/point", 1, 1, 0.1, 0.0)      # no grid yet: refused
-        client.send(port, "/mapping/wall/grid", 2, 2)
-        client.send(port, "/mapping/wall/point", 1, 1, 0.03, -0.02)
-        client.send(port, "/mapping/wall/point", 3, 1, 0.03, -0.02)   # outside the grid: refused
+    from .conftest import wait_for
+    with listening(tmp_path, '[[output]]\nname = "wall"\nsize = [320, 180]\n') as (e, m, send):
+        send("/mapping/wall/point", 1, 1, 0.1, 0.0)      # no grid yet: refused
+        send("/mapping/wall/grid", 2, 2)
+        send("/mapping/wall/point", 1, 1, 0.03, -0.02)
+        send("/mapping/wall/point", 3, 1, 0.03, -0.02)   # outside the grid: refused
         assert wait_for(lambda: len(e.osc.inbox) >= 4)
         list(frames(e, 1))
         assert m.outputs[0].warp.points[4] == pytest.approx((0.03, -0.02)) and e.osc.counters()["osc_rejected"] == 2
-    finally:
-        client.close()
-        close_all([e])
-
 
 def key(k, mod=0):
     return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0)
