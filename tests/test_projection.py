@@ -371,3 +371,27 @@ def test_ndi_options_are_checked_before_anything_opens(tmp_path):
     missing = run_cli("play", CHECKER, "--headless", "--mapping", str(path), "--ndi", "x", "--ndi-output", "door",
                       "--seconds", "1")
     assert missing.returncode == 2 and "--ndi-output door: no such output" in missing.stderr
+
+
+def test_an_output_on_a_display_fills_that_displays_part_of_one_borderless_window(tmp_path):
+    from stagecraft.engine.loop import Engine
+    from stagecraft.picture.window import Window, displays
+    from stagecraft.show.operator import Operator
+    (name, rect), = displays(headless=True)             # SDL's offscreen driver has one display
+    m = mapping(tmp_path, f'[[output]]\nname = "wall"\ndisplay = "{name}"\nsize = [320, 180]\n'
+                          '[[output]]\nname = "stream"\nsize = [320, 180]\n')
+    placed = place(m, [Display(name, *rect)])
+    assert placed.window == rect and placed.viewports == ((0, 0, rect[2], rect[3]), None) and not placed.notes
+    window = Window(placed.size, headless=True, span=placed.window)
+    e = Engine(window, CHECKER, size=(320, 180), operator=Operator(), mapping=m, placement=placed, fps_cap=0)
+    try:
+        e.frame()
+        w, h = window.size
+        shown = np.frombuffer(window.screen.read(components=3), np.uint8).reshape(h, w, 3)[::-1]
+        assert e.ctx.error in ("GL_NO_ERROR", "GL_INVALID_OPERATION")   # moderngl#290: the window's own read
+    finally:
+        close_all([e])
+    assert (w, h) == rect[2:]
+    inner = (shown[int(h * 0.1) + 2:int(h * 0.9) - 2, int(w * 0.1) + 2:int(w * 0.9) - 2].mean(axis=2) < 128).mean()
+    assert 0.4 < inner < 0.6, "the checkerboard stretched over the whole display, half of it black"
+    assert shown[:int(h * 0.1) - 2].min() > 200, "its white border at the display's top edge"
