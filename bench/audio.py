@@ -2,6 +2,7 @@
 time while the render loop runs flat out and a shader is hot-reloaded every few seconds.
 
     python bench/audio.py [--seconds 20] [--minutes 10] [--block 256] [--skip-cost] [--skip-run]
+                          [--only NAME,...] [--json FILE]
 
 1. DSP cost: each SOUND rendered in this process a block at a time, twice: flat out (blocks back
    to back, the best of three runs), and at the pace of real time (a block, then a sleep until the
@@ -10,7 +11,8 @@ time while the render loop runs flat out and a shader is hot-reloaded every few 
    makes itself when run offline (GO every CUE_EVERY_S); each patch with a note every 125 ms on
    every track that takes notes (harder than a piece will play it). The figures are this thread's
    CPU time per block as a fraction of the block's duration at 48 kHz (the target is 0.10 of one
-   core at 256 frames).
+   core at 256 frames). `--json FILE` writes them keyed by the sound's name (a piece's or a
+   patch's): {"warm_chords": {"flat": {"mean": F, "p99": F, "max": F}, "paced": {...}}, ...}.
 2. Keeping time: the live engine, headless (SDL's dummy audio driver unless SDL_AUDIODRIVER says
    otherwise), no frame cap, playing the template (GO every CUE_EVERY_S) while its shader is
    rewritten every RELOAD_S seconds, so it recompiles; the sound process's own counters at the end
@@ -22,6 +24,7 @@ keeping-time run is about wall-clock time.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -96,12 +99,15 @@ def stress(spec: dict, seconds: float) -> list[tuple]:
     return [("graph", 0, spec), *notes]
 
 
-def sounds(seconds: float) -> dict[str, list]:
+def sounds(seconds: float, only: set[str] | None = None) -> dict[str, tuple[str, list]]:
+    """Each sound's name: how it is played (a piece as it plays, a patch stressed), its messages."""
     out = {}
     for name in [n for n, _ in available()] + [str(TEMPLATE)]:
-        out[f"piece {Path(name).stem}, as played"] = played(name, seconds)
+        if only is None or Path(name).stem in only:
+            out[Path(name).stem] = ("piece, as played", played(name, seconds))
     for name, patch in patches.ALL.items():
-        out[f"patch {name}, stressed"] = stress(compile_sound(patch()), seconds)
+        if only is None or name in only:
+            out[name] = ("patch, stressed", stress(compile_sound(patch()), seconds))
     return out
 
 
@@ -165,18 +171,26 @@ def main() -> None:
     ap.add_argument("--block", type=int, default=256)
     ap.add_argument("--skip-cost", action="store_true")
     ap.add_argument("--skip-run", action="store_true")
+    ap.add_argument("--only", type=lambda s: set(s.split(",")), default=None, metavar="NAME,...",
+                    help="these sounds only (pieces' or patches' names)")
+    ap.add_argument("--json", type=Path, default=None, metavar="FILE", help="the cost table, by sound")
     args = ap.parse_args()
     period_ms = 1000 * args.block / SR
     if not args.skip_cost:
         print(f"DSP cost per {args.block}-frame block ({period_ms:.2f} ms at 48 kHz), CPU time as a fraction "
               f"of it; {args.seconds:g} s of sound each\n")
-        print("| sound | flat out: mean | p99 | at real-time pace: mean | p99 | max | voices at the end |")
-        print("|---|---|---|---|---|---|---|")
-        for name, messages in sounds(args.seconds).items():
+        print("| sound | played | flat out: mean | p99 | at real-time pace: mean | p99 | max | voices at the end |")
+        print("|---|---|---|---|---|---|---|---|")
+        table = {}
+        for name, (how, messages) in sounds(args.seconds, args.only).items():
             f = min((cost(messages, args.seconds, args.block, False) for _ in range(3)), key=lambda c: c["mean"])
             c = cost(messages, args.seconds, args.block, True)
-            print(f"| {name} | {f['mean']:.3f} | {f['p99']:.3f} | {c['mean']:.3f} | {c['p99']:.3f} | "
+            table[name] = {"flat": {k: round(float(f[k]), 4) for k in ("mean", "p99", "max")},
+                           "paced": {k: round(float(c[k]), 4) for k in ("mean", "p99", "max")}}
+            print(f"| {name} | {how} | {f['mean']:.3f} | {f['p99']:.3f} | {c['mean']:.3f} | {c['p99']:.3f} | "
                   f"{c['max']:.3f} | {c['voices']} |", flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(table, indent=2))
     if not args.skip_run:
         print(f"\nKeeping time: {args.minutes:g} min, {SIZE[0]}x{SIZE[1]}, no frame cap, a shader rewritten every "
               f"{RELOAD_S:g} s, SDL_AUDIODRIVER={os.environ['SDL_AUDIODRIVER']}\n", flush=True)
