@@ -152,11 +152,12 @@ def test_a_corner_moved_over_osc_shows_in_the_next_frame_and_saves_itself(tmp_pa
         send("/mapping/right/corner", 1, 0.2, 0.1)
         send("/mapping/right/corner", 2, 0.5, 0.5)      # would fold the quad: refused
         send("/mapping/left/blend/right", 0.1, 2.0, 2.2)
+        send("/mapping/left/gain", float("nan"), 1.0, 1.0, 1.0)     # a NaN from a fader: refused at the wire
         assert wait_for(lambda: len(e.osc.inbox) >= 3)
         after = list(frames(e, 1))[-1]
         assert m.outputs[1].corners[0] == pytest.approx((0.2, 0.1)) and m.outputs[1].corners[1] == (1.0, 0.0)
-        assert m.outputs[0].edges["right"].width == pytest.approx(0.1)
-        assert e.osc.counters()["osc_rejected"] == 1
+        assert m.outputs[0].edges["right"].width == pytest.approx(0.1) and m.outputs[0].brightness == 1.0
+        assert e.osc.counters()["osc_rejected"] == 1 and wait_for(lambda: e.osc.counters()["osc_malformed"] == 1)
         assert (after[:, 640:] != before[:, 640:]).any() and (after[:, :640] != before[:, :640]).any()
         assert load(tmp_path / "mapping.toml").outputs[1].corners[0] == (0.0, 0.0), "not saved mid-drag"
         list(frames(e, round(AUTOSAVE_S * 30) + 1))
@@ -283,6 +284,8 @@ def test_a_warp_grid_made_and_moved_over_osc(tmp_path):
         assert wait_for(lambda: len(e.osc.inbox) >= 4)
         list(frames(e, 1))
         assert m.outputs[0].warp.points[4] == pytest.approx((0.03, -0.02)) and e.osc.counters()["osc_rejected"] == 2
+        with pytest.raises(ValueError, match="finite"):          # a controller's path has no wire check
+            e.edit_mapping("wall", "point", 1, 1, float("nan"), 0.0)
 
 def key(k, mod=0):
     return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0)

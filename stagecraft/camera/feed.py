@@ -56,7 +56,8 @@ class Camera:
                 self.operator.tell(f"camera back: {self.source}")
             return
         self.motion = 0.0
-        self.operator.tell(f"camera lost: {state}; showing its last frame, trying again", key=key, error=True)
+        kept = "showing its last frame" if self.index else "showing black"
+        self.operator.tell(f"camera lost: {state}; {kept}, trying again", key=key, error=True)
 
     def uniforms(self) -> dict:
         return {"iCameraMotion": self.motion, "iCameraPresence": self.presence}

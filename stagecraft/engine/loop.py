@@ -132,7 +132,11 @@ class Engine(Pieces, Commands, Status):
         size = self.canvas_size
         if output is not None:
             size = self.projection.mapping.outputs[self.projection.mapping.find(output)].size
-        return NdiOut(self.ctx, name, size, self.fps_cap or 60.0), output
+        try:
+            return NdiOut(self.ctx, name, size, self.fps_cap or 60.0), output
+        except Exception as exc:    # the NDI runtime refusing must not stop the show: it goes on without NDI
+            self.operator.tell(f"NDI out {name!r} cannot start ({exc}); the show goes on without it", error=True)
+            return None, None
 
     def _open_audience(self, fresh: bool) -> Audience:
         """The evening's audience from its file (live), or an empty one; offline renders start

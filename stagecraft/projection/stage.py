@@ -4,6 +4,8 @@ spanning framebuffer, read through its map (maps.py: worked out when the output 
 every frame). The file is written on the FileWriter's thread, never the frame's."""
 from __future__ import annotations
 
+import math
+
 import moderngl
 
 from ..crossings import FileWriter
@@ -51,6 +53,8 @@ class Projection:
         self.changed()
 
     def edit(self, name: str, what: str, *values, now: float) -> None:
+        if not all(math.isfinite(v) for v in values if isinstance(v, (int, float))):
+            raise ValueError(f"{name}: {what} takes finite numbers, not {values!r}")
         o = self.mapping.outputs[self.mapping.find(name)]
         try:
             if what == "corner":
