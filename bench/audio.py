@@ -45,7 +45,7 @@ from stagecraft.piece.module import ROOT, available  # noqa: E402
 from stagecraft.sound import patches  # noqa: E402
 from stagecraft.sound.client import Silent  # noqa: E402
 from stagecraft.sound.graph import compile_sound  # noqa: E402
-from stagecraft.sound.messages import SR, stamp  # noqa: E402
+from stagecraft.sound.messages import SR, heard, stamp  # noqa: E402
 from stagecraft.sound.dsp.synth import Synth  # noqa: E402
 from stagecraft.picture.window import Offscreen  # noqa: E402
 
@@ -64,9 +64,12 @@ class Recorder(Silent):
         self.frame = 0
         self.messages: list[tuple] = []
 
-    def send(self, messages: list) -> None:
+    def send(self, messages: list, beat=None, at: float = 0.0) -> None:
+        """As OfflineSound stamps them: notes in beats land on the beat of show time `at`."""
         now = self.frame * SR // FPS
-        self.messages += [("graph", now, *m[1:]) if m[0] == "graph" else stamp(m, now, SR) for m in messages]
+        timeline = heard(at * SR, beat.beat, beat.tempo, SR) if beat else None
+        self.messages += [("graph", now, *m[1:]) if m[0] == "graph" else stamp(m, now, SR, timeline)
+                          for m in messages]
         self.frame += 1
 
 
