@@ -204,10 +204,11 @@ class FileWriter:
             for path, text in jobs.items():
                 try:
                     self._write(path, text)
-                except OSError as exc:
-                    self.failures.put(f"cannot save {path} ({exc.strerror or exc})")
-            if self._closing:
-                return
+                except Exception as exc:    # any failure is the operator's to hear; the thread goes on
+                    self.failures.put(f"cannot save {path} ({getattr(exc, 'strerror', None) or exc})")
+            with self._lock:
+                if self._closing and not self._pending:
+                    return
 
     def close(self, timeout: float = 5.0) -> None:
         """Write what is waiting, then stop."""

@@ -18,7 +18,7 @@ from stagecraft.projection.homography import UNIT, apply, homography
 from stagecraft.projection.mapping import MappingError, load, save
 from stagecraft.projection.place import Display, place
 
-from .conftest import ROOT, close_all
+from .conftest import ROOT, close_all, wait_for
 
 CHECKER = str(ROOT / "tests" / "pieces" / "checker.py")
 KEYSTONE = [[0.12, 0.06], [0.95, 0.0], [0.9, 0.97], [0.02, 0.88]]
@@ -224,6 +224,8 @@ size = [1280, 720]
     assert one.viewports == (None, (0, 0, 1920, 1080), None) and one.window == (3840, 0, 1920, 1080)
     assert one.notes == ("output stage-left: no display named 'EPSON PJ 1' (displays here: 'Built-in', "
                          "'EPSON PJ 2'); it renders virtual",)
+    around = place(m, [Display("Built-in", 3840, 0, 1920, 1080), a, Display(b.name, 5760, 0, 1920, 1080)])
+    assert "display 'Built-in' lies within the window spanning the projectors: it shows black" in around.notes
     alone = place(m, [laptop])
     assert alone.window is None and alone.viewports == tuple(m.viewports()) and len(alone.notes) == 2
 
@@ -319,23 +321,32 @@ def test_the_operator_edits_corners_by_keys_and_by_dragging_and_undoes(tmp_path)
 
 def test_saving_never_waits_for_the_disk_and_the_latest_text_wins(tmp_path):
     from stagecraft.crossings import FileWriter
-    written, gate = [], threading.Event()
+    written, entered, gate = [], threading.Event(), threading.Event()
 
     def slow(path, text):
+        entered.set()
         gate.wait(5)
         written.append(text)
         if text == "bad":
             raise OSError(28, "No space left on device")
 
     writer = FileWriter(slow)
+    writer.put(tmp_path / "m.toml", "first")
+    assert entered.wait(5)                      # the first write is on the disk now
     started = time.perf_counter()
     for n in range(50):
         writer.put(tmp_path / "m.toml", str(n))
     assert time.perf_counter() - started < 1.0, "put never waits on the disk"
     gate.set()
+    assert wait_for(lambda: written == ["first", "49"]), written
+    gate.clear()
+    entered.clear()
     writer.put(tmp_path / "m.toml", "bad")
+    assert entered.wait(5)
+    writer.put(tmp_path / "m.toml", "last")     # put while a write is in flight, then closed at once
+    gate.set()
     writer.close()
-    assert written[-1] == "bad" and len(written) < 50 and "49" in written[:-1] or written[:-1] == []
+    assert written == ["first", "49", "bad", "last"], "closing never leaves a text unwritten"
     assert "No space left on device" in writer.failures.get_nowait()
 
 
@@ -384,7 +395,9 @@ def test_an_output_on_a_display_fills_that_displays_part_of_one_borderless_windo
     m = mapping(tmp_path, f'[[output]]\nname = "wall"\ndisplay = "{name}"\nsize = [320, 180]\n'
                           '[[output]]\nname = "stream"\nsize = [320, 180]\n')
     placed = place(m, [Display(name, *rect)])
-    assert placed.window == rect and placed.viewports == ((0, 0, rect[2], rect[3]), None) and not placed.notes
+    assert placed.window == rect and placed.viewports == ((0, 0, rect[2], rect[3]), None)
+    assert placed.notes == (f"output wall: 320x180, but display '{name}' is {rect[2]}x{rect[3]}; it is stretched "
+                            "to fit",)
     window = Window(placed.size, headless=True, span=placed.window)
     e = Engine(window, CHECKER, size=(320, 180), operator=Operator(), mapping=m, placement=placed, fps_cap=0)
     try:
@@ -398,3 +411,23 @@ def test_an_output_on_a_display_fills_that_displays_part_of_one_borderless_windo
     inner = (shown[int(h * 0.1) + 2:int(h * 0.9) - 2, int(w * 0.1) + 2:int(w * 0.9) - 2].mean(axis=2) < 128).mean()
     assert 0.4 < inner < 0.6, "the checkerboard stretched over the whole display, half of it black"
     assert shown[:int(h * 0.1) - 2].min() > 200, "its white border at the display's top edge"
+
+
+def test_the_editor_never_holds_a_handle_its_output_lost(tmp_path):
+    m = mapping(tmp_path, '[[output]]\nname = "a"\nsize = [320, 180]\n'
+                          '[[output]]\nname = "b"\nsize = [320, 180]\nwarp = { cols = 2, rows = 2 }\n')
+    e = offline_engine(CHECKER, (320, 180), mapping=m)
+    try:
+        editor = e.projection.editor
+        e.controls.handle([key(pygame.K_m), key(pygame.K_LEFT), key(pygame.K_TAB)])
+        editor.select(8)                                    # a warp point of b
+        e.controls.handle([key(pygame.K_RIGHT)] + [key(pygame.K_z, pygame.KMOD_CTRL)] * 2 + [key(pygame.K_RIGHT)])
+        assert editor.output == 0 and editor.handle == 3, "back on a, on a corner it has"
+        e.controls.handle([key(pygame.K_TAB)])
+        editor.select(8)
+        e.edit_mapping("b", "grid", 0, 0)                   # the grid taken away over OSC
+        e.controls.handle([key(pygame.K_DOWN)])
+        assert editor.handle == 3 and m.outputs[1].corners[3] == pytest.approx((0.0, 1.0 + 1 / 180))
+        assert still(e, 0.1).any(), "and the next frame draws"
+    finally:
+        close_all([e])

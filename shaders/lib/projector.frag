@@ -7,14 +7,14 @@ uniform vec4 source;        // the source rectangle on the canvas: x, y, w, h, 0
 uniform vec4 gain;          // r, g, b, brightness
 uniform float cardLevel;    // the fade's level: a blackout darkens the card too
 #ifdef HANDLES
-uniform vec2 handles[81];   // the corners, then the warp points (output 0..1, y down)
+uniform vec2 handles[85];   // the corners, then the warp points (output 0..1, y down)
 uniform int handleCount;
 uniform int handleSelected;
 uniform vec2 outputSize;
 
 float rings(vec2 q) {
     float ring = 0.0;
-    for (int i = 0; i < 81; i++) {
+    for (int i = 0; i < 85; i++) {
         if (i >= handleCount) break;
         float r = length((q - handles[i]) * outputSize);
         float size = i == handleSelected ? 14.0 : 9.0;

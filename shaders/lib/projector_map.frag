@@ -1,8 +1,8 @@
 // The output stage's map of one projector, worked out when its mapping changes (not every frame):
 // for each of its pixels, where on the canvas it shows (the output's source rectangle pinned to
 // four corners by a homography, evaluated per pixel; then, with a warp grid, moved by a bilinear
-// field of offsets, which each pixel undoes by Newton's method, exact for a field that does not
-// fold), and what its light is multiplied by and raised by there: soft edges (in the source
+// field of offsets, which each pixel undoes by Newton's method to within half a pixel, or shows
+// black), and what its light is multiplied by and raised by there: soft edges (in the source
 // rectangle, so they follow the content under a pin) are Bourke's ramps, which sum to one with
 // the neighbour's, raised to 1/gamma so that the light sums to one; black is raised outside them
 // to the overlap's doubled black; masks paint black, feathered. Written to a float image:
@@ -56,20 +56,29 @@ vec2 warpPoint(int col, int row) {
     return warpPoints[row * (warpGrid.x + 1) + col];
 }
 
-// q = p + offset(p): p by Newton's method, the bilinear field's Jacobian per cell.
-vec2 unwarp(vec2 q) {
+// The field at p: its offset and the Jacobian of p + offset(p), bilinear within p's cell.
+vec2 field(vec2 p, out mat2 jacobian) {
+    vec2 g = clamp(p, 0.0, 1.0) * vec2(warpGrid);
+    ivec2 c = min(ivec2(g), warpGrid - 1);
+    vec2 f = g - vec2(c);
+    vec2 a = warpPoint(c.x, c.y), b = warpPoint(c.x + 1, c.y);
+    vec2 d = warpPoint(c.x, c.y + 1), e = warpPoint(c.x + 1, c.y + 1);
+    vec2 top = mix(a, b, f.x), bottom = mix(d, e, f.x);
+    jacobian = mat2(1.0) + mat2(mix(b - a, e - d, f.y) * float(warpGrid.x), (bottom - top) * float(warpGrid.y));
+    return mix(top, bottom, f.y);
+}
+
+// q = p + offset(p): p by Newton's method. Where the Jacobian jumps at a cell's edge a step can
+// overshoot; a pixel still more than half a pixel off after the steps is left black rather than
+// shown from the wrong place (the caller checks `missed`).
+vec2 unwarp(vec2 q, out bool missed) {
     vec2 p = q;
-    for (int i = 0; i < 5; i++) {
-        vec2 g = clamp(p, 0.0, 1.0) * vec2(warpGrid);
-        ivec2 c = min(ivec2(g), warpGrid - 1);
-        vec2 f = g - vec2(c);
-        vec2 a = warpPoint(c.x, c.y), b = warpPoint(c.x + 1, c.y);
-        vec2 d = warpPoint(c.x, c.y + 1), e = warpPoint(c.x + 1, c.y + 1);
-        vec2 top = mix(a, b, f.x), bottom = mix(d, e, f.x);
-        vec2 offset = mix(top, bottom, f.y);
-        mat2 jacobian = mat2(1.0) + mat2(mix(b - a, e - d, f.y) * float(warpGrid.x), (bottom - top) * float(warpGrid.y));
+    mat2 jacobian;
+    for (int i = 0; i < 8; i++) {
+        vec2 offset = field(p, jacobian);
         p -= inverse(jacobian) * (p + offset - q);
     }
+    missed = length((p + field(p, jacobian) - q) * iResolution.xy) > 0.5;
     return p;
 }
 #endif
@@ -77,7 +86,12 @@ vec2 unwarp(vec2 q) {
 void mainImage(out vec4 fragColor, in vec2 fragCoord) {
     vec2 shown = vec2(vUV.x * 0.5 + 0.5, 0.5 - vUV.y * 0.5);
 #ifdef WARP
-    vec2 q = unwarp(shown);
+    bool missed;
+    vec2 q = unwarp(shown, missed);
+    if (missed) {
+        fragColor = vec4(-1.0, -1.0, 0.0, 0.0);
+        return;
+    }
 #else
     vec2 q = shown;
 #endif

@@ -7,7 +7,7 @@ loops; a lost source is opened again with back-off. Nothing else touches the Vid
 OpenCV's FFmpeg backend takes its options from OPENCV_FFMPEG_CAPTURE_OPTIONS, read at each open:
 for a stream `fflags;nobuffer` unless the venue sets its own (a stream from our own low-latency
 sender can add `+nofillin+noparse`: 2.6 ms on loopback against 36); for a file none (with
-nobuffer an MP4 opens and gives no frame). Only this thread opens captures, so it may set it.
+nobuffer an MP4 opens and gives no frame). It is set when the capture is made, before its thread.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ OPEN_TIMEOUT_MS = 3000
 READ_TIMEOUT_MS = 1000      # a stream silent this long is lost (OpenCV's own default waits 30 s)
 BACKOFF_S = (0.25, 2.0)
 MAX_WIDTH = 1280            # wider frames are scaled here: the upload is what the frame loop pays
-STREAM_OPTIONS = "fflags;nobuffer"
+VENUE_OPTIONS = os.environ.get("OPENCV_FFMPEG_CAPTURE_OPTIONS", "fflags;nobuffer")     # as the venue set it
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ class Capture:
         self._measures = Measures()
         self._index = 0
         self._stop = threading.Event()
-        self._options = os.environ.get("OPENCV_FFMPEG_CAPTURE_OPTIONS", STREAM_OPTIONS)
+        # set here, before the thread starts, never from it (setenv races getenv elsewhere)
+        os.environ["OPENCV_FFMPEG_CAPTURE_OPTIONS"] = VENUE_OPTIONS if self.kind == "stream" else ""
         os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")     # a stream joined midway: libav's every complaint
         cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)   # we tell the operator ourselves
         self._thread = threading.Thread(target=self._run, name="camera", daemon=True)
@@ -62,7 +63,6 @@ class Capture:
             cap = cv2.VideoCapture(int(self.source))
             cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)        # a camera's driver queue: the newest frame only
             return cap
-        os.environ["OPENCV_FFMPEG_CAPTURE_OPTIONS"] = self._options if self.kind == "stream" else ""
         return cv2.VideoCapture(self.source, cv2.CAP_FFMPEG, [
             cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS, cv2.CAP_PROP_READ_TIMEOUT_MSEC, READ_TIMEOUT_MS,
             cv2.CAP_PROP_N_THREADS, 1])                 # threaded decoding holds frames back

@@ -19,6 +19,7 @@ class Camera:
         self.ctx, self.source, self.operator = ctx, source, operator
         self.slot = LatestFrame()
         self.texture = self._texture((2, 2))
+        self.texture.write(bytes(16))       # black until the first frame
         self.index = 0              # the capture's number of the frame shown; 0: none yet
         self.stamp = 0.0            # when it was read (time.perf_counter())
         self.motion = self.presence = 0.0
@@ -55,7 +56,7 @@ class Camera:
             if self.operator.clear(key):
                 self.operator.tell(f"camera back: {self.source}")
             return
-        self.motion = 0.0
+        self.motion = self.presence = 0.0      # nobody is seen moving, or standing, by a lost camera
         kept = "showing its last frame" if self.index else "showing black"
         self.operator.tell(f"camera lost: {state}; {kept}, trying again", key=key, error=True)
 

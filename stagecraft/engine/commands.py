@@ -8,6 +8,7 @@ from dataclasses import replace
 from ..piece.cues import GO_GUARD_S
 from ..safety.fade import DEFAULT_PANIC_S
 from ..show.program import ShowCue
+from ..projection.stage import IDENTIFY_S
 
 SOUND_PANIC_S = 0.02        # the sound goes quiet fast, never with a click
 
@@ -97,7 +98,7 @@ class Commands:
             raise ValueError("no mapping (run with --mapping FILE)")
         self.projection.save()
 
-    def identify_outputs(self, seconds: float = 5.0) -> None:
+    def identify_outputs(self, seconds: float = IDENTIFY_S) -> None:
         """Every output shows its calibration card, its name large, for a few seconds."""
         if self.projection is None:
             raise ValueError("no mapping (run with --mapping FILE)")

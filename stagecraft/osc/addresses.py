@@ -13,6 +13,7 @@ from ..piece.cues import GO_GUARD_S
 from ..safety.fade import DEFAULT_PANIC_S, MAX_PANIC_S
 from ..piece.module import PieceModule, available
 from ..projection.mapping import MAX_CELLS
+from ..projection.stage import IDENTIFY_S
 from ..tempo.beat import MAX_BPM, MIN_BPM
 from .space import Entry, Refused, anything, flag, nothing, numbers, text, word
 
@@ -219,7 +220,7 @@ def mapping_entries(outputs: list[str]) -> list[Entry]:
     out = [Entry("/mapping/save", "", "save the mapping file now (the last five versions are kept)", nothing,
                  lambda osc, v, s: osc.engine.save_mapping()),
            Entry("/mapping/identify", "[f]", "every output shows its calibration card, its name large, for a "
-                 "few seconds", numbers(1, 0.0, 60.0, optional=5.0),
+                 "few seconds", numbers(1, 0.0, 60.0, optional=IDENTIFY_S),
                  lambda osc, v, s: osc.engine.identify_outputs(v), range="seconds 0..60 (default 5)")
            ] if outputs else []
     for name in outputs:
@@ -249,9 +250,9 @@ def _corner_args(args: tuple):
 
 
 def _point_args(args: tuple):
-    col, row, dx, dy = numbers(4, -MAX_CELLS, MAX_CELLS)(args)
-    if col != int(col) or row != int(row):
-        raise Refused("a warp point is its whole column and row, then dx dy")
+    col, row, dx, dy = numbers(4)(args)
+    if col != int(col) or row != int(row) or not (0 <= col <= MAX_CELLS and 0 <= row <= MAX_CELLS):
+        raise Refused(f"a warp point is its whole column and row (0..{MAX_CELLS}), then dx dy")
     return int(col), int(row), min(max(dx, -0.5), 0.5), min(max(dy, -0.5), 0.5)
 
 

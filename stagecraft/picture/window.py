@@ -46,20 +46,24 @@ def _sdl_library():
 
 def displays(headless: bool = False) -> list[tuple[str, tuple[int, int, int, int]]]:
     """The displays SDL sees: each one's name and desktop rectangle (x, y, w, h, y down). Two
-    displays of one model share a name; the later ones get " #2", " #3" in SDL's order."""
+    displays of one model share a name; they are told apart by where they stand on the desktop,
+    left to right (then top to bottom): the second is "NAME #2" (SDL's own order renumbers)."""
     if headless:
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
     import pygame
     pygame.display.init()
     sdl = _sdl_library()
-    out, seen = [], {}
+    found = []
     for i in range(pygame.display.get_num_displays()):
         rect = _Rect()
         if sdl is None or sdl.SDL_GetDisplayBounds(i, ctypes.byref(rect)) != 0:
             continue
         name = (sdl.SDL_GetDisplayName(i) or b"").decode("utf-8", "replace") or str(i)
+        found.append((name, (rect.x, rect.y, rect.w, rect.h)))
+    out, seen = [], {}
+    for name, rect in sorted(found, key=lambda d: (d[1][0], d[1][1])):
         seen[name] = seen.get(name, 0) + 1
-        out.append((name if seen[name] == 1 else f"{name} #{seen[name]}", (rect.x, rect.y, rect.w, rect.h)))
+        out.append((name if seen[name] == 1 else f"{name} #{seen[name]}", rect))
     return out
 
 

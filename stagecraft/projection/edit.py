@@ -19,8 +19,10 @@ def handles(o: Output) -> list[tuple[float, float]]:
     out = list(o.corners)
     if o.warp:
         w = o.warp
-        out += [(c / w.cols + dx, r / w.rows + dy) for r in range(w.rows + 1) for c in range(w.cols + 1)
-                for dx, dy in [w.points[r * (w.cols + 1) + c]]]
+        for r in range(w.rows + 1):
+            for c in range(w.cols + 1):
+                dx, dy = w.points[r * (w.cols + 1) + c]
+                out.append((c / w.cols + dx, r / w.rows + dy))
     return out
 
 
@@ -50,10 +52,18 @@ class Editor:
         self.handle = 0
 
     def select(self, handle: int) -> None:
-        self.handle = min(handle, len(handles(self.outputs[self.output])) - 1)
+        self.handle = handle
+        self._clamped()
+
+    def _clamped(self) -> Output:
+        """The output edited, its selected handle one it has (an undo or a grid removed over OSC
+        may have taken the one selected away)."""
+        o = self.outputs[self.output]
+        self.handle = min(self.handle, len(handles(o)) - 1)
+        return o
 
     def nudge(self, dx_px: float, dy_px: float, now: float) -> None:
-        o = self.outputs[self.output]
+        o = self._clamped()
         x, y = handles(o)[self.handle]
         self._keep()
         self._move((x + dx_px / o.size[0], y + dy_px / o.size[1]), now)
@@ -91,13 +101,14 @@ class Editor:
         i, previous = self._undo.pop()
         self.outputs[i] = previous
         self.output = i
+        self._clamped()
         self.projection.touched(now)
 
     def _keep(self) -> None:
         self._undo.append((self.output, self.outputs[self.output]))
 
     def _move(self, where: tuple[float, float], now: float) -> None:
-        o = self.outputs[self.output]
+        o = self._clamped()
         try:
             if self.handle < 4:
                 corners = list(o.corners)

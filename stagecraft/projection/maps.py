@@ -40,10 +40,15 @@ def features(o: Output) -> tuple[str, ...]:
         (("WARP",) if o.warp else ())
 
 
+def holds(o: Output) -> tuple:
+    """What an output's map depends on (not its gain: a fader moving it re-makes nothing)."""
+    return (o.size, o.source, o.corners, tuple(sorted(o.edges.items())), o.uplift, o.masks, o.warp)
+
+
 class Maps:
     def __init__(self, gfx):
         self.gfx = gfx
-        self._maps: dict[str, tuple[Output, Target]] = {}
+        self._maps: dict[str, tuple[tuple, Target]] = {}
 
     def prepare(self, outputs: list[Output]) -> None:
         """Compile what these outputs' maps need now, not in the frame that first shows them."""
@@ -52,11 +57,11 @@ class Maps:
 
     def texture(self, o: Output) -> moderngl.Texture:
         made = self._maps.get(o.name)
-        if made is None or made[0] is not o:
+        if made is None or made[0] != holds(o):
             target = made[1] if made and made[1].size == o.size else self._target(o, made)
             program = self.gfx.shaders.program(MAP, {}, defines=features(o))
             self.gfx.renderer.shade(program, target.framebuffer, o.size, (), uniforms(o))
-            self._maps[o.name] = (o, target)
+            self._maps[o.name] = (holds(o), target)
         return self._maps[o.name][1].texture
 
     def _target(self, o: Output, old) -> Target:

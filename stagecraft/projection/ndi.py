@@ -1,6 +1,7 @@
 """NDI out: the canvas the flash limiter let through, or one output's view, as an NDI source that
 Resolume, OBS, vMix or a media server on the network can take. The frame loop starts reading frame
-N back and hands frame N-1 (long finished) to the sender's thread through a LatestFrame; that
+N back and hands an earlier one (long finished: N-2 on a GPU, N itself on software GL, where
+the read is a copy made at once) to the sender's thread through a LatestFrame; that
 thread turns it top row first and gives it to NDI asynchronously, so the frame never waits for
 NDI's compression or the network, and a slow network drops frames rather than queueing them.
 
@@ -32,10 +33,11 @@ class NdiOut:
         self.name, self.size = name, tuple(size)
         frame = VideoSendFrame()
         frame.set_resolution(*self.size)
-        frame.set_fourcc(FourCC.RGBA)
+        frame.set_fourcc(FourCC.RGBX)      # alpha is always 1: no alpha plane for NDI to compress
         frame.set_frame_rate(Fraction(round(fps * 1000), 1000))
         self._sender = Sender(name, clock_video=False)     # NDI's clock would make each send wait its turn
         self._sender.set_video_frame(frame)
+        self._sender.open()                 # here, not on its thread: a refusing runtime is told at start
         self._readback = Readback(ctx, self.size, components=4)
         self._slot = LatestFrame()
         self._stop = threading.Event()
@@ -50,14 +52,14 @@ class NdiOut:
             self._slot.put(done)
 
     def _run(self) -> None:
-        with self._sender:
-            while not self._stop.is_set():
-                frame = self._slot.wait(0.25)
-                if frame is not None:
-                    self._sender.write_video_async(np.ascontiguousarray(frame).ravel())
-                    self.sent += 1
+        while not self._stop.is_set():
+            frame = self._slot.wait(0.25)
+            if frame is not None:
+                self._sender.write_video_async(np.ascontiguousarray(frame).ravel())
+                self.sent += 1
 
     def close(self) -> None:
         self._stop.set()
         self._thread.join(5.0)
+        self._sender.close()                # flushes the frame NDI still holds
         self._readback.release()

@@ -50,5 +50,10 @@ def place(mapping: Mapping, displays: list[Display]) -> Placement:
               for i, (o, d) in enumerate(zip(mapping.outputs, chosen)) if d is not None and d in chosen[:i]]
     left, top = min(d.x for d in shown), min(d.y for d in shown)
     right, bottom = max(d.x + d.w for d in shown), max(d.y + d.h for d in shown)
+    notes += [f"display {d.name!r} lies within the window spanning the projectors: it shows black"
+              for d in displays if d not in shown and d.x < right and d.x + d.w > left and d.y < bottom
+              and d.y + d.h > top]
+    notes += [f"output {o.name}: {o.size[0]}x{o.size[1]}, but display {d.name!r} is {d.w}x{d.h}; it is "
+              "stretched to fit" for o, d in zip(mapping.outputs, chosen) if d is not None and o.size != (d.w, d.h)]
     viewports = tuple(None if d is None else (d.x - left, bottom - (d.y + d.h), d.w, d.h) for d in chosen)
     return Placement((left, top, right - left, bottom - top), (right - left, bottom - top), viewports, tuple(notes))

@@ -14,12 +14,12 @@ from ..picture.shaders import SHADER_DIR
 from .card import Cards
 from .edit import Editor, handles
 from .maps import Maps
-from .mapping import Edge, Mapping, MappingError, Output, Warp, dumps, write
+from .mapping import MAX_CELLS, Edge, Mapping, MappingError, Output, Warp, dumps, write
 from .place import Placement, side_by_side
 
 AUTOSAVE_S = 2.0            # after the last edit: a drag of a corner is saved once, when it rests
+MAX_HANDLES = 4 + (MAX_CELLS + 1) ** 2    # as projector.frag declares them: the corners and a warp grid's points
 IDENTIFY_S = 5.0
-MAX_HANDLES = 81            # as projector.frag declares them: the corners and a warp grid's points
 
 PROJECTOR = SHADER_DIR / "lib" / "projector.frag"
 
@@ -45,6 +45,8 @@ class Projection:
     def changed(self) -> None:
         """The mapping was edited: the next frame shows it (an output's map is made again then)."""
         self.maps.prepare(self.mapping.outputs)
+        for extra in ((), ("CARD",), ("HANDLES",)):     # compiled now, not when the operator first asks
+            self.gfx.shaders.program(PROJECTOR, {}, defines=extra)
         self._views = [(o, viewport) for o, viewport in zip(self.mapping.outputs, self.placement.viewports)
                        if viewport]
 
@@ -139,6 +141,8 @@ class Projection:
         if self.edited_at is not None:
             self.save()
         self._writer.close()
+        while not self._writer.failures.empty():
+            self.tell(self._writer.failures.get(), error=True)
         self.cards.release()
         self.maps.release()
         for target in self._alone.values():
