@@ -133,18 +133,30 @@ def _through_a_file(tmp_path, shown, fps):
     return read_frames(path)[0]
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def _hostile(engines, folder, seed, size, fps) -> tuple:
+    pattern = random_pattern(np.random.default_rng(seed))
+    e = engines(pattern.write(folder), size, fps=fps)
+    shown = [f.copy() for f in frames(e, int(2.5 * fps))]
+    return pattern, flash.check(_through_a_file(folder, shown, fps), fps)
+
+
+# The same eight pieces every run (CI must not pass or fail by the draw); bench/flash.py draws a
+# thousand new ones by hand, and what it finds becomes an example here.
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(0, 2**32 - 1), st.sampled_from([(160, 90), (192, 108), (250, 140)]), st.sampled_from(RATES))
 def test_no_hostile_piece_flashes_through_the_limiter(engines, tmp_path_factory, seed, size, fps):
     """Random hostile pieces (tests/hostile.py: square, sine, sawtooth, noise, checkers, moving
     bars, expanding rings; 3.5 to 30 Hz; any colours, saturated red and near-white pairs among
     them; from a small patch to the whole frame), rendered through the engine and the limiter,
     written to an MP4 and judged by check-flash's own analysis."""
-    folder = tmp_path_factory.mktemp("hostile")
-    pattern = random_pattern(np.random.default_rng(seed))
-    e = engines(pattern.write(folder), size, fps=fps)
-    shown = [f.copy() for f in frames(e, int(2.5 * fps))]
-    report = flash.check(_through_a_file(folder, shown, fps), fps)
+    pattern, report = _hostile(engines, tmp_path_factory.mktemp("hostile"), seed, size, fps)
+    assert all(s["pass"] for s in report), (pattern, report)
+
+
+@pytest.mark.xfail(strict=True, reason="found by the fuzzer at stop 25 (seed 431): red bars at 23 Hz over one "
+                   "region of a 160x90 frame at 60 fps reach the MP4 as 3.5 red flashes a second; to be fixed")
+def test_red_bars_the_fuzzer_found_are_held_to_three_flashes(engines, tmp_path):
+    pattern, report = _hostile(engines, tmp_path, 431, (160, 90), 60.0)
     assert all(s["pass"] for s in report), (pattern, report)
 
 
