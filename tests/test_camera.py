@@ -44,7 +44,7 @@ def test_a_udp_stream_reaches_a_piece_and_it_is_always_shown_the_newest_frame():
     assert all(index >= before for before, index, _ in shown), "shown a frame older than one already there"
     numbers = [number(picture) for _, _, picture in shown]
     indexes = [index for _, index, _ in shown]
-    assert len(set(indexes)) >= 30, "frames kept coming"
+    assert len(set(indexes)) >= 10, "frames kept coming"
     steps = list(zip(zip(numbers, numbers[1:]), zip(indexes, indexes[1:])))
     assert all(b >= a and (b == a) == (j == i) for (a, b), (i, j) in steps), "each new frame as it is taken, in order"
     same = sum(b - a == j - i for (a, b), (i, j) in steps)
@@ -83,6 +83,7 @@ def test_a_video_file_plays_at_its_own_pace_and_loops(tmp_path):
         assert wait_for(lambda: step(e, 0.1) and e.camera.index > 0, 20)
         first = (e.camera.index, e.camera.stamp)
         assert wait_for(lambda: step(e, 0.1) and e.camera.index > FPS + 5, 20), "past the end: it loops"
+        # an upper bound on the rate: a busy machine only reads slower, so it cannot fail by load
         rate = (e.camera.index - first[0]) / (e.camera.stamp - first[1])     # the capture's own clock
         assert rate <= FPS * 1.25, f"read at the file's pace, not all at once ({rate:.1f} a second)"
         assert np.asarray(step(e, 0.1)[-1][2]).std() > 20, "the test pattern is shown"
