@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from .mapping import MappingError, Output
+from .mapping import Output
 
 UNDO = 64
 GRAB_PX = 40                # a click this near a handle takes it
@@ -108,22 +108,18 @@ class Editor:
         self._undo.append((self.output, self.outputs[self.output]))
 
     def _move(self, where: tuple[float, float], now: float) -> None:
+        """Through the output stage's own edit, as OSC's are: the same checks, the same autosave."""
         o = self._clamped()
         try:
             if self.handle < 4:
-                corners = list(o.corners)
-                corners[self.handle] = where
-                self.projection.mapping.change(o.name, corners=tuple(corners))
+                self.projection.edit(o.name, "corner", self.handle + 1, *where, now=now)
             else:
                 w = o.warp
                 col, row = (self.handle - 4) % (w.cols + 1), (self.handle - 4) // (w.cols + 1)
-                offset = tuple(min(max(v - base, -0.5), 0.5) for v, base in zip(where, (col / w.cols, row / w.rows)))
-                self.projection.mapping.change(o.name, warp=w.moved(col, row, offset))
-        except MappingError as exc:
-            self.tell(f"{o.name}: {str(exc).split(': ', 1)[-1]}", key=f"mapping refused {o.name}")
-            return
-        self.projection.touched(now)
-
+                offset = (min(max(v - base, -0.5), 0.5) for v, base in zip(where, (col / w.cols, row / w.rows)))
+                self.projection.edit(o.name, "point", col, row, *offset, now=now)
+        except ValueError as exc:
+            self.tell(f"{o.name}: {exc}", key=f"mapping refused {o.name}")
 
 def _local(viewport, window_xy, window_size) -> tuple[float, float]:
     """Where a window pixel (y down) falls in an output: 0..1 inside it, y down."""
