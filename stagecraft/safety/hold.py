@@ -160,9 +160,14 @@ class Hold:
         self.last: np.ndarray | None = None       # what was shown, as planned (to 8 bits' rounding)
         self.last_time: float | None = None
 
-    def plan(self, seen: np.ndarray, now: float) -> Plan:
+    def plan(self, seen: np.ndarray, now: float, shown: np.ndarray | None = None) -> Plan:
         """`seen`: each region's mean colour in linear light as the piece drew it now, (regions, 3).
-        The plan's own record of what it showed the frame before is what it blends toward."""
+        `shown`: the same, measured on the frame shown last, where it may differ from the plan's
+        record (a blend rounded to bytes); it then replaces that record, in what the next frame
+        blends toward and in the swings counted."""
+        if shown is not None and self.history:
+            self.last = shown
+            self.history[-1] = (self.history[-1][0], measures(shown).ravel(), self.history[-1][2])
         dt = 0.0 if self.last_time is None else max(0.0, now - self.last_time)
         self.last_time = now
         last = seen if self.last is None else self.last

@@ -5,6 +5,10 @@ picture (after the fade); the means are read back at once (the decision is for t
 cannot wait a frame for an asynchronous read); stagecraft.safety.hold plans how far to blend each region
 toward last frame's picture; the output pass applies the plan and the fade into the frame to
 show, which is kept for the next frame to blend toward. A calm frame is copied as it is.
+After a blended frame the same passes measure what was shown: rounded to bytes, a blend that
+moves a region less than a byte a frame stalls where the plan's arithmetic goes on moving, and
+over a long exposure the two drifted apart by more than a flash's step (a strobe at 23 Hz, seed
+431 in tests/test_limiter.py). The plan counts what the screen showed, not what it meant to.
 Turning it off takes a flag that says what it is (`--unsafe-no-flash-limit`): then only the fade
 is applied.
 """
@@ -55,6 +59,7 @@ class Limiter:
         self.shown: list[tuple[moderngl.Texture, moderngl.Framebuffer]] = []
         self.limited_frames = 0
         self.guarded_frames = 0
+        self.blended = False
         self.hold = Hold(GRID, area)
 
     def _resize(self, size) -> None:
@@ -67,6 +72,7 @@ class Limiter:
             fbo.use()
             fbo.clear(0.0, 0.0, 0.0, 1.0)
         self.hold = Hold(GRID, self.area)
+        self.blended = False
         self.regions = _region_quads(self.size)
 
     def frame(self, picture, fade: float, now: float) -> tuple[moderngl.Texture, moderngl.Framebuffer]:
@@ -85,16 +91,13 @@ class Limiter:
             self.gfx.renderer.draw(self.output, next_fbo, self.size, quads, [picture.texture, last_tex],
                                    {"uFade": fade})
         self.shown.reverse()
+        self.blended = bool(k.any())
         return self.shown[0]
 
     def _plan(self, picture, fade: float, now: float) -> np.ndarray:
         """Per region (rows from the top) how far to blend toward last frame."""
-        r = self.gfx.renderer
-        r.shade(self.rows_program, self.rows[1], (GRID[0], self.size[1]), [picture.texture],
-                {"uColumns": GRID[0], "uFade": fade})
-        r.shade(self.cells_program, self.cells[1], GRID, [self.rows[0]], {"uRows": GRID[1]})
-        means = np.frombuffer(self.cells[0].read(), "f4").reshape(GRID[1], GRID[0], 4)[::-1, :, :3]
-        plan = self.hold.plan(means.reshape(-1, 3).astype(float), now)
+        shown = self._means(self.shown[0][0], 1.0) if self.blended else None
+        plan = self.hold.plan(self._means(picture.texture, fade), now, shown)
         if not plan.k.any():
             return plan.k
         self.limited_frames += 1
@@ -102,6 +105,14 @@ class Limiter:
         self.tell(f"flash limiter: easing {int((plan.k > 0).sum())} of {plan.k.size} regions so no more than "
                   f"three flashes a second reach the screen (counted as flash_limited_frames)", key="flash:limited")
         return plan.k
+
+    def _means(self, texture, fade: float) -> np.ndarray:
+        """Each region's mean linear colour in `texture` times `fade`, (regions, 3), rows from the top."""
+        r = self.gfx.renderer
+        r.shade(self.rows_program, self.rows[1], (GRID[0], self.size[1]), [texture], {"uColumns": GRID[0], "uFade": fade})
+        r.shade(self.cells_program, self.cells[1], GRID, [self.rows[0]], {"uRows": GRID[1]})
+        means = np.frombuffer(self.cells[0].read(), "f4").reshape(GRID[1], GRID[0], 4)[::-1, :, :3]
+        return means.reshape(-1, 3).astype(float)
 
     def _release_sized(self) -> None:
         park(self.ctx)
