@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .dsp import kernels
+
 FFT = 2048
 BINS = 512
 SMOOTHING = 0.8
@@ -64,12 +66,13 @@ class Analyser:
         self.window = np.blackman(FFT)
         self.norm = 2.0 / (FFT * np.sum(self.window ** 2))
         freqs = np.fft.rfftfreq(FFT, 1.0 / sr)
-        self.band_bins = [(freqs >= lo) & (freqs < hi) for lo, hi in BAND_EDGES]
-        self.smoothed = np.zeros(FFT // 2 + 1)
-        self.last = np.zeros(FFT // 2 + 1)
+        self.band_bins = np.array([np.searchsorted(freqs, (lo, hi)) for lo, hi in BAND_EDGES])
+        self.mags = np.zeros((2, FFT // 2 + 1))       # smoothed, and the last hop's
+        self.mono = np.zeros(FFT)
         self.flux = deque([0.0] * 8, maxlen=8)
         self.texture = silent_texture()
         self.level = self.peak = 0.0
+        self.levels = np.zeros(2)
         self.bands = np.zeros(3)
         self.onsets = 0
         self.quiet = 0             # hops left before another onset may count
@@ -78,32 +81,22 @@ class Analyser:
     def update(self, y: np.ndarray) -> None:
         """Take in a block of the output, (2, n)."""
         n = y.shape[1]
-        self.ring = np.concatenate((self.ring, y), axis=1)[:, -FFT:]
-        recent = self.ring[:, -LEVEL_SPAN:]
-        self.level = float(np.sqrt(np.mean(recent * recent)))
-        self.peak = float(np.abs(recent).max())
+        kernels.listen(self.ring, y, LEVEL_SPAN, self.levels)
+        self.level, self.peak = float(self.levels[0]), float(self.levels[1])
         self.until_hop -= n
         if self.until_hop <= 0:
             self.until_hop = HOP - (-self.until_hop) % HOP
             self._spectrum()
 
     def _spectrum(self) -> None:
-        mono = self.ring.mean(axis=0)
-        spectrum = np.fft.rfft(mono * self.window)
-        power = spectrum.real ** 2 + spectrum.imag ** 2
-        mag = np.sqrt(power) / FFT
-        self.bands = np.array([np.sqrt(power[b].sum() * self.norm) for b in self.band_bins])
-        self.smoothed = SMOOTHING * self.smoothed + (1.0 - SMOOTHING) * mag
-        db = 20.0 * np.log10(np.maximum(self.smoothed[:BINS], 1e-12))
-        self.texture[0] = np.clip((db - MIN_DB) / (MAX_DB - MIN_DB), 0.0, 1.0)
-        self.texture[1] = np.clip(0.5 + 0.5 * mono[-BINS:], 0.0, 1.0)
-        flux = float(np.maximum(mag - self.last, 0.0).sum())
+        kernels.windowed(self.ring, self.window, self.mono)
+        flux = kernels.hear(np.fft.rfft(self.mono), self.ring, self.band_bins, self.norm, SMOOTHING, MIN_DB, MAX_DB,
+                            self.bands, self.texture, self.mags)
         self.quiet = max(self.quiet - 1, 0)
-        if flux > ONSET_RATIO * np.mean(self.flux) + ONSET_FLOOR and not self.quiet:
+        if flux > ONSET_RATIO * sum(self.flux) / len(self.flux) + ONSET_FLOOR and not self.quiet:
             self.onsets += 1
             self.quiet = ONSET_GAP
         self.flux.append(flux)
-        self.last = mag
 
     def audio(self, onset: bool = False, voice: float = 0.0) -> Audio:
         return Audio(self.level, self.peak, Bands(*map(float, self.bands)), onset, voice, self.texture.copy())

@@ -15,9 +15,6 @@ from . import kernels
 from .oscillators import CYCLE, Phase
 from .ugen import ANTI_DENORMAL, Ugen, mono
 
-HALF_SQRT2 = np.sqrt(0.5)
-
-
 class Gain(Ugen):
     def process(self, x, t, n):
         return x * np.asarray(self.p("amount", t, n))
@@ -117,14 +114,15 @@ class Reverb(Ugen):
     def clear(self, row, seed):
         self.buf = np.zeros((8, self.size))
         self.z = np.zeros(8)
+        self.held = (None, None)      # a steady decay and the lines' gains for it
 
     def process(self, x, t, n):
         feed = np.ascontiguousarray(mono(x)[0])
-        decay = np.asarray(self.p("decay", t, n), dtype=float)
-        gains = 10.0 ** (-3.0 * self.lengths[:, None] / (np.atleast_1d(decay)[None, :] * self.sr))
-        mix = np.broadcast_to(self.p("mix", t, n), (n,))
-        wet = np.empty((2, n))
-        kernels.reverb(t, feed, self.buf, self.lengths, gains, self.damp[0][0], -self.damp[1][1], self.z,
-                       self.inject, wet)
-        through = x if x.ndim == 3 else np.stack((x, x), axis=-2) * HALF_SQRT2
-        return through * (1.0 - mix) + wet * mix
+        decay = self.p("decay", t, n)
+        if not isinstance(decay, float) or decay != self.held[0]:
+            gains = 10.0 ** (-3.0 * self.lengths[:, None] / (np.atleast_1d(decay)[None, :] * self.sr))
+            self.held = (decay if isinstance(decay, float) else None, gains)
+        out = np.empty((1, 2, n))
+        kernels.reverb(t, feed, self.buf, self.lengths, self.held[1], self.damp[0][0], -self.damp[1][1], self.z,
+                       self.inject, np.ascontiguousarray(x).reshape(-1, n), np.atleast_1d(self.p("mix", t, n)), out[0])
+        return out

@@ -43,6 +43,9 @@ class Retuned(Ugen):
         return [self.design(k) for k in keys]
 
     def _changes(self, t: int, n: int) -> list[tuple[int, tuple]]:
+        if self.key is not None and all(self.params[k].settled(t) and self.params[k].end == v
+                                        for k, v in zip(self.keys, self.key)):
+            return []               # settled where the coefficients already are (most blocks)
         points = grid_points(t, n)
         if self.key is None:
             points = np.concatenate(([t], points[points > t]))
@@ -64,6 +67,7 @@ class Retuned(Ugen):
 
     def _apply(self, key: tuple, coef: tuple) -> None:
         self.key, self.coef = key, coef
+        self.sections = tuple(np.ascontiguousarray(c, dtype=float) for c in coef[:3])   # b, a, gains
 
     def idle(self, t, n):
         if self.zi is not None:
@@ -80,8 +84,7 @@ class Retuned(Ugen):
         pos = 0
         for offset, key, coef in self._retunes(t, n) + [(n, None, None)]:
             if offset > pos:
-                b, a, gains = (np.ascontiguousarray(c, dtype=float) for c in self.coef[:3])
-                kernels.sections(x3, pos, offset, b, a, gains, zi, y)
+                kernels.sections(x3, pos, offset, *self.sections, zi, y)
                 pos = offset
             if key is not None:
                 self._apply(key, coef)

@@ -2,6 +2,8 @@
 
     NaN/Inf guard -> DC blocker -> master volume x panic -> true-peak limiter -> hard clip
 
+(the guard, the blocker and the gains in one compiled pass, `kernels.condition`)
+
 The limiter looks ahead: a 4x oversampled peak detector (BS.1770's way of measuring true peak)
 gives the gain each sample needs; a sliding minimum over the look-ahead and a moving average of
 the same length bring the gain down smoothly *before* the peak arrives; it recovers at a steady
@@ -12,10 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy.signal import firwin, lfilter
+from scipy.signal import firwin
 
+from . import kernels
 from .smooth import GLIDE_S, Param
-from .ugen import ANTI_DENORMAL
 
 CEILING_DBTP = -1.0
 MARGIN_DB = 0.3           # aims this far under the ceiling: the detector is an estimate, and gain moves
@@ -61,19 +63,23 @@ class Limiter:
         # below target / overshoot, the limiter has nothing to do.
         self.quiet_below = 10.0 ** ((CEILING_DBTP - MARGIN_DB) / 20.0) / max(np.abs(b).sum() for b in branches)
         self.target_db = CEILING_DBTP - MARGIN_DB
+        # Below this the detector asks for no gain (a hair under, for rounding in a different order).
+        self.heard_from = 10.0 ** (self.target_db / 20.0) * (1.0 - 1e-9)
+        self.branches = np.array(branches)
         self.rate = RELEASE_DB_S / sr
         self.k = 0                                   # detector samples seen
         self.needs = np.zeros(LOOKAHEAD)             # last LOOKAHEAD required gains (dB)
         self.floor = np.inf                          # running min of (gain - rate * index)
         self.box = Fir([np.full(LOOKAHEAD, 1.0 / LOOKAHEAD)], np.ones((1, LOOKAHEAD - 1)))  # as if gain was 1
         self.delay = np.zeros((2, LATENCY))
+        self.settled = True     # no gain still needed in the look-ahead, and the smoothing at 1
 
     def process(self, x: np.ndarray) -> np.ndarray:
         n = x.shape[1]
-        delayed = np.concatenate((self.delay, x), axis=1)
-        self.delay = delayed[:, n:]
-        if self._idle(x):
-            return delayed[:, :n]
+        out = np.empty_like(x)
+        if self._idle(x, out):
+            return out
+        kernels.through(self.delay, x, out)
         peak = np.max([np.abs(y).max(axis=0) for y in self.detector(x)], axis=0)
         need = np.minimum(0.0, self.target_db - 20.0 * np.log10(np.maximum(peak, 1e-12)))
         window = np.concatenate((self.needs, need))
@@ -87,19 +93,25 @@ class Limiter:
         gain_db = np.minimum(lowest + ramp, 0.0)
         gain = self.box(10.0 ** (gain_db / 20.0)[None])[0][0]
         self.k += n
-        return delayed[:, :n] * gain   # gain j is for the sample DETECTOR_DELAY before detector index j
+        self.settled = not self.needs.any() and bool(np.all(self.box.history == 1.0))
+        # gain j is for the sample DETECTOR_DELAY before detector index j; then the hard clip
+        # (an idle block needs none: all it lets out was measured below the ceiling on the way in)
+        return np.clip(out * gain, -CEILING, CEILING)
 
-    def _idle(self, x: np.ndarray) -> bool:
+    def _idle(self, x: np.ndarray, out: np.ndarray) -> bool:
         """Nothing near the ceiling now or within the look-ahead, and fully recovered: then every
         gain is exactly 1, and only the histories move on (as the full computation would move
-        them), so a quiet show costs the limiter almost nothing."""
+        them), so a quiet show costs the limiter almost nothing. Nothing near it is known at once
+        from the samples' sizes (quiet_below); failing that, from the detector's own values."""
         n = x.shape[1]
         recovered = self.floor + self.rate * (self.k - LOOKAHEAD + 1) >= 0.0
-        if not (recovered and not self.needs.any() and np.all(self.box.history == 1.0)):
+        if not (recovered and self.settled):
             return False
-        if np.abs(np.concatenate((self.detector.history, x), axis=1)).max() >= self.quiet_below:
-            return False
-        self.detector.history = np.concatenate((self.detector.history, x), axis=1)[:, n:]
+        if not kernels.quiet(self.detector.history, x, self.delay, self.quiet_below, out):
+            if not kernels.peaks_below(self.detector.history, x, self.branches, self.heard_from):
+                return False
+            kernels.through(self.detector.history, x, out)
+            kernels.through(self.delay, x, out)
         self.floor = min(self.floor, 0.0 - self.rate * (self.k - LOOKAHEAD + n))
         self.k += n
         return True
@@ -109,13 +121,14 @@ class Master:
     def __init__(self, sr: int):
         self.sr = sr
         r = np.exp(-2.0 * np.pi * DC_HZ / sr)
-        self.dc = (np.array([1.0, -1.0]) * (1.0 + r) / 2.0, np.array([1.0, -r]))  # unity gain at Nyquist
-        self.dc_zi = np.zeros((2, 1))
+        self.dc = ((1.0 + r) / 2.0, -(1.0 + r) / 2.0, -r)    # b0, b1, a1: unity gain at Nyquist
+        self.dc_z = np.zeros(2)
         self.volume = Param(1.0)
         self.panic_gain = Param(1.0)
         self.latched = False
         self.limiter = Limiter(sr)
         self.faults = 0
+        self.gain = np.zeros(1)          # the block's gain, when it holds through the block
 
     def set_volume(self, value: float, t: int, seconds: float = GLIDE_S) -> None:
         self.volume.set(min(max(float(value), 0.0), 1.0), t, round(max(seconds, GLIDE_S) * self.sr))
@@ -131,9 +144,12 @@ class Master:
 
     def process(self, x: np.ndarray, t: int) -> np.ndarray:
         n = x.shape[1]
-        if not np.all(np.isfinite(x)) or np.abs(x).max() > MADNESS:
-            self.faults += 1
-            x = np.clip(np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), -MADNESS, MADNESS)
-        x, self.dc_zi = lfilter(*self.dc, x + ANTI_DENORMAL, axis=1, zi=self.dc_zi)
-        x = x * (np.asarray(self.volume.block(t, n)) * np.asarray(self.panic_gain.block(t, n)))
-        return np.clip(self.limiter.process(x), -CEILING, CEILING)
+        volume, panic = self.volume.block(t, n), self.panic_gain.block(t, n)
+        if isinstance(volume, float) and isinstance(panic, float):
+            self.gain[0] = volume * panic
+            gain = self.gain
+        else:
+            gain = np.atleast_1d(np.asarray(volume) * np.asarray(panic))
+        y = np.empty_like(x)
+        self.faults += kernels.condition(np.ascontiguousarray(x), *self.dc, self.dc_z, gain, MADNESS, y)
+        return self.limiter.process(y)

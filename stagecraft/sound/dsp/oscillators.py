@@ -38,6 +38,7 @@ class Phase:
         self.scale = CYCLE / sr
         self.start = np.broadcast_to((np.arange(shape[1]) * GOLDEN * CYCLE).astype(np.int64) & MASK, shape)
         self.p = self.start.copy()
+        self.steady = (None, 0)      # a steady frequency and its step
 
     def reset(self, row: int) -> None:
         self.p[row] = self.start[row]
@@ -61,6 +62,11 @@ class Phase:
 
     def skip(self, freq, n: int, rows: int | None = None) -> None:
         """Move on as `advance` would, without making the phases."""
+        if isinstance(freq, float):      # a steady rate (most blocks): its step is kept
+            if freq != self.steady[0]:
+                self.steady = (freq, int(self.increments(freq)))
+            kernels.turn(self.p, self.p.shape[0] if rows is None else rows, self.steady[1] * n)
+            return
         inc = self.increments(freq)
         total = inc * n if inc.ndim == 0 else inc[..., 0] * n if inc.shape[-1] == 1 else inc.sum(axis=-1)
         self.p[:rows] = (self.p[:rows] + total) & MASK
@@ -81,6 +87,8 @@ class Oscillator(Ugen):
         self.spread = np.linspace(-1.0, 1.0, u)[:, None] if u > 1 else np.zeros((1, 1))
         self.gain = 1.0 / np.sqrt(u)
         self.hz = np.full((self.rows, 1, 1), params["freq"])
+        self.pitches = 0            # notes that set a row's pitch: the rows' increments change
+        self.held = (None, None)    # the pitch that held through the last block, and its increments
 
     def clear(self, row: int, seed: int) -> None:
         self.phase.reset(row)
@@ -89,6 +97,7 @@ class Oscillator(Ugen):
     def note(self, row: int, t: int, pitch: float, dur) -> None:
         if self.rows > 1:
             self.hz[row] = midi_to_hz(pitch)
+            self.pitches += 1
         else:
             self.params["freq"].set(midi_to_hz(pitch), t)
 
@@ -105,12 +114,30 @@ class Oscillator(Ugen):
             self.vibrato.skip(self.p("vib_rate", t, n), n, self.active)
         return np.minimum(f, self.sr * 0.45)
 
-    def process(self, x, t: int, n: int) -> np.ndarray:
+    def _steady(self, t: int):
+        """What the pitch is made of, when it holds from t on (no glide, no vibrato); else None."""
+        p = self.params
+        if all(p[k].settled(t) for k in ("freq", "detune", "vib_depth")) and p["vib_depth"].end == 0.0:
+            return self.active, self.pitches, p["freq"].end, p["detune"].end
+        return None
+
+    def _increments(self, t: int, n: int) -> np.ndarray:
+        key = self._steady(t)
+        if key is not None and key == self.held[0]:
+            self.vibrato.skip(self.p("vib_rate", t, n), n, self.active)    # as _freqs would
+            return self.held[1]
         inc = self.phase.increments(self._freqs(t, n))
         inc = np.ascontiguousarray(inc.reshape((1,) * (3 - inc.ndim) + inc.shape))
+        self.held = (key, inc)
+        return inc
+
+    def process(self, x, t: int, n: int) -> np.ndarray:
+        inc = self._increments(t, n)
         out = np.empty((self.active, n))
-        kernels.oscillate(self.kind, self.phase.p[:self.active], inc, self.width(t, n), self.tables, self.sr, out)
-        return out * (self.gain * np.asarray(self.p("amp", t, n)))
+        scale = np.atleast_1d(self.gain * np.asarray(self.p("amp", t, n)))
+        kernels.oscillate(self.kind, self.phase.p[:self.active], inc, self.width(t, n), self.tables, self.sr,
+                          scale, out)
+        return out
 
     def width(self, t: int, n: int) -> np.ndarray:
         return NO_WIDTH

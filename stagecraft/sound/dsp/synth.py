@@ -17,6 +17,7 @@ import heapq
 import numpy as np
 
 from ..analysis import Analyser
+from . import kernels
 from .master import CEILING, Master
 from ..messages import SR
 from .polyphony import shed
@@ -98,7 +99,9 @@ class Synth:
         y = self.master.process(out, start)
         self.analyser.update(y)
         self.t = end
-        return np.clip(y.T.astype(np.float32), -np.float32(CEILING), np.float32(CEILING))
+        played = np.empty((n, 2), np.float32)
+        kernels.interleave(y, CEILING, played)
+        return played
 
     def _layer(self, layer: int) -> _Layer:
         if layer not in self.layers:

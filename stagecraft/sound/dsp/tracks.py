@@ -6,7 +6,8 @@ from functools import partial
 
 import numpy as np
 
-from .effects import HALF_SQRT2, Delay, Drive, Gain, Pan, Reverb
+from . import kernels
+from .effects import Delay, Drive, Gain, Pan, Reverb
 from .envelopes import ADSR
 from .filters import SVF, Biquad, Formant
 from ..graph import resolve
@@ -46,39 +47,36 @@ class Send(Ugen):
         self.inputs, self.to = inputs, options["to"]
 
     def process(self, x, t, n):
-        part = x * np.asarray(self.p("amount", t, n))
-        if x.ndim == 2:
-            part = np.stack((part, part), axis=-2) * HALF_SQRT2
-        self.inputs[self.to] = self.inputs[self.to] + part
+        kernels.send(np.ascontiguousarray(x).reshape(1, -1, n), np.atleast_1d(self.p("amount", t, n)),
+                     self.inputs[self.to])
         return x
 
 
 class Track:
-    def __init__(self, name: str, chain: Chain, ctx: Context):
+    def __init__(self, name: str, chain: Chain):
         self.name, self.chain = name, chain
-        self.level = Gain(ctx, {"amount": 1.0}, {})
-        self.pan = Pan(ctx, {"pos": 0.0}, {})
+        self.level, self.pan = Param(1.0), Param(0.0)      # the track's fader
         self.faults = 0
 
-    def render(self, t: int, n: int) -> np.ndarray:
-        """(2, n)"""
+    def render(self, t: int, n: int, out: np.ndarray) -> None:
+        """Adds the track's block into out (2, n)."""
         y = self.chain.process(t, n, 1)
-        if not np.all(np.isfinite(y)):
+        level, pos = np.atleast_1d(self.level.block(t, n)), np.atleast_1d(self.pan.block(t, n))
+        if not kernels.fader(np.ascontiguousarray(y).reshape(1, -1, n), level, pos, out):
             # A unit blew up (feedback past 1, a wild parameter): start it over rather than
             # leave its state poisoned; the master bus never sees the non-finite samples.
             self.faults += 1
             self.chain.clear(0, self.faults)
-            y = np.zeros_like(y)
-        return self.pan.process(self.level.process(y, t, n), t, n)[0]
 
 
 class Graph:
     def __init__(self, spec: dict, ctx: Context):
         self.spec = spec
         self.inputs: dict[str, np.ndarray] = {}
-        self.tracks = [Track(name, self._chain(name, spec["tracks"][name], ctx.derive(name)), ctx)
+        self.tracks = [Track(name, self._chain(name, spec["tracks"][name], ctx.derive(name)))
                        for name in spec["order"]]
         self.by_name = {t.name: t for t in self.tracks}
+        self.buses = [name for name, steps in spec["tracks"].items() if steps[0]["unit"] == "bus"]
 
     def _chain(self, track: str, steps: list, ctx: Context) -> Chain:
         units = []
@@ -99,12 +97,11 @@ class Graph:
         return Chain(units, [s["label"] for s in steps])
 
     def render(self, t: int, n: int) -> np.ndarray:
-        for name in self.spec["tracks"]:
-            if self.spec["tracks"][name][0]["unit"] == "bus":
-                self.inputs[name] = np.zeros((1, 2, n))
+        for name in self.buses:
+            self.inputs[name] = np.zeros((1, 2, n))
         out = np.zeros((2, n))
         for track in self.tracks:
-            out = out + track.render(t, n)
+            track.render(t, n, out)
         return out
 
     # what messages reach --------------------------------------------------------------------
@@ -117,8 +114,7 @@ class Graph:
             return []
         tr = self.by_name[track]
         if label is None:
-            fader = tr.level if name == "level" else tr.pan
-            return [next(iter(fader.params.values()))]
+            return [tr.level if name == "level" else tr.pan]
         return [u.params[name] for chain in _chains(tr.chain)
                 for u, lab in zip(chain.units, chain.labels) if lab == label]
 
