@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	# the sound's compiled kernels into numba's cache now (10 s on a cold machine), not at a show's start
+	$(PY) -c "import stagecraft.sound.dsp.kernels"
 	touch $(STAMP)
 
 show: $(STAMP)

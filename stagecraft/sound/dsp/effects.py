@@ -13,7 +13,7 @@ from scipy.signal import lfilter
 
 from . import kernels
 from .oscillators import CYCLE, Phase
-from .ugen import ANTI_DENORMAL, Ugen, mono
+from .ugen import ANTI_DENORMAL, Ugen
 
 class Gain(Ugen):
     def process(self, x, t, n):
@@ -27,11 +27,9 @@ class Pan(Ugen):
         return 2
 
     def process(self, x, t, n):
-        pos = np.asarray(self.p("pos", t, n))
-        if x.ndim == 2:
-            angle = (pos + 1.0) * (np.pi / 4.0)
-            return np.stack((x * np.cos(angle), x * np.sin(angle)), axis=-2)
-        return np.stack((x[:, 0] * np.minimum(1.0, 1.0 - pos), x[:, 1] * np.minimum(1.0, 1.0 + pos)), axis=-2)
+        out = np.empty((len(x), 2, n))
+        kernels.pan(np.ascontiguousarray(x).reshape(len(x), -1, n), self.samples("pos", t, n), out)
+        return out
 
 
 class Drive(Ugen):
@@ -117,12 +115,11 @@ class Reverb(Ugen):
         self.held = (None, None)      # a steady decay and the lines' gains for it
 
     def process(self, x, t, n):
-        feed = np.ascontiguousarray(mono(x)[0])
         decay = self.p("decay", t, n)
         if not isinstance(decay, float) or decay != self.held[0]:
             gains = 10.0 ** (-3.0 * self.lengths[:, None] / (np.atleast_1d(decay)[None, :] * self.sr))
             self.held = (decay if isinstance(decay, float) else None, gains)
         out = np.empty((1, 2, n))
-        kernels.reverb(t, feed, self.buf, self.lengths, self.held[1], self.damp[0][0], -self.damp[1][1], self.z,
-                       self.inject, np.ascontiguousarray(x).reshape(-1, n), np.atleast_1d(self.p("mix", t, n)), out[0])
+        kernels.reverb(t, self.buf, self.lengths, self.held[1], self.damp[0][0], -self.damp[1][1], self.z,
+                       self.inject, np.ascontiguousarray(x).reshape(-1, n), self.samples("mix", t, n), out[0])
         return out

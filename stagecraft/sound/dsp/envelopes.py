@@ -53,12 +53,20 @@ class ADSR(Ugen):
     def level(self, t: int) -> np.ndarray:
         return self.levels(t, 1)[:, 0]
 
-    def levels(self, t: int, n: int, rows: int | None = None) -> np.ndarray:
-        """(rows, n): the first `rows` rows' levels at samples [t, t + n)."""
-        out = np.empty((self.rows if rows is None else rows, n))
-        kernels.adsr(t, self.on, self.off, self.start, self.held, self.times, self.curve, out)
-        return out
+    def levels(self, t: int, n: int) -> np.ndarray:
+        """(rows, n): every row's level at samples [t, t + n)."""
+        return self._apply(np.ones((self.rows, 1, n)), t)[:, 0]
 
     def process(self, x, t, n):
-        env = self.levels(t, n, self.active)
-        return x * (env if x.ndim == 2 else env[:, None, :])
+        return self._apply(x, t)
+
+    def envelope(self, t: int) -> tuple:
+        """What kernels.adsr takes from sample t, but the signal and where it goes."""
+        return t, self.on, self.off, self.start, self.held, self.times, self.curve
+
+    def _apply(self, x: np.ndarray, t: int) -> np.ndarray:
+        """x (rows, n) or (rows, 2, n) times the first rows' levels, from sample t."""
+        n = x.shape[-1]
+        out = np.empty(x.shape)
+        kernels.adsr(*self.envelope(t), np.ascontiguousarray(x).reshape(len(x), -1, n), out.reshape(len(x), -1, n))
+        return out

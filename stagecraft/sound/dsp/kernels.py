@@ -131,56 +131,73 @@ def turn(p, rows, step):
 ANCHOR = 64   # an envelope's curve is worked out afresh at every 64th absolute sample
 
 
-@njit("void(i8, i8[::1], i8[::1], f8[::1], f8[::1], f8[:, ::1], f8, f8[:, ::1])", **_JIT)
-def adsr(t, on, off, start, held, times, curve, out):
-    """Envelope levels of rows (out: rows x samples) at samples t, t + 1, ...
+@njit("void(i8, i8[::1], i8[::1], f8[::1], f8[::1], f8[:, ::1], f8, f8[:, :, ::1], f8[:, :, ::1])", **_JIT)
+def adsr(t, on, off, start, held, times, curve, x, out):
+    """Rows of x (rows x channels x samples) times their envelopes' levels at samples t, t + 1,
+    ... into out (the levels themselves for an x of ones).
 
-    Each segment bends by (1 - e) / (1 - exp(-curve)) with e = exp(-curve x), x going 0 to 1
-    over the segment (curve 0: straight). e is exact (an exp) at the segment's start and at every
+    Each segment bends by (1 - e) / (1 - exp(-curve)) with e = exp(-curve k / length), k the
+    samples into it (curve 0: straight). e is exact (an exp) at the segment's start and at every
     ANCHOR-th absolute sample, and in between the last one times exp(-curve / length) once a
     sample: a sixty-fourth of the exps, within 1e-13 of them, and since the anchors are absolute
     samples, the same values for any block split (a block starting between anchors repeats the
     products from the last one)."""
-    full = 1.0 - math.exp(-curve)
+    reach = 1.0 / (1.0 - math.exp(-curve))
+    channels, n = x.shape[1], x.shape[2]
     for r in range(out.shape[0]):
+        if on[r] < 0:
+            for ch in range(channels):
+                for j in range(n):
+                    out[r, ch, j] = x[r, ch, j] * 0.0
+            continue
         a, d, rel, s = times[r, 0], times[r, 1], times[r, 2], times[r, 3]
-        segment, e, step, fresh = -1, 1.0, 1.0, True
-        for j in range(out.shape[1]):
+        j = 0
+        while j < n:                 # a run of samples in one segment at a time
             now = t + j
-            if on[r] < 0:
-                out[r, j] = 0.0
-                continue
             if now >= off[r]:
-                seg, k, length = 0, float(now - off[r]), rel
+                seg, k, length, run = 0, float(now - off[r]), rel, n - j
             elif now - on[r] < a:
                 seg, k, length = 1, float(now - on[r]), a
+                run = min(n - j, off[r] - now, on[r] + int(a) - now)
             else:
-                seg, k, length = 2, float(now - on[r]) - a, d
+                seg, k, length, run = 2, float(now - on[r]) - a, d, min(n - j, off[r] - now)
             length = max(length, 1.0)
-            x = min(max(k / length, 0.0), 1.0)
-            if curve == 0.0 or x >= 1.0 or x <= 0.0:
-                bent = x
-                fresh = True
+            if k >= length or k <= 0.0:          # a segment's ends: exact, no exp
+                run = run if k >= length else 1
+                bends = 0
             else:
-                if seg != segment or fresh:
-                    step = math.exp(-curve / length)
-                    since = min(int(k), now % ANCHOR)    # samples since the anchor: the segment's start, or the last 64th
-                    e = math.exp(-curve * ((k - since) / length))
-                    for _ in range(since):
-                        e *= step
-                elif now % ANCHOR == 0:
-                    e = math.exp(-curve * (k / length))
-                else:
+                run = min(run, int(length - k))  # k stays below length throughout
+                bends = run
+            e, step = 1.0, 1.0
+            if bends and curve != 0.0:
+                step = math.exp(-curve / length)
+                since = min(int(k), now % ANCHOR)    # samples since the anchor: the segment's start, or the last 64th
+                e = math.exp(-curve * ((k - since) / length))
+                for _ in range(since):
                     e *= step
-                bent = (1.0 - e) / full
-                fresh = False
-            segment = seg
-            if seg == 0:
-                out[r, j] = held[r] * (1.0 - bent)
-            elif seg == 1:
-                out[r, j] = start[r] + (1.0 - start[r]) * bent
-            else:
-                out[r, j] = 1.0 + (s - 1.0) * bent
+            anchor = (-now) % ANCHOR       # samples to the next anchor
+            for m in range(run):
+                if not bends:
+                    bent = 1.0 if k >= length else 0.0
+                elif curve == 0.0:
+                    bent = (k + m) / length
+                else:
+                    if m > 0:
+                        if m == anchor:
+                            e = math.exp(-curve * ((k + m) / length))
+                            anchor += ANCHOR
+                        else:
+                            e *= step
+                    bent = (1.0 - e) * reach
+                if seg == 0:
+                    level = held[r] * (1.0 - bent)
+                elif seg == 1:
+                    level = start[r] + (1.0 - start[r]) * bent
+                else:
+                    level = 1.0 + (s - 1.0) * bent
+                for ch in range(channels):
+                    out[r, ch, j + m] = x[r, ch, j + m] * level
+            j += run
 
 
 @njit("void(f8[:, :, ::1], i8, i8[::1], i8, i8[::1], f8[::1], f8[:, ::1])", **_JIT)
@@ -205,20 +222,21 @@ def mix_voices(y, t, fade_at, fade_len, stops, velocity, out):
                 out[ch, j] = v if r == 0 else out[ch, j] + v
 
 
-@njit("void(i8, f8[::1], f8[:, ::1], i8[::1], f8[:, ::1], f8, f8, f8[::1], f8[::1], f8[:, ::1], f8[::1], "
-      "f8[:, ::1])", **_JIT)
-def reverb(t, feed, buf, lengths, gains, b0, pole, z, inject, dry, mix, out):
+@njit("void(i8, f8[:, ::1], i8[::1], f8[:, ::1], f8, f8, f8[::1], f8[::1], f8[:, ::1], f8[::1], f8[:, ::1])",
+      **_JIT)
+def reverb(t, buf, lengths, gains, b0, pole, z, inject, dry, mix, out):
     """Eight delay lines, damped by one-pole lowpasses, scaled by `gains` (per sample or one
     column), mixed through the normalised 8x8 Hadamard matrix by butterflies (sums and
-    differences only) and fed back with the input; the even lines' sum is the left output.
-    out (2 x samples) is the dry signal (mono to both sides at half power, or stereo) and the
-    wet one crossfaded by `mix` (per sample or one value)."""
+    differences only) and fed back with the input (dry, mono or its two sides' mean); the even
+    lines' sum is the left output. out (2 x samples) is the dry signal (mono to both sides at
+    half power, or stereo) and the wet one crossfaded by `mix` (per sample or one value)."""
     wrap = buf.shape[1] - 1          # a power of two, less one: & wraps as % would
     gj, mj = gains.shape[1] > 1, mix.shape[0] > 1
     x = np.empty(8)
     norm = 1.0 / math.sqrt(8.0)
-    for j in range(feed.shape[0]):
+    for j in range(dry.shape[1]):
         now = t + j
+        feed = dry[0, j] if dry.shape[0] == 1 else (dry[0, j] + dry[1, j]) * 0.5
         for line in range(8):
             y = z[line] + b0 * buf[line, (now - lengths[line]) & wrap]
             z[line] = pole * y
@@ -236,7 +254,7 @@ def reverb(t, feed, buf, lengths, gains, b0, pole, z, inject, dry, mix, out):
                     x[i], x[i + h] = a + b, a - b
             h //= 2
         for line in range(8):
-            buf[line, now & wrap] = x[line] * norm + inject[line] * feed[j] + ANTI_DENORMAL
+            buf[line, now & wrap] = x[line] * norm + inject[line] * feed + ANTI_DENORMAL
 
 
 @njit("void(f8[:, :, ::1], i8, i8, f8[:, ::1], f8[:, ::1], f8[::1], f8[:, :, :, ::1], f8[:, :, ::1])", **_JIT)
@@ -377,6 +395,30 @@ def interleave(y, ceiling, out):
             out[j, ch] = min(max(y[ch, j], -ceiling), ceiling)
 
 
+@njit(inline="always", **_JIT)
+def _sides(pos, mono):
+    """The gains of the left and right sides at `pos`: equal power for mono, balance for stereo."""
+    if mono:
+        angle = (pos + 1.0) * (math.pi / 4.0)
+        return math.cos(angle), math.sin(angle)
+    return min(1.0, 1.0 - pos), min(1.0, 1.0 + pos)
+
+
+@njit("void(f8[:, :, ::1], f8[::1], f8[:, :, ::1])", **_JIT)
+def pan(x, pos, out):
+    """Rows of x (rows x channels x samples) to stereo in out (rows x 2 x samples) at `pos` (per
+    sample or one value)."""
+    channels, n = x.shape[1], x.shape[2]
+    pj = pos.shape[0] > 1
+    left, right = _sides(pos[0], channels == 1)
+    for j in range(n):
+        if pj:
+            left, right = _sides(pos[j], channels == 1)
+        for r in range(x.shape[0]):
+            out[r, 0, j] = x[r, 0, j] * left
+            out[r, 1, j] = x[r, channels - 1, j] * right
+
+
 @njit("b1(f8[:, :, ::1], f8[::1], f8[::1], f8[:, ::1])", **_JIT)
 def fader(y, amount, pos, out):
     """A track's end: its one row y (1 x channels x samples) through its level (`amount`) and
@@ -388,15 +430,10 @@ def fader(y, amount, pos, out):
             if not math.isfinite(y[0, ch, j]):
                 return False
     aj, pj = amount.shape[0] > 1, pos.shape[0] > 1
-    left, right = 0.0, 0.0
+    left, right = _sides(pos[0], channels == 1)
     for j in range(n):
-        if j == 0 or pj:
-            p = pos[j if pj else 0]
-            if channels == 1:
-                angle = (p + 1.0) * (math.pi / 4.0)
-                left, right = math.cos(angle), math.sin(angle)
-            else:
-                left, right = min(1.0, 1.0 - p), min(1.0, 1.0 + p)
+        if pj:
+            left, right = _sides(pos[j], channels == 1)
         a = amount[j if aj else 0]
         out[0, j] += y[0, 0, j] * a * left
         out[1, j] += y[0, channels - 1, j] * a * right
@@ -448,3 +485,17 @@ def hear(spectrum, ring, bands, norm, smoothing, low_db, high_db, out, texture, 
         mono = (ring[0, width - bins + i] + ring[1, width - bins + i]) * 0.5
         texture[1, i] = min(max(0.5 + 0.5 * mono, 0.0), 1.0)
     return flux
+
+
+@njit("void(i8, i8[:, ::1], i8[:, :, ::1], f8[::1], f8[:, ::1], i8, f8[::1], "
+      "i8, i8[::1], i8[::1], f8[::1], f8[::1], f8[:, ::1], f8, "
+      "i8, i8[::1], i8, i8[::1], f8[::1], f8[:, ::1])", **_JIT)
+def voices(kind, p, inc, width, tables, sr, scale, t, on, off, start, held, times, curve,
+           mixed_at, fade_at, fade_len, stops, velocity, out):
+    """A polyphonic track whose voice is an oscillator and its envelope, in one call: the rows'
+    waves (oscillate's arguments), through their envelopes (adsr's), mixed (mix_voices')."""
+    y = np.empty((p.shape[0], out.shape[1]))
+    oscillate(kind, p, inc, width, tables, sr, scale, y)
+    rows = y.reshape(p.shape[0], 1, out.shape[1])
+    adsr(t, on, off, start, held, times, curve, rows, rows)
+    mix_voices(rows, mixed_at, fade_at, fade_len, stops, velocity, out)

@@ -131,12 +131,14 @@ class Oscillator(Ugen):
         self.held = (key, inc)
         return inc
 
+    def wave(self, t: int, n: int) -> tuple:
+        """What kernels.oscillate takes for this block, but where it writes."""
+        return (self.kind, self.phase.p[:self.active], self._increments(t, n), self.width(t, n), self.tables, self.sr,
+                self.gain * self.samples("amp", t, n))
+
     def process(self, x, t: int, n: int) -> np.ndarray:
-        inc = self._increments(t, n)
         out = np.empty((self.active, n))
-        scale = np.atleast_1d(self.gain * np.asarray(self.p("amp", t, n)))
-        kernels.oscillate(self.kind, self.phase.p[:self.active], inc, self.width(t, n), self.tables, self.sr,
-                          scale, out)
+        kernels.oscillate(*self.wave(t, n), out)
         return out
 
     def width(self, t: int, n: int) -> np.ndarray:
@@ -155,7 +157,7 @@ class Square(Oscillator):
     kind = kernels.SQUARE
 
     def width(self, t, n):
-        return np.ascontiguousarray(np.atleast_1d(self.p("width", t, n)), dtype=float)
+        return self.samples("width", t, n)
 
 
 class Triangle(Oscillator):

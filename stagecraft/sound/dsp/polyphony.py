@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
+from .envelopes import ADSR
+from .oscillators import Oscillator
 from .ugen import NEVER, Ugen
 
 FADE_S = 0.005    # a stolen or shed voice fades out over this
@@ -81,7 +83,9 @@ class Voices(Ugen):
         self.velocity = np.ones(rows)
         self.fade_at = np.full(rows, NEVER)
         self.notes = 0
-        self._stops = None
+        self._stops = self._until = None
+        units = self.chain.units      # an oscillator and its envelope (most voices): one compiled call
+        self.plain = len(units) == 2 and isinstance(units[0], Oscillator) and isinstance(units[1], ADSR)
 
     def channels(self, inp):
         return self.chain.out_channels
@@ -97,7 +101,7 @@ class Voices(Ugen):
 
     def fade(self, row: int, t: int) -> None:
         self.fade_at[row] = t
-        self._stops = None
+        self._stops = self._until = None
 
     def busy(self, t: int) -> np.ndarray:
         return self.stops() > t
@@ -111,7 +115,7 @@ class Voices(Ugen):
 
     def clear(self, row, seed):
         self.on[row], self.fade_at[row] = -1, NEVER
-        self._stops = None
+        self._stops = self._until = None
 
     def note(self, t, pitch, dur, velocity=1.0):
         playing = np.flatnonzero(self.playing(t))
@@ -127,27 +131,42 @@ class Voices(Ugen):
         self.chain.clear(row, self.notes)
         self.chain.note(row, t, pitch, dur)
         self.on[row], self.pitch[row], self.velocity[row], self.fade_at[row] = t, pitch, velocity, NEVER
-        self._stops = None
+        self._stops = self._until = None
 
     def release(self, t, pitch=None):
         for row in np.flatnonzero(self.busy(t)):
             if pitch is None or self.pitch[row] == pitch:
                 self.chain.release(row, t)
-        self._stops = None
+        self._stops = self._until = None
 
     def levels(self, t: int) -> np.ndarray:
         return self.velocity * self.chain.level(t)
 
+    def _rows(self, t: int) -> int:
+        """Rows up to the last that sounds at t (notes take the lowest free row, so sounding rows
+        come first; 0: none). It holds until the first of them stops, or a note or fade."""
+        if self._until is None or t >= self._until[1]:
+            stops = self.stops()
+            busy = np.flatnonzero(stops > t)
+            k = int(busy[-1]) + 1 if len(busy) else 0
+            self._until = (k, int(stops[busy].min()) if len(busy) else NEVER)
+        return self._until[0]
+
     def process(self, x, t, n):
-        busy = np.flatnonzero(self.busy(t))
-        if not len(busy):
+        k = self._rows(t)
+        if not k:
             self.chain.idle(t, n)
             return np.zeros((1, n) if self.chain.out_channels == 1 else (1, 2, n))
-        k = int(busy[-1]) + 1          # notes take the lowest free row, so sounding rows come first
+        mix = (t, self.fade_at, self.fade_len, self.stops(), self.velocity)
+        if self.plain:
+            wave, envelope = self.chain.units
+            wave.active = envelope.active = k
+            out = np.empty((1, n))
+            kernels.voices(*wave.wave(t, n), *envelope.envelope(t), *mix, out)
+            return out
         y = self.chain.process(t, n, k)
         out = np.empty(y.shape[1:])
-        rows = np.ascontiguousarray(y).reshape(k, -1, n)
-        kernels.mix_voices(rows, t, self.fade_at, self.fade_len, self.stops(), self.velocity, out.reshape(-1, n))
+        kernels.mix_voices(np.ascontiguousarray(y).reshape(k, -1, n), *mix, out.reshape(-1, n))
         return out[None]
 
 

@@ -15,11 +15,12 @@ GRID = 32        # filters retune every GRID samples (0.67 ms at 48 kHz)
 
 
 class Param:
-    __slots__ = ("start", "end", "t0", "t1")
+    __slots__ = ("start", "end", "t0", "t1", "held")
 
     def __init__(self, value: float):
         self.start = self.end = float(value)
         self.t0 = self.t1 = 0
+        self.held = np.zeros(1)
 
     def set(self, value: float, t: int, length: int = 0) -> None:
         """Head for `value` from sample `t`, arriving `length` samples later (0: jump)."""
@@ -47,6 +48,14 @@ class Param:
         """Per-sample values for [t, t + n): a float when settled, else an array."""
         if self.settled(t):
             return self.end
+        return self.values(np.arange(t, t + n))
+
+    def samples(self, t: int, n: int) -> np.ndarray:
+        """As `block`, always an array, as compiled kernels take it: per sample, or when settled
+        one element (kept, not made anew each block)."""
+        if self.settled(t):
+            self.held[0] = self.end
+            return self.held
         return self.values(np.arange(t, t + n))
 
 

@@ -45,6 +45,8 @@ class _Layer:
                 y = y + self.old.render(t, n) * (1.0 - fade)
         elif self.old is not None:
             self.old = None
+        if self.gain.settled(t) and self.gain.end == 1.0:
+            return y                      # as it is: times 1.0 changes no sample
         return y * self.gain.block(t, n)
 
     def graphs(self) -> list[Graph]:
@@ -139,12 +141,13 @@ class Synth:
                 g.release(target, t, m[3])
 
     def _mix(self, t: int, n: int) -> np.ndarray:
-        y = np.zeros((2, n))
+        y = None
         for number, layer in list(self.layers.items()):
-            y += layer.render(t, n, self.crossfade)
+            part = layer.render(t, n, self.crossfade)
+            y = part if y is None else y + part
             if layer.closing and layer.gain.settled(t + n):
                 del self.layers[number]          # faded out: its piece has gone
-        return y
+        return np.zeros((2, n)) if y is None else y
 
     def graphs(self) -> list[Graph]:
         return [g for layer in self.layers.values() for g in layer.graphs()]

@@ -47,8 +47,7 @@ class Send(Ugen):
         self.inputs, self.to = inputs, options["to"]
 
     def process(self, x, t, n):
-        kernels.send(np.ascontiguousarray(x).reshape(1, -1, n), np.atleast_1d(self.p("amount", t, n)),
-                     self.inputs[self.to])
+        kernels.send(np.ascontiguousarray(x).reshape(1, -1, n), self.samples("amount", t, n), self.inputs[self.to])
         return x
 
 
@@ -61,8 +60,8 @@ class Track:
     def render(self, t: int, n: int, out: np.ndarray) -> None:
         """Adds the track's block into out (2, n)."""
         y = self.chain.process(t, n, 1)
-        level, pos = np.atleast_1d(self.level.block(t, n)), np.atleast_1d(self.pan.block(t, n))
-        if not kernels.fader(np.ascontiguousarray(y).reshape(1, -1, n), level, pos, out):
+        if not kernels.fader(np.ascontiguousarray(y).reshape(1, -1, n), self.level.samples(t, n),
+                             self.pan.samples(t, n), out):
             # A unit blew up (feedback past 1, a wild parameter): start it over rather than
             # leave its state poisoned; the master bus never sees the non-finite samples.
             self.faults += 1

@@ -74,6 +74,9 @@ class Ugen:
     def p(self, name: str, t: int, n: int):
         return self.params[name].block(t, n)
 
+    def samples(self, name: str, t: int, n: int) -> np.ndarray:
+        return self.params[name].samples(t, n)
+
 
 def nonzero(value) -> bool:
     """Whether a parameter block (a float once settled, else an array) is anywhere not zero;
@@ -83,8 +86,3 @@ def nonzero(value) -> bool:
 
 def midi_to_hz(pitch: float) -> float:
     return 440.0 * 2.0 ** ((pitch - 69.0) / 12.0)
-
-
-def mono(x: np.ndarray) -> np.ndarray:
-    """(rows, n) as it is; (rows, 2, n) mixed down."""
-    return x if x.ndim == 2 else (x[:, 0] + x[:, 1]) * 0.5
