@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from stagecraft.sound.graph import noise, sine, triangle, voices
+from stagecraft.sound.dsp import polyphony
 from stagecraft.sound.dsp.master import CEILING_DBTP, Master
 
 from .audio import LATENCY, SR, db, render, rms_db, synth, true_peak_db
@@ -119,6 +120,24 @@ def test_a_pool_sounds_as_its_notes_would_alone_whichever_rows_they_land_on():
                 for t, p, d in notes)
     assert np.abs(alone).max() > 0.1
     assert np.abs(together - alone).max() < 1e-6
+
+
+@pytest.mark.parametrize("wave", [sine, triangle])
+def test_a_voice_of_an_oscillator_and_its_envelope_runs_as_one_call_with_the_same_samples(wave, monkeypatch):
+    """Such voices (most) run as one compiled call; the unit-by-unit path gives the same samples,
+    with notes stolen, released and landing mid-block."""
+    sound = {"x": voices(wave(amp=0.3, unison=2, detune=9).adsr(0.01, 0.05, 0.5, 0.04), count=3)}
+    events = [("note", t, "x", 60 + 3 * i, 0.9, 2500) for i, t in enumerate((100, 700, 1500, 1501, 4000))]
+    events.append(("release", 3000, "x", None))
+    fused = render(sound, 9000, (64, 65, 1000), events)
+    built = polyphony.Voices.__init__
+
+    def unfused(self, *a, **kw):
+        built(self, *a, **kw)
+        self.plain = False
+    monkeypatch.setattr(polyphony.Voices, "__init__", unfused)
+    assert np.abs(fused).max() > 0.05
+    assert np.array_equal(render(sound, 9000, (64, 65, 1000), events), fused)
 
 
 def test_shedding_drops_the_quietest_voice_and_counts_it():
