@@ -18,8 +18,8 @@ import math
 import numpy as np
 from numba import njit
 
-from .ugen import ANTI_DENORMAL
 
+ANTI_DENORMAL = 1e-20  # added inside recursive loops so decaying tails never reach subnormal floats
 CYCLE = 2 ** 32
 MASK = CYCLE - 1
 SINE, SAW, SQUARE, TRIANGLE, TABLE = range(5)
@@ -337,18 +337,22 @@ def _below(x, level):
     return True
 
 
-@njit("b1(f8[:, :], f8[:, ::1], f8[:, ::1], f8)", **_JIT)
+@njit("b1(f8[:, :], f8[:, ::1], f8[:, ::1], f8)", fastmath=True, **_JIT)
 def peaks_below(history, x, branches, level):
     """Whether every value of the 4x oversampled signal (each branch convolved with the
-    detector's history then x, as np.convolve's 'valid' part) is below `level` in size."""
-    taps, hold = branches.shape[1], history.shape[1]
+    detector's history then x, as np.convolve's 'valid' part) is below `level` in size. Only a
+    decision, taken with a margin (Limiter.heard_from): its sums may be reordered (fastmath)."""
+    taps, hold, n = branches.shape[1], history.shape[1], x.shape[1]
+    joined = np.empty(hold + n)
+    flipped = branches[:, ::-1].copy()
     for ch in range(x.shape[0]):
-        for j in range(x.shape[1]):
-            for b in range(branches.shape[0]):
+        joined[:hold] = history[ch]
+        joined[hold:] = x[ch]
+        for b in range(branches.shape[0]):
+            for j in range(n):
                 total = 0.0
                 for i in range(taps):
-                    k = j + i
-                    total += (history[ch, k] if k < hold else x[ch, k - hold]) * branches[b, taps - 1 - i]
+                    total += joined[j + i] * flipped[b, i]
                 if not abs(total) < level:
                     return False
     return True
@@ -498,3 +502,22 @@ def voices(kind, p, inc, width, tables, sr, scale, t, on, off, start, held, time
     rows = y.reshape(p.shape[0], 1, out.shape[1])
     adsr(t, on, off, start, held, times, curve, rows, rows)
     mix_voices(rows, mixed_at, fade_at, fade_len, stops, velocity, out)
+
+
+@njit("void(f8, f8, i8, i8, i8, f8[::1])", **_JIT)
+def ramp(start, end, t0, t1, t, out):
+    """Param.values for the samples t, t + 1, ... into out, sample by sample."""
+    for j in range(out.shape[0]):
+        now = t + j
+        out[j] = end if now >= t1 else start + (end - start) * (max(now - t0, 0) / (t1 - t0))
+
+
+@njit("void(f8[:, :, ::1], f8[::1], f8[:, :, ::1])", **_JIT)
+def drive(x, gain, out):
+    """tanh(x g) / tanh(g) (g per sample or one value): soft saturation that still peaks at 1."""
+    gj = gain.shape[0] > 1
+    for r in range(x.shape[0]):
+        for ch in range(x.shape[1]):
+            for j in range(x.shape[2]):
+                g = gain[j if gj else 0]
+                out[r, ch, j] = math.tanh(x[r, ch, j] * g) / math.tanh(g)

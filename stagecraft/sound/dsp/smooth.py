@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .kernels import ramp
+
 GLIDE_S = 0.02   # how long a parameter takes to reach a target unless told otherwise
 GRID = 32        # filters retune every GRID samples (0.67 ms at 48 kHz)
 
@@ -45,10 +47,13 @@ class Param:
         return np.where(t >= self.t1, self.end, self.start + (self.end - self.start) * frac)
 
     def block(self, t: int, n: int):
-        """Per-sample values for [t, t + n): a float when settled, else an array."""
+        """Per-sample values for [t, t + n): a float when settled, else an array (as `values`
+        works them out, compiled)."""
         if self.settled(t):
             return self.end
-        return self.values(np.arange(t, t + n))
+        out = np.empty(n)
+        ramp(self.start, self.end, self.t0, self.t1, t, out)
+        return out
 
     def samples(self, t: int, n: int) -> np.ndarray:
         """As `block`, always an array, as compiled kernels take it: per sample, or when settled
@@ -56,7 +61,7 @@ class Param:
         if self.settled(t):
             self.held[0] = self.end
             return self.held
-        return self.values(np.arange(t, t + n))
+        return self.block(t, n)
 
 
 def grid_points(t: int, n: int) -> np.ndarray:

@@ -20,7 +20,6 @@ import numpy as np
 
 from .smooth import Param
 
-ANTI_DENORMAL = 1e-20  # added inside recursive loops so decaying tails never reach subnormal floats
 NEVER = np.iinfo(np.int64).max // 4   # the end of a note that is held
 
 
