@@ -67,7 +67,7 @@ class Retuned(Ugen):
 
     def _apply(self, key: tuple, coef: tuple) -> None:
         self.key, self.coef = key, coef
-        self.sections = tuple(np.ascontiguousarray(c, dtype=float) for c in coef[:3])   # b, a, gains
+        self.sections = coef[:3]     # b, a, gains: as kernels.sections takes them (designs make them so)
 
     def idle(self, t, n):
         if self.zi is not None:
