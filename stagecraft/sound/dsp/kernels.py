@@ -370,7 +370,7 @@ def quiet(history, x, delay, below, out):
     return True
 
 
-@njit("void(f8[:, ::1], f8[:, ::1], i8, f8[::1])", **_JIT)
+@njit("void(f8[:, ::1], f8[:, ::1], i8, f8[::1])", fastmath=True, **_JIT)
 def listen(ring, y, span, levels):
     """y (channels x n) onto the end of the analysis ring, in place; levels gets the RMS and the
     largest size of the ring's last `span` samples, both channels together."""
@@ -379,14 +379,14 @@ def listen(ring, y, span, levels):
     for ch in range(ring.shape[0]):
         ring[ch, :kept] = ring[ch, n:n + kept]
         ring[ch, kept:] = y[ch, n - (size - kept):]
-    sums, peaks = np.zeros(4), np.zeros(4)       # four lanes: no sum waits on the one before
+    total, peak = 0.0, 0.0          # summed in any order (fastmath): the picture's level, not sound
     for ch in range(ring.shape[0]):
         for j in range(size - span, size):
             v = ring[ch, j]
-            sums[j & 3] += v * v
-            peaks[j & 3] = max(peaks[j & 3], abs(v))
-    levels[0] = math.sqrt(sums.sum() / (span * ring.shape[0]))
-    levels[1] = peaks.max()
+            total += v * v
+            peak = max(peak, abs(v))
+    levels[0] = math.sqrt(total / (span * ring.shape[0]))
+    levels[1] = peak
 
 
 @njit("void(f8[:, ::1], f8, f4[:, ::1])", **_JIT)
