@@ -20,7 +20,7 @@ from ..show.program import ProgramError
 from ..show.program import available as programs
 from .files import cmd_check_flash, cmd_contact_sheet, cmd_render, cmd_snapshot
 from .live import cmd_install, cmd_play, cmd_show
-from .options import (PHONES_PORT, Parser, UsageError, fraction, live_options, mapping_option, opening_hours,
+from .options import (PHONES_PORT, Parser, UsageError, fraction, hash_frames_option, live_options, mapping_option, opening_hours,
                       phones_options, phones_port, phones_url_option, port, positive, safety_options, set_option,
                       size, window_options)
 from .tools import cmd_import, cmd_list, cmd_new, cmd_osc_map, cmd_qr, cmd_send
@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="the sound also as a 32-bit float WAV")
             s.add_argument("--stats", type=Path, default=None, metavar="FILE.json",
                            help="the render's figures: frames, start_s, flash_limited_frames, ...")
+            hash_frames_option(s)
             s.set_defaults(func=cmd_render)
         else:
             s.add_argument("--at", type=float, default=2.0, metavar="SECONDS")

@@ -22,7 +22,7 @@ def cmd_render(args) -> int:
     try:
         render(piece, args.output, seconds=args.seconds, fps=args.fps, size=args.size, seed=args.seed,
                strict=args.strict, wav=args.wav, replay=replay, stats=args.stats, settings=args.set,
-               mapping=args.mapping, **flash_settings(args))
+               mapping=args.mapping, hash_frames=args.hash_frames, **flash_settings(args))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     print(args.output)

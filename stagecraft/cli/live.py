@@ -132,7 +132,8 @@ def _play(show, args, *, start=None, loop=False) -> int:
         engine = Engine(window, show, size=canvas, seed=args.seed, strict=args.strict, fps_cap=args.fps,
                         operator=operator, sound=sound, audience_file=args.audience_file, fresh=args.fresh,
                         loop=loop, start=start, console=console, tempo=tempo, mapping=args.mapping,
-                        placement=placement, camera=args.camera, ndi=ndi, **flash_settings(args))
+                        placement=placement, camera=args.camera, ndi=ndi, hash_frames=args.hash_frames,
+                        **flash_settings(args))
     except BaseException:
         if tempo:
             tempo.close()

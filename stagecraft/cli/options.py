@@ -169,6 +169,12 @@ def mapping_option(s: argparse.ArgumentParser) -> None:
                         "(TOML); each output on the display it names, or side by side")
 
 
+def hash_frames_option(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--hash-frames", type=Path, default=None, metavar="FILE",
+                   help="a line per frame: frame_index show_time_s sha1 of the canvas's pixels (before any "
+                        "output mapping), to compare two runs or machines frame by frame")
+
+
 def window_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--fullscreen", action="store_true")
     s.add_argument("--display", type=int, default=0, metavar="N")
@@ -178,6 +184,7 @@ def window_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--seconds", type=positive, default=None, metavar="S")
     s.add_argument("--fps", type=float, default=60.0, help="frame cap when there is no vsync (0: none)")
     s.add_argument("--stats", type=Path, default=None, metavar="FILE.json")
+    hash_frames_option(s)
     s.add_argument("--strict", action="store_true", help="a piece that raises stops the run")
     s.add_argument("--seed", type=int, default=0)
     safety_options(s)

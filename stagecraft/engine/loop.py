@@ -45,6 +45,7 @@ from ..sound.client import Silent
 from ..sound.messages import SR
 from ..tempo.beat import Beat, Internal
 from .clock import Clock
+from .hashes import FrameHashes
 from .commands import Commands
 from .output_fx import OutputEffects
 from .pieces import Pieces, piece_module
@@ -63,10 +64,11 @@ class Engine(Pieces, Commands, Status):
     def __init__(self, surface, show, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
                  operator=None, live=True, audience_file=None, fresh=False, sound=None, loop=False,
                  start: tuple[int, int | None] | None = None, console=None, flash_area=DEFAULT_AREA,
-                 flash_limit=True, tempo=None, mapping=None, placement=None, camera=None, ndi=None):
+                 flash_limit=True, tempo=None, mapping=None, placement=None, camera=None, ndi=None, hash_frames=None):
         """`show` is a Program, or a piece (a name, a path or a loaded module) to play alone.
         `camera`: a camera's index, a video file or a stream's URL (--camera), looked at live.
-        `ndi`: (source name, output name or None for the canvas), sent as an NDI source."""
+        `ndi`: (source name, output name or None for the canvas), sent as an NDI source.
+        `hash_frames`: a file to write each frame's hash to (engine.hashes)."""
         self.surface = surface
         self.ctx = surface.ctx
         self.operator = operator or Operator()
@@ -107,6 +109,7 @@ class Engine(Pieces, Commands, Status):
         self.senses = Senses(self.ctx, TEXTURE_SHAPE[1])
         self.camera = Camera(self.ctx, camera, self.operator) if camera else None
         self.ndi, self._ndi_output = self._open_ndi(*ndi) if ndi else (None, None)
+        self.hashes = FrameHashes(self.ctx, hash_frames) if hash_frames else None
         self.player: Player | None = None
         self.crossing: Crossing | None = None
         self.mix = Target(self.ctx, self.canvas_size)
@@ -286,6 +289,8 @@ class Engine(Pieces, Commands, Status):
         screen = self.surface.screen
         size = tuple(self.surface.size)
         shown, framebuffer = self.limiter.frame(picture, self.fade.level, self.clock.time)
+        if self.hashes:
+            self.hashes.add(framebuffer, shown.size, self.clock.frame, self.clock.time)
         if self.ndi:
             self.ndi.send(framebuffer if self._ndi_output is None else self.projection.alone(
                 self._ndi_output, shown, self.clock.time, cards=self.player.cards, level=self.fade.level))
@@ -353,6 +358,8 @@ class Engine(Pieces, Commands, Status):
             self.midi.close()
         if self.projection:
             self.projection.close()
+        if self.hashes:
+            self.hashes.close()
         self.mix.release()
         self.output_fx.release()
         self.room.release()
