@@ -430,3 +430,37 @@ def test_the_editor_never_holds_a_handle_its_output_lost(tmp_path):
         assert still(e, 0.1).any(), "and the next frame draws"
     finally:
         close_all([e])
+
+
+def test_a_warp_that_would_fold_the_picture_over_itself_is_refused(tmp_path):
+    """No pixel can be traced back into a folded cell (it would show black): the file names the
+    cell, OSC and the editor leave the grid as it was, and the operator is told."""
+    # four columns a quarter apart: the second point moved 0.3 right passes the third
+    folded = '[[output]]\nname = "wall"\nsize = [320, 180]\nwarp = { cols = 4, rows = 1, points = ' \
+             '[[0, 0], [0.3, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]] }\n'
+    with pytest.raises(MappingError, match=r"wall.*warp cell 1 0 folds over itself"):
+        mapping(tmp_path, folded)
+    with listening(tmp_path, '[[output]]\nname = "wall"\nsize = [320, 180]\n') as (e, m, send):
+        e.edit_mapping("wall", "grid", 4, 1)
+        e.edit_mapping("wall", "point", 1, 0, 0.1, 0.0)
+        with pytest.raises(ValueError, match="warp cell 1 0 folds"):
+            e.edit_mapping("wall", "point", 1, 0, 0.3, 0.0)
+        assert m.outputs[0].warp.points[1] == pytest.approx((0.1, 0.0))
+
+
+def test_a_click_without_a_move_and_a_refused_move_leave_nothing_to_undo(tmp_path, operator):
+    m = mapping(tmp_path, '[[output]]\nname = "wall"\nsize = [640, 360]\n'
+                          'warp = { cols = 2, rows = 1, points = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]] }\n')
+    e = offline_engine(CHECKER, (640, 360), mapping=m, operator=operator)
+    try:
+        e.controls.handle([key(pygame.K_m), key(pygame.K_1), key(pygame.K_RIGHT)])      # a move to undo
+        assert m.outputs[0].corners[0] == pytest.approx((1 / 640, 0.0))
+        e.controls.handle([mouse(pygame.MOUSEBUTTONDOWN, 600, 358), mouse(pygame.MOUSEBUTTONUP, 600, 358)])
+        # the top middle grid point (320, 0) dragged onto its right neighbour folds the grid: refused
+        e.controls.handle([mouse(pygame.MOUSEBUTTONDOWN, 320, 2), mouse(pygame.MOUSEMOTION, 700, 2),
+                           mouse(pygame.MOUSEBUTTONUP, 700, 2)])
+        assert m.outputs[0].warp.points[1] == (0.0, 0.0) and "folds over itself" in operator.stream.text
+        e.controls.handle([key(pygame.K_z, pygame.KMOD_CTRL)])
+        assert m.outputs[0].corners[0] == (0.0, 0.0), "one undo took back the nudge: nothing else was kept"
+    finally:
+        close_all([e])

@@ -16,14 +16,8 @@ GRAB_PX = 40                # a click this near a handle takes it
 def handles(o: Output) -> list[tuple[float, float]]:
     """The corners (top-left, top-right, bottom-right, bottom-left), then the warp grid's points,
     row by row, each where it shows: its place on the grid moved by its offset."""
-    out = list(o.corners)
-    if o.warp:
-        w = o.warp
-        for r in range(w.rows + 1):
-            for c in range(w.cols + 1):
-                dx, dy = w.points[r * (w.cols + 1) + c]
-                out.append((c / w.cols + dx, r / w.rows + dy))
-    return out
+    w = o.warp
+    return list(o.corners) + ([w.at(c, r) for r in range(w.rows + 1) for c in range(w.cols + 1)] if w else [])
 
 
 class Editor:
@@ -35,6 +29,7 @@ class Editor:
         self.handle = 0
         self._undo: deque[tuple[int, Output]] = deque(maxlen=UNDO)
         self._grab: tuple[float, float] | None = None   # the handle's offset from the pointer, while dragging
+        self._dragged = False
 
     @property
     def outputs(self) -> list[Output]:
@@ -65,8 +60,7 @@ class Editor:
     def nudge(self, dx_px: float, dy_px: float, now: float) -> None:
         o = self._clamped()
         x, y = handles(o)[self.handle]
-        self._keep()
-        self._move((x + dx_px / o.size[0], y + dy_px / o.size[1]), now)
+        self._move((x + dx_px / o.size[0], y + dy_px / o.size[1]), now, keep=True)
 
     def press(self, window_xy, window_size, now: float) -> None:
         """A click: the nearest handle of the output under the pointer, if near enough."""
@@ -81,7 +75,7 @@ class Editor:
                 self.output, self.handle = i, best
                 hx, hy = handles(o)[best]
                 self._grab = (hx - q[0], hy - q[1])
-                self._keep()
+                self._dragged = False        # a drag is one step to undo, kept when it first moves
             return
 
     def drag(self, window_xy, window_size, now: float) -> None:
@@ -89,7 +83,7 @@ class Editor:
         if self._grab is None or viewport is None:
             return
         q = _local(viewport, window_xy, window_size)
-        self._move((q[0] + self._grab[0], q[1] + self._grab[1]), now)
+        self._dragged |= self._move((q[0] + self._grab[0], q[1] + self._grab[1]), now, keep=not self._dragged)
 
     def let_go(self) -> None:
         self._grab = None
@@ -104,11 +98,9 @@ class Editor:
         self._clamped()
         self.projection.touched(now)
 
-    def _keep(self) -> None:
-        self._undo.append((self.output, self.outputs[self.output]))
-
-    def _move(self, where: tuple[float, float], now: float) -> None:
-        """Through the output stage's own edit, as OSC's are: the same checks, the same autosave."""
+    def _move(self, where: tuple[float, float], now: float, keep: bool) -> bool:
+        """Through the output stage's own edit, as OSC's are: the same checks, the same autosave.
+        `keep`: the output as it was becomes a step to undo, if the move is taken."""
         o = self._clamped()
         try:
             if self.handle < 4:
@@ -120,6 +112,10 @@ class Editor:
                 self.projection.edit(o.name, "point", col, row, *offset, now=now)
         except ValueError as exc:
             self.tell(f"{o.name}: {exc}", key=f"mapping refused {o.name}")
+            return False
+        if keep:
+            self._undo.append((self.output, o))
+        return True
 
 def _local(viewport, window_xy, window_size) -> tuple[float, float]:
     """Where a window pixel (y down) falls in an output: 0..1 inside it, y down."""

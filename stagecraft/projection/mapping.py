@@ -17,7 +17,7 @@ edge's shape (1 straight, 2 an S), `gamma` the projector's, so two overlapping e
 in light; `uplift` raises black outside the edges to the overlap's doubled black. A mask's
 polygon is painted black, its edge feathered. A `warp` grid (bilinear, after the pin) moves the
 picture at each of its (cols + 1) x (rows + 1) points, row by row from the top-left, by an offset
-in output units, for a curved or uneven wall. Saving writes the file atomically and keeps the
+in output units, for a curved or uneven wall (a cell folded over itself is refused). Saving writes the file atomically and keeps the
 last BACKUPS versions beside it (`FILE.1` the newest).
 """
 from __future__ import annotations
@@ -60,6 +60,23 @@ class Warp:
     cols: int
     rows: int
     points: tuple[tuple[float, float], ...]     # offsets, (rows + 1) x (cols + 1), row by row from the top
+
+    def __post_init__(self):
+        """A cell whose corners, moved, no longer go round it in order folds the picture over
+        itself: no pixel can be traced back there (it would show black), so it is refused. A
+        bilinear cell is one-to-one exactly when its four corners turn the same way."""
+        for r in range(self.rows):
+            for c in range(self.cols):
+                quad = [self.at(c, r), self.at(c + 1, r), self.at(c + 1, r + 1), self.at(c, r + 1)]
+                edges = [(b[0] - a[0], b[1] - a[1]) for a, b in zip(quad, quad[1:] + quad[:1])]
+                if any(a[0] * b[1] - a[1] * b[0] <= 0.0 for a, b in zip(edges, edges[1:] + edges[:1])):
+                    raise MappingError(f"warp cell {c} {r} folds over itself (its corners must keep their order "
+                                       f"around it)")
+
+    def at(self, col: int, row: int) -> tuple[float, float]:
+        """Where grid point (col, row) lands, 0..1 across the output."""
+        dx, dy = self.points[row * (self.cols + 1) + col]
+        return col / self.cols + dx, row / self.rows + dy
 
     @classmethod
     def flat(cls, cols: int, rows: int) -> "Warp":
@@ -237,7 +254,10 @@ def _warp(w, where: str) -> Warp:
     points = w.get("points", [[0.0, 0.0]] * n)
     if not isinstance(points, list) or len(points) != n:
         raise MappingError(f"{where}: points are {n} [dx, dy] offsets ((cols + 1) x (rows + 1), row by row)")
-    return Warp(int(cols), int(rows), tuple(_numbers(p, 2, f"{where} point", -0.5, 0.5) for p in points))
+    try:
+        return Warp(int(cols), int(rows), tuple(_numbers(p, 2, f"{where} point", -0.5, 0.5) for p in points))
+    except MappingError as exc:
+        raise MappingError(f"{where}: {exc}") from None
 
 
 def _blend(b, where: str) -> tuple[dict, float]:
