@@ -22,14 +22,16 @@ PANEL = (0.0, 0.0, 0.0, 0.85)
 class Cards:
     def __init__(self, gfx):
         self.gfx = gfx
-        self._cards: dict[tuple, Target] = {}
+        self._cards: dict[str, Target] = {}     # one an output, at its latest size
 
     def texture(self, o: Output, canvas_size):
-        w, h = (max(16, round(o.source[2 + i] * canvas_size[i])) for i in (0, 1))
-        key = (o.name, w, h)
-        if key not in self._cards:
-            self._cards[key] = self._draw(o.name, (w, h))
-        return self._cards[key].texture
+        size = tuple(max(16, round(o.source[2 + i] * canvas_size[i])) for i in (0, 1))
+        card = self._cards.get(o.name)
+        if card is None or tuple(card.size) != size:
+            if card is not None:
+                card.release()          # a canvas resized, or a source rectangle changed: not kept
+            card = self._cards[o.name] = self._draw(o.name, size)
+        return card.texture
 
     def _draw(self, name: str, size) -> Target:
         w, h = size
