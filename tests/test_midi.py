@@ -274,7 +274,10 @@ def test_feedback_follows_the_parameter_whoever_moves_it_and_never_echoes(engine
         list(frames(e, 1))
         assert heard.get(timeout=5) == ["got", "176", "7", str(round(0.25 / 2 * 127))]
         e.player.stage.set("sweep_speed", 1.0)             # an OSC write, a cue: the ring follows
-        list(frames(e, 2))
+        deadline = time.monotonic() + 5                     # frames until a feedback's turn comes (FEEDBACK_HZ)
+        while heard.empty() and time.monotonic() < deadline:
+            list(frames(e, 1))
+            time.sleep(0.01)
         assert heard.get(timeout=5) == ["got", "176", "7", "64"]
         before = e.midi.fed_back
         controller.stdin.write("B0 07 40\n")                # the control itself, to where it already is
