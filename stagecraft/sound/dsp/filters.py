@@ -2,7 +2,7 @@
 
 All run as second-order sections (`kernels.sections`, the arithmetic of scipy.signal.lfilter)
 with their state carried from block to block, which gives the same samples for any block split.
-Coefficients follow their parameters on a fixed grid of absolute samples (smooth.GRID); the
+Coefficients follow their parameters on a fixed grid of absolute samples (kernels.GRID); the
 state-variable filter differs from the biquad in what it carries across a retune: its two
 integrator states, so fast sweeps stay smooth.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
+from .kernels import MAX_CUTOFF
 from .smooth import grid_points
 from .ugen import Ugen
 
-MAX_CUTOFF = 0.45  # of the sample rate
 UNITY = np.ones(1)
 
 
@@ -70,17 +70,21 @@ class Retuned(Ugen):
         self.sections = coef[:3]     # b, a, gains: as kernels.sections takes them (designs make them so)
 
     def idle(self, t, n):
+        """No row sounds: only the design follows the parameters."""
         if self.zi is not None:
-            for _, key, coef in self._retunes(t, n):
-                self._apply(key, coef)
+            empty = np.empty((0, self.zi.shape[2] if self.zi.ndim == 4 else 1, n))
+            self._run(empty, t, n, empty, self.zi.reshape(self.bank, self.rows, -1, 2))
 
     def process(self, x, t, n):
         if self.zi is None:
             self.zi = np.zeros((self.bank, self.rows, *x.shape[1:-1], 2))
-        k = len(x)
-        x3 = np.ascontiguousarray(x).reshape(k, -1, n)
+        x3 = np.ascontiguousarray(x).reshape(len(x), -1, n)
         y = np.empty_like(x3)
-        zi = self.zi.reshape(self.bank, self.rows, -1, 2)
+        self._run(x3, t, n, y, self.zi.reshape(self.bank, self.rows, -1, 2))
+        return y.reshape(x.shape)
+
+    def _run(self, x3, t, n, y, zi) -> None:
+        """x3 (rows x channels x samples) into y, redesigned where the parameters move."""
         pos = 0
         for offset, key, coef in self._retunes(t, n) + [(n, None, None)]:
             if offset > pos:
@@ -88,33 +92,36 @@ class Retuned(Ugen):
                 pos = offset
             if key is not None:
                 self._apply(key, coef)
-        return y.reshape(x.shape)
+
+
+KINDS = {"lowpass": kernels.LOWPASS, "highpass": kernels.HIGHPASS, "bandpass": kernels.BANDPASS}
 
 
 def rbj(kind: str, fc, q, sr: int):
-    """Robert Bristow-Johnson's cookbook biquads, vectorised over fc and q."""
-    w = 2.0 * np.pi * np.clip(np.asarray(fc, dtype=float), 1.0, MAX_CUTOFF * sr) / sr
-    cos, alpha = np.cos(w), np.sin(w) / (2.0 * np.asarray(q, dtype=float))
-    one = np.ones_like(w)
-    if kind == "lowpass":
-        b = [(1 - cos) / 2, 1 - cos, (1 - cos) / 2]
-    elif kind == "highpass":
-        b = [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2]
-    else:
-        b = [alpha, 0 * one, -alpha]
-    a = [1 + alpha, -2 * cos, 1 - alpha]
-    a0 = a[0]
-    return np.stack(b, axis=-1) / a0[..., None], np.stack(a, axis=-1) / a0[..., None]
+    """Robert Bristow-Johnson's cookbook biquads for each (fc, q): b and a, (len, 3) (kernels.rbj)."""
+    fc, q = (np.ascontiguousarray(v, dtype=float) for v in np.broadcast_arrays(np.atleast_1d(fc), np.atleast_1d(q)))
+    b, a = np.empty((len(fc), 3)), np.empty((len(fc), 3))
+    kernels.rbj(KINDS[kind], fc, q, float(sr), b, a)
+    return b, a
 
 
 class Biquad(Retuned):
+    """The design and the run between retunes in one compiled call (kernels.retuned): a cutoff
+    swept every frame retunes eight times a block."""
+
     def __init__(self, ctx, params, options, kind: str):
         self.kind = kind
         super().__init__(ctx, params, options)
+        self.design = np.zeros(3)      # designed yet (0 or 1), cutoff, q
+        self.b, self.a = np.zeros((1, 3)), np.zeros((1, 3))
 
-    def design_all(self, keys):
-        b, a = rbj(self.kind, *np.array(keys).T, self.sr)
-        return [(b[k:k + 1], a[k:k + 1], UNITY) for k in range(len(keys))]
+    def _run(self, x3, t, n, y, zi) -> None:
+        cutoff, q = (self.params[k] for k in self.keys)
+        if self.design[0] and all(p.settled(t) and p.end == v for p, v in zip((cutoff, q), self.design[1:])):
+            kernels.sections(x3, 0, n, self.b, self.a, UNITY, zi, y)       # steady, as designed: most blocks
+            return
+        ramps = np.array([[p.start, p.end, p.t0, p.t1] for p in (cutoff, q)], dtype=float)
+        kernels.retuned(KINDS[self.kind], x3, t, ramps, float(self.sr), self.design, self.b, self.a, UNITY, zi, y)
 
 
 class SVF(Retuned):

@@ -521,3 +521,60 @@ def drive(x, gain, out):
             for j in range(x.shape[2]):
                 g = gain[j if gj else 0]
                 out[r, ch, j] = math.tanh(x[r, ch, j] * g) / math.tanh(g)
+
+
+LOWPASS, HIGHPASS, BANDPASS = range(3)
+MAX_CUTOFF = 0.45     # of the sample rate
+GRID = 32             # filters retune every GRID samples (0.67 ms at 48 kHz), on absolute samples
+
+
+@njit(inline="always", **_JIT)
+def _design(kind, fc, q, sr, b, a, k):
+    """Robert Bristow-Johnson's cookbook biquad for (fc, q) into row k of b and a, normalised."""
+    w = 2.0 * math.pi * min(max(fc, 1.0), MAX_CUTOFF * sr) / sr
+    cos, alpha = math.cos(w), math.sin(w) / (2.0 * q)
+    if kind == LOWPASS:
+        b0, b1, b2 = (1 - cos) / 2, 1 - cos, (1 - cos) / 2
+    elif kind == HIGHPASS:
+        b0, b1, b2 = (1 + cos) / 2, -(1 + cos), (1 + cos) / 2
+    else:
+        b0, b1, b2 = alpha, 0.0, -alpha
+    a0 = 1 + alpha
+    b[k, 0], b[k, 1], b[k, 2] = b0 / a0, b1 / a0, b2 / a0
+    a[k, 0], a[k, 1], a[k, 2] = a0 / a0, -2 * cos / a0, (1 - alpha) / a0
+
+
+@njit("void(i8, f8[::1], f8[::1], f8, f8[:, ::1], f8[:, ::1])", **_JIT)
+def rbj(kind, fc, q, sr, b, a):
+    """Biquads for each (fc, q) into the rows of b and a."""
+    for k in range(fc.shape[0]):
+        _design(kind, fc[k], q[k], sr, b, a, k)
+
+
+@njit(inline="always", **_JIT)
+def _at(ramp, t):
+    """smooth.Param.at from its (start, end, t0, t1)."""
+    start, end, t0, t1 = ramp[0], ramp[1], ramp[2], ramp[3]
+    return end if t >= t1 else start + (end - start) * (max(t - t0, 0.0) / (t1 - t0))
+
+
+@njit("void(i8, f8[:, :, ::1], i8, f8[:, ::1], f8, f8[::1], f8[:, ::1], f8[:, ::1], f8[::1], f8[:, :, :, ::1], "
+      "f8[:, :, ::1])", **_JIT)
+def retuned(kind, x, t, ramps, sr, key, b, a, gains, zi, y):
+    """A biquad (filters.Biquad) whose cutoff and q follow their ramps (rows of `ramps`: start, end,
+    t0, t1): redesigned at each grid sample where either has moved (and at t when key[0] is 0: no
+    design yet), x run through it between (key: designed or not, cutoff, q; b, a: the design)."""
+    n = x.shape[2]
+    pos = 0
+    g = t if key[0] == 0.0 else -(-t // GRID) * GRID
+    while g < t + n:
+        fc, q = _at(ramps[0], float(g)), _at(ramps[1], float(g))
+        if key[0] == 0.0 or fc != key[1] or q != key[2]:
+            if g - t > pos:
+                sections(x, pos, g - t, b, a, gains, zi, y)
+                pos = g - t
+            _design(kind, fc, q, sr, b, a, 0)
+            key[0], key[1], key[2] = 1.0, fc, q
+        g = g + GRID if g % GRID == 0 else -(-g // GRID) * GRID
+    if n > pos:
+        sections(x, pos, n, b, a, gains, zi, y)

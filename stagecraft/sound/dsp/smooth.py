@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels import ramp
+from .kernels import GRID, ramp
 
 GLIDE_S = 0.02   # how long a parameter takes to reach a target unless told otherwise
-GRID = 32        # filters retune every GRID samples (0.67 ms at 48 kHz)
 
 
 class Param:
