@@ -194,8 +194,9 @@ def adsr(t, on, off, start, held, times, curve, x, out):
                     elif m > 0:
                         e *= step
                     level = low + span * (1.0 - e)
-                    for ch in range(channels):
-                        out[r, ch, j + m] = x[r, ch, j + m] * level
+                    out[r, 0, j + m] = x[r, 0, j + m] * level
+                    if channels == 2:
+                        out[r, 1, j + m] = x[r, 1, j + m] * level
             j += run
 
 
