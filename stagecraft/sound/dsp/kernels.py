@@ -171,14 +171,15 @@ def adsr(t, on, off, start, held, times, curve, x, out):
             low, span = (held[r], -held[r]) if seg == 0 else (start[r], 1.0 - start[r]) if seg == 1 else (1.0, s - 1.0)
             if not bends:
                 level = low + span * (1.0 if k >= length else 0.0)
-                for m in range(run):
-                    for ch in range(channels):
+                for ch in range(channels):
+                    for m in range(run):
                         out[r, ch, j + m] = x[r, ch, j + m] * level
             elif curve == 0.0:
                 for m in range(run):
                     level = low + span * ((k + m) / length)
-                    for ch in range(channels):
-                        out[r, ch, j + m] = x[r, ch, j + m] * level
+                    out[r, 0, j + m] = x[r, 0, j + m] * level
+                    if channels == 2:
+                        out[r, 1, j + m] = x[r, 1, j + m] * level
             else:
                 step = math.exp(-curve / length)
                 since = min(int(k), now % ANCHOR)    # samples since the anchor: the segment's start, or the last 64th
