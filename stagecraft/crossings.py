@@ -178,7 +178,8 @@ class PhoneLink:
 class FileWriter:
     """A venue file saved without the frame waiting on the disk. `write(path, text)` runs on the
     writer's thread; when saves come faster than the disk, only the latest text of a file is
-    written. `failures` holds what went wrong, for the frame loop to tell the operator."""
+    written. `failures` holds what went wrong, for the frame loop to tell the operator; `saved`
+    counts the writes that worked (so it can tell a problem that went away)."""
 
     def __init__(self, write):
         self._write = write
@@ -187,6 +188,7 @@ class FileWriter:
         self._wake = threading.Event()
         self._closing = False
         self.failures: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self.saved = 0
         self._thread = threading.Thread(target=self._run, name="file-writer", daemon=True)
         self._thread.start()
 
@@ -206,6 +208,8 @@ class FileWriter:
                     self._write(path, text)
                 except Exception as exc:    # any failure is the operator's to hear; the thread goes on
                     self.failures.put(f"cannot save {path} ({getattr(exc, 'strerror', None) or exc})")
+                else:
+                    self.saved += 1         # read by the frame loop; only this thread writes it
             with self._lock:
                 if self._closing and not self._pending:
                     return

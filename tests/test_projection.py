@@ -464,3 +464,36 @@ def test_a_click_without_a_move_and_a_refused_move_leave_nothing_to_undo(tmp_pat
         assert m.outputs[0].corners[0] == (0.0, 0.0), "one undo took back the nudge: nothing else was kept"
     finally:
         close_all([e])
+
+
+def test_a_mapping_that_cannot_be_saved_is_told_and_told_again_after_it_could(tmp_path, operator, monkeypatch):
+    """A full disk cannot be made here: the file writer's write is replaced by one that fails when
+    told to (the frame loop, the writer's thread and the telling are the real ones)."""
+    from stagecraft.projection import stage
+    full = [True]
+
+    def write(path, text):
+        if full[0]:
+            raise OSError(28, "No space left on device")
+        path.write_text(text)
+    monkeypatch.setattr(stage, "write", write)
+    path = tmp_path / "wall.toml"
+    path.write_text('[[output]]\nname = "wall"\nsize = [320, 180]\n')
+    e = offline_engine(CHECKER, (320, 180), mapping=load(path), operator=operator)
+    p = e.projection
+    try:
+        def save(disk_full):
+            full[0] = disk_full
+            seen = p._writer.saved
+            p.save()
+            assert wait_for(lambda: not p._writer.failures.empty() or p._writer.saved > seen)
+            p.autosave(0.0)
+        save(True)
+        save(True)
+        assert operator.stream.text.count("No space left on device") == 1, "told once while it lasts"
+        save(False)
+        assert "saving the mapping to" in operator.stream.text and path.read_text().startswith("[[output]]")
+        save(True)
+        assert operator.stream.text.count("No space left on device") == 2, "a new failure after a save is news"
+    finally:
+        close_all([e])

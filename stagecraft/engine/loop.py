@@ -89,7 +89,7 @@ class Engine(Pieces, Commands, Status):
         self.limiter = Limiter(self.gfx, flash_area, self.operator.tell, limit=flash_limit)
         self.present = self.gfx.shaders.program(BLIT, {})
         self.room = Room(self.gfx, self.present)
-        self.projection = Projection(self.gfx, mapping, placement, self.operator.tell) if mapping else None
+        self.projection = Projection(self.gfx, mapping, placement, self.operator) if mapping else None
         self.moderation = Moderation(self.operator.tell)
         self.phones = None                      # stagecraft.phones.client.Phones, when the page is served
         self.midi = None                        # stagecraft.midi.hub.Midi, with --midi

@@ -20,22 +20,25 @@ from .place import Placement, side_by_side
 AUTOSAVE_S = 2.0            # after the last edit: a drag of a corner is saved once, when it rests
 MAX_HANDLES = 4 + (MAX_CELLS + 1) ** 2    # as projector.frag declares them: the corners and a warp grid's points
 IDENTIFY_S = 5.0
+SAVE_FAILED = "mapping save failed"
 
 PROJECTOR = SHADER_DIR / "lib" / "projector.frag"
 
 
 class Projection:
-    def __init__(self, gfx, mapping: Mapping, placement: Placement | None = None, tell=print):
+    def __init__(self, gfx, mapping: Mapping, placement: Placement | None, operator):
         self.gfx = gfx
         self.mapping = mapping
         self.placement = placement or side_by_side(mapping)
-        self.tell = tell
+        self.operator = operator
+        self.tell = tell = operator.tell
         for note in self.placement.notes:
             tell(note)
         self.cards = Cards(gfx)
         self.maps = Maps(gfx)
         self.editor = Editor(self, tell)
         self._writer = FileWriter(write)
+        self._saved = 0                        # the writer's saves seen
         self._views: list[tuple] = []          # (output, viewport), as placed
         self._alone: dict[str, Target] = {}    # an output drawn by itself, for NDI
         self._identify_until = -1.0
@@ -89,7 +92,10 @@ class Projection:
 
     def autosave(self, now: float) -> None:
         while not self._writer.failures.empty():
-            self.tell(self._writer.failures.get(), key="mapping save failed", error=True)
+            self.tell(self._writer.failures.get(), key=SAVE_FAILED, error=True)
+        if self._writer.saved != self._saved and self.operator.clear(SAVE_FAILED):
+            self.tell(f"saving the mapping to {self.mapping.path} again")    # and a new failure is told anew
+        self._saved = self._writer.saved
         if self.edited_at is not None and now - self.edited_at >= AUTOSAVE_S:
             self.save()
 
