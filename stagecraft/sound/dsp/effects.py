@@ -16,6 +16,7 @@ from .oscillators import CYCLE, Phase
 from .kernels import ANTI_DENORMAL
 from .ugen import Ugen
 
+
 class Gain(Ugen):
     def process(self, x, t, n):
         return x * np.asarray(self.p("amount", t, n))

@@ -42,9 +42,12 @@ class Retuned(Ugen):
         """The coefficients for each of a block's retunes (a subclass may work them out at once)."""
         return [self.design(k) for k in keys]
 
+    def _holds(self, t: int, key) -> bool:
+        """Whether the parameters rest, from t on, where `key` (their values, in `keys`' order) has them."""
+        return all(self.params[k].settled(t) and self.params[k].end == v for k, v in zip(self.keys, key))
+
     def _changes(self, t: int, n: int) -> list[tuple[int, tuple]]:
-        if self.key is not None and all(self.params[k].settled(t) and self.params[k].end == v
-                                        for k, v in zip(self.keys, self.key)):
+        if self.key is not None and self._holds(t, self.key):
             return []               # settled where the coefficients already are (most blocks)
         points = grid_points(t, n)
         if self.key is None:
@@ -116,11 +119,10 @@ class Biquad(Retuned):
         self.b, self.a = np.zeros((1, 3)), np.zeros((1, 3))
 
     def _run(self, x3, t, n, y, zi) -> None:
-        cutoff, q = (self.params[k] for k in self.keys)
-        if self.design[0] and all(p.settled(t) and p.end == v for p, v in zip((cutoff, q), self.design[1:])):
+        if self.design[0] and self._holds(t, self.design[1:]):
             kernels.sections(x3, 0, n, self.b, self.a, UNITY, zi, y)       # steady, as designed: most blocks
             return
-        ramps = np.array([[p.start, p.end, p.t0, p.t1] for p in (cutoff, q)], dtype=float)
+        ramps = np.array([[p.start, p.end, p.t0, p.t1] for p in (self.params[k] for k in self.keys)], dtype=float)
         kernels.retuned(KINDS[self.kind], x3, t, ramps, float(self.sr), self.design, self.b, self.a, UNITY, zi, y)
 
 

@@ -317,71 +317,65 @@ def condition(x, b0, b1, a1, z, gain, madness, y):
     return fault
 
 
-@njit("void(f8[:, :], f8[:, ::1], f8[:, ::1])", **_JIT)
-def through(line, x, out):
-    """x into the end of a delay line (channels x length), in place; out gets what leaves its
-    front: the first n samples of the line followed by x."""
+@njit(inline="always", **_JIT)
+def _push(line, x):
+    """x onto the end of `line` (channels x length), in place: its oldest samples fall off."""
     size, n = line.shape[1], x.shape[1]
-    first, kept = min(size, n), max(size - n, 0)
+    kept = max(size - n, 0)
     for ch in range(x.shape[0]):
-        out[ch, :first] = line[ch, :first]
-        out[ch, first:] = x[ch, :n - first]
         line[ch, :kept] = line[ch, n:n + kept]
         line[ch, kept:] = x[ch, n - (size - kept):]
 
 
-@njit(inline="always", **_JIT)
-def _below(x, level):
+@njit("void(f8[:, :], f8[:, ::1], f8[:, ::1])", **_JIT)
+def through(line, x, out):
+    """x into the end of a delay line (channels x length), in place; out gets what leaves its
+    front: the first n samples of the line followed by x."""
+    first, n = min(line.shape[1], x.shape[1]), x.shape[1]
     for ch in range(x.shape[0]):
-        for j in range(x.shape[1]):
-            if not abs(x[ch, j]) < level:
-                return False
-    return True
+        out[ch, :first] = line[ch, :first]
+        out[ch, first:] = x[ch, :n - first]
+    _push(line, x)
 
 
-@njit("b1(f8[:, :], f8[:, ::1], f8[:, ::1], f8)", fastmath=True, **_JIT)
-def peaks_below(history, x, branches, level):
-    """Whether every value of the 4x oversampled signal (each branch convolved with the
-    detector's history then x, as np.convolve's 'valid' part) is below `level` in size. Only a
-    decision, taken with a margin (Limiter.heard_from): its sums may be reordered (fastmath)."""
-    taps, hold, n = branches.shape[1], history.shape[1], x.shape[1]
-    joined = np.empty(hold + n)
-    flipped = branches[:, ::-1].copy()
+@njit("b1(f8[:, :], f8[:, ::1], f8[:, ::1], f8, f8)", fastmath={"reassoc"}, **_JIT)
+def unheard(history, x, flipped, small, level):
+    """Whether the limiter's detector would ask no gain of x: every sample of its history and of
+    x below `small` in size (then no value between them can reach the level), or failing that,
+    every value of the 4x oversampled signal (each branch, `flipped` end to end, against the
+    history then x: np.convolve's 'valid' part) below `level`. Only a decision, taken with a
+    margin (Limiter.heard_from), so its sums may be reordered."""
+    taps, hold, n = flipped.shape[1], history.shape[1], x.shape[1]
+    joined = np.empty((x.shape[0], hold + n))
+    joined[:, :hold] = history
+    joined[:, hold:] = x
+    if np.abs(joined).max() < small:
+        return True
     for ch in range(x.shape[0]):
-        joined[:hold] = history[ch]
-        joined[hold:] = x[ch]
-        for b in range(branches.shape[0]):
+        for b in range(flipped.shape[0]):
             for j in range(n):
                 total = 0.0
                 for i in range(taps):
-                    total += joined[j + i] * flipped[b, i]
+                    total += joined[ch, j + i] * flipped[b, i]
                 if not abs(total) < level:
                     return False
     return True
 
 
-@njit("b1(f8[:, :], f8[:, ::1], f8[:, ::1], f8, f8[:, ::1])", **_JIT)
-def quiet(history, x, delay, below, out):
-    """The limiter with nothing to do: if every sample of its detector's history and of x is
-    below `below` in size, move x through both (the detector's history and the delay line, out
-    getting what leaves it) and true; otherwise false, and nothing moved."""
-    if not (_below(history, below) and _below(x, below)):
-        return False
-    through(history, x, out)
+@njit("void(f8[:, :], f8[:, ::1], f8[:, ::1], f8[:, ::1])", **_JIT)
+def idle(history, x, delay, out):
+    """The limiter with nothing to do: x into its detector's history and through its delay line
+    (out: what leaves it)."""
+    _push(history, x)
     through(delay, x, out)
-    return True
 
 
-@njit("void(f8[:, ::1], f8[:, ::1], i8, f8[::1])", fastmath=True, **_JIT)
+@njit("void(f8[:, ::1], f8[:, ::1], i8, f8[::1])", fastmath={"reassoc"}, **_JIT)
 def listen(ring, y, span, levels):
     """y (channels x n) onto the end of the analysis ring, in place; levels gets the RMS and the
     largest size of the ring's last `span` samples, both channels together."""
-    size, n = ring.shape[1], y.shape[1]
-    kept = max(size - n, 0)
-    for ch in range(ring.shape[0]):
-        ring[ch, :kept] = ring[ch, n:n + kept]
-        ring[ch, kept:] = y[ch, n - (size - kept):]
-    total, peak = 0.0, 0.0          # summed in any order (fastmath): the picture's level, not sound
+    _push(ring, y)
+    total, peak, size = 0.0, 0.0, ring.shape[1]     # summed in any order: the picture's level, not sound
     for ch in range(ring.shape[0]):
         for j in range(size - span, size):
             v = ring[ch, j]
@@ -506,12 +500,17 @@ def voices(kind, p, inc, width, tables, sr, scale, t, on, off, start, held, time
     mix_voices(rows, mixed_at, fade_at, fade_len, stops, velocity, out)
 
 
+@njit(inline="always", **_JIT)
+def _at(start, end, t0, t1, t):
+    """smooth.Param.at: a straight ramp from start at t0 to end at t1."""
+    return end if t >= t1 else start + (end - start) * (max(t - t0, 0) / (t1 - t0))
+
+
 @njit("void(f8, f8, i8, i8, i8, f8[::1])", **_JIT)
 def ramp(start, end, t0, t1, t, out):
-    """Param.values for the samples t, t + 1, ... into out, sample by sample."""
+    """Param.values for the samples t, t + 1, ... into out."""
     for j in range(out.shape[0]):
-        now = t + j
-        out[j] = end if now >= t1 else start + (end - start) * (max(now - t0, 0) / (t1 - t0))
+        out[j] = _at(start, end, t0, t1, t + j)
 
 
 @njit("void(f8[:, :, ::1], f8[::1], f8[:, :, ::1])", **_JIT)
@@ -553,13 +552,6 @@ def rbj(kind, fc, q, sr, b, a):
         _design(kind, fc[k], q[k], sr, b, a, k)
 
 
-@njit(inline="always", **_JIT)
-def _at(ramp, t):
-    """smooth.Param.at from its (start, end, t0, t1)."""
-    start, end, t0, t1 = ramp[0], ramp[1], ramp[2], ramp[3]
-    return end if t >= t1 else start + (end - start) * (max(t - t0, 0.0) / (t1 - t0))
-
-
 @njit("void(i8, f8[:, :, ::1], i8, f8[:, ::1], f8, f8[::1], f8[:, ::1], f8[:, ::1], f8[::1], f8[:, :, :, ::1], "
       "f8[:, :, ::1])", **_JIT)
 def retuned(kind, x, t, ramps, sr, key, b, a, gains, zi, y):
@@ -570,7 +562,8 @@ def retuned(kind, x, t, ramps, sr, key, b, a, gains, zi, y):
     pos = 0
     g = t if key[0] == 0.0 else -(-t // GRID) * GRID
     while g < t + n:
-        fc, q = _at(ramps[0], float(g)), _at(ramps[1], float(g))
+        fc = _at(ramps[0, 0], ramps[0, 1], ramps[0, 2], ramps[0, 3], float(g))
+        q = _at(ramps[1, 0], ramps[1, 1], ramps[1, 2], ramps[1, 3], float(g))
         if key[0] == 0.0 or fc != key[1] or q != key[2]:
             if g - t > pos:
                 sections(x, pos, g - t, b, a, gains, zi, y)

@@ -65,7 +65,7 @@ class Limiter:
         self.target_db = CEILING_DBTP - MARGIN_DB
         # Below this the detector asks for no gain (a hair under, for rounding in a different order).
         self.heard_from = 10.0 ** (self.target_db / 20.0) * (1.0 - 1e-9)
-        self.branches = np.array(branches)
+        self.flipped = np.array([b[::-1] for b in branches])     # as kernels.unheard convolves them
         self.rate = RELEASE_DB_S / sr
         self.k = 0                                   # detector samples seen
         self.needs = np.zeros(LOOKAHEAD)             # last LOOKAHEAD required gains (dB)
@@ -105,13 +105,10 @@ class Limiter:
         from the samples' sizes (quiet_below); failing that, from the detector's own values."""
         n = x.shape[1]
         recovered = self.floor + self.rate * (self.k - LOOKAHEAD + 1) >= 0.0
-        if not (recovered and self.settled):
+        if not (recovered and self.settled and kernels.unheard(self.detector.history, x, self.flipped,
+                                                               self.quiet_below, self.heard_from)):
             return False
-        if not kernels.quiet(self.detector.history, x, self.delay, self.quiet_below, out):
-            if not kernels.peaks_below(self.detector.history, x, self.branches, self.heard_from):
-                return False
-            kernels.through(self.detector.history, x, out)
-            kernels.through(self.delay, x, out)
+        kernels.idle(self.detector.history, x, self.delay, out)
         self.floor = min(self.floor, 0.0 - self.rate * (self.k - LOOKAHEAD + n))
         self.k += n
         return True
@@ -128,7 +125,6 @@ class Master:
         self.latched = False
         self.limiter = Limiter(sr)
         self.faults = 0
-        self.gain = np.zeros(1)          # the block's gain, when it holds through the block
 
     def set_volume(self, value: float, t: int, seconds: float = GLIDE_S) -> None:
         self.volume.set(min(max(float(value), 0.0), 1.0), t, round(max(seconds, GLIDE_S) * self.sr))
@@ -144,12 +140,7 @@ class Master:
 
     def process(self, x: np.ndarray, t: int) -> np.ndarray:
         n = x.shape[1]
-        volume, panic = self.volume.block(t, n), self.panic_gain.block(t, n)
-        if isinstance(volume, float) and isinstance(panic, float):
-            self.gain[0] = volume * panic
-            gain = self.gain
-        else:
-            gain = np.atleast_1d(np.asarray(volume) * np.asarray(panic))
+        gain = self.volume.samples(t, n) * self.panic_gain.samples(t, n)
         y = np.empty_like(x)
         self.faults += kernels.condition(np.ascontiguousarray(x), *self.dc, self.dc_z, gain, MADNESS, y)
         return self.limiter.process(y)
