@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.fft
 
 from .dsp import kernels
 
@@ -62,7 +63,8 @@ class Audio:
 class Analyser:
     def __init__(self, sr: int):
         self.sr = sr
-        self.ring = np.zeros((2, FFT))
+        self.buf = np.zeros((2, 2 * FFT))      # the last FFT samples end at self.end
+        self.end = FFT
         self.window = np.blackman(FFT)
         self.norm = 2.0 / (FFT * np.sum(self.window ** 2))
         freqs = np.fft.rfftfreq(FFT, 1.0 / sr)
@@ -81,7 +83,7 @@ class Analyser:
     def update(self, y: np.ndarray) -> None:
         """Take in a block of the output, (2, n)."""
         n = y.shape[1]
-        kernels.listen(self.ring, y, LEVEL_SPAN, self.levels)
+        self.end = kernels.listen(self.buf, self.end, FFT, y, LEVEL_SPAN, self.levels)
         self.level, self.peak = float(self.levels[0]), float(self.levels[1])
         self.until_hop -= n
         if self.until_hop <= 0:
@@ -89,8 +91,8 @@ class Analyser:
             self._spectrum()
 
     def _spectrum(self) -> None:
-        kernels.windowed(self.ring, self.window, self.mono)
-        flux = kernels.hear(np.fft.rfft(self.mono), self.ring, self.band_bins, self.norm, SMOOTHING, MIN_DB, MAX_DB,
+        kernels.windowed(self.buf, self.end, self.window, self.mono)
+        flux = kernels.hear(scipy.fft.rfft(self.mono), self.buf, self.end, self.band_bins, self.norm, SMOOTHING, MIN_DB, MAX_DB,
                             self.bands, self.texture, self.mags)
         self.quiet = max(self.quiet - 1, 0)
         if flux > ONSET_RATIO * sum(self.flux) / len(self.flux) + ONSET_FLOOR and not self.quiet:

@@ -370,19 +370,44 @@ def idle(history, x, delay, out):
     through(delay, x, out)
 
 
-@njit("void(f8[:, ::1], f8[:, ::1], i8, f8[::1])", fastmath={"reassoc"}, **_JIT)
-def listen(ring, y, span, levels):
-    """y (channels x n) onto the end of the analysis ring, in place; levels gets the RMS and the
-    largest size of the ring's last `span` samples, both channels together."""
-    _push(ring, y)
-    total, peak, size = 0.0, 0.0, ring.shape[1]     # summed in any order: the picture's level, not sound
-    for ch in range(ring.shape[0]):
-        for j in range(size - span, size):
-            v = ring[ch, j]
+@njit("UniTuple(b1, 2)(f8[:, ::1], f8, f8, f8, f8[::1], f8[::1], f8, f8[:, ::1], b1, f8[:, :], f8[:, ::1], f8, f8, "
+      "f8[:, ::1], f8[:, ::1])", **_JIT)
+def master(x, b0, b1, a1, z, gain, madness, y, settled, history, flipped, small, level, delay, out):
+    """The master bus in one call while its limiter may have nothing to do: `condition` into y,
+    then, if the limiter is `settled` and its detector would ask nothing of y (`unheard`), y
+    through it as `idle` does into out. (fault, limited here) returned; when not, the limiter's
+    work on y is left to the caller."""
+    fault = condition(x, b0, b1, a1, z, gain, madness, y)
+    if not (settled and unheard(history, y, flipped, small, level)):
+        return fault, False
+    idle(history, y, delay, out)
+    return fault, True
+
+
+@njit("i8(f8[:, ::1], i8, i8, f8[:, ::1], i8, f8[::1])", fastmath={"reassoc"}, **_JIT)
+def listen(buf, end, size, y, span, levels):
+    """y (channels x n) appended to the analysis buffer, whose last `size` samples end at `end`
+    (the buffer is wider than that: only when it fills are they moved back to its start, not every
+    block); the new end returned. levels gets the RMS and the largest size of the last `span`
+    samples, both channels together."""
+    n = y.shape[1]
+    if end + n > buf.shape[1]:
+        kept = max(size - n, 0)
+        buf[:, :kept] = buf[:, end - kept:end]
+        buf[:, kept:size] = y[:, n - (size - kept):]
+        end = size
+    else:
+        buf[:, end:end + n] = y
+        end += n
+    total, peak = 0.0, 0.0     # summed in any order: the picture's level, not sound
+    for ch in range(buf.shape[0]):
+        for j in range(end - span, end):
+            v = buf[ch, j]
             total += v * v
             peak = max(peak, abs(v))
-    levels[0] = math.sqrt(total / (span * ring.shape[0]))
+    levels[0] = math.sqrt(total / (span * buf.shape[0]))
     levels[1] = peak
+    return end
 
 
 @njit("void(f8[:, ::1], f8, f4[:, ::1])", **_JIT)
@@ -451,19 +476,22 @@ def send(x, amount, bus):
             bus[0, ch, j] += v * HALF_SQRT2 if channels == 1 else v
 
 
-@njit("void(f8[:, ::1], f8[::1], f8[::1])", **_JIT)
-def windowed(ring, window, out):
-    """The analysis ring's two channels as one, through the FFT's window."""
-    for j in range(ring.shape[1]):
-        out[j] = (ring[0, j] + ring[1, j]) * 0.5 * window[j]
+@njit("void(f8[:, ::1], i8, f8[::1], f8[::1])", **_JIT)
+def windowed(buf, end, window, out):
+    """The analysis buffer's last len(window) samples (to `end`), the two channels as one,
+    through the FFT's window."""
+    first = end - window.shape[0]
+    for j in range(window.shape[0]):
+        out[j] = (buf[0, first + j] + buf[1, first + j]) * 0.5 * window[j]
 
 
-@njit("f8(c16[::1], f8[:, ::1], i8[:, ::1], f8, f8, f8, f8, f8[::1], f4[:, ::1], f8[:, ::1])", **_JIT)
-def hear(spectrum, ring, bands, norm, smoothing, low_db, high_db, out, texture, mags):
+@njit("f8(c16[::1], f8[:, ::1], i8, i8[:, ::1], f8, f8, f8, f8, f8[::1], f4[:, ::1], f8[:, ::1])", **_JIT)
+def hear(spectrum, buf, end, bands, norm, smoothing, low_db, high_db, out, texture, mags):
     """A spectrum (FFT size 2 (len - 1)) into what the picture sees: `out` the bands' RMS (bins
     [lo, hi) of each row of `bands`, scaled by `norm`), the texture's two rows (the smoothed
-    magnitudes between low_db and high_db as 0..1; the ring's last samples, 0.5 at silence), and
-    the spectral flux returned. mags: the smoothed magnitudes and the last ones, carried."""
+    magnitudes between low_db and high_db as 0..1; the analysis buffer's samples before `end`,
+    0.5 at silence), and the spectral flux returned. mags: the smoothed magnitudes and the last
+    ones, carried."""
     size = 2 * (spectrum.shape[0] - 1)
     flux = 0.0
     for i in range(spectrum.shape[0]):
@@ -477,11 +505,20 @@ def hear(spectrum, ring, bands, norm, smoothing, low_db, high_db, out, texture, 
         for i in range(bands[b, 0], bands[b, 1]):
             total += spectrum[i].real ** 2 + spectrum[i].imag ** 2
         out[b] = math.sqrt(total * norm)
-    bins, width = texture.shape[1], ring.shape[1]
+    # a magnitude well outside the range maps to 0 or 1 without its logarithm (the costly part),
+    # with a margin wide enough that the clip would give the same
+    floor, top = 10.0 ** (low_db / 20.0) * (1.0 - 1e-9), 10.0 ** (high_db / 20.0) * (1.0 + 1e-9)
+    bins = texture.shape[1]
     for i in range(bins):
-        db = 20.0 * math.log10(max(mags[0, i], 1e-12))
-        texture[0, i] = min(max((db - low_db) / (high_db - low_db), 0.0), 1.0)
-        mono = (ring[0, width - bins + i] + ring[1, width - bins + i]) * 0.5
+        m = mags[0, i]
+        if m < floor:
+            texture[0, i] = 0.0
+        elif m > top:
+            texture[0, i] = 1.0
+        else:
+            db = 20.0 * math.log10(max(m, 1e-12))
+            texture[0, i] = min(max((db - low_db) / (high_db - low_db), 0.0), 1.0)
+        mono = (buf[0, end - bins + i] + buf[1, end - bins + i]) * 0.5
         texture[1, i] = min(max(0.5 + 0.5 * mono, 0.0), 1.0)
     return flux
 

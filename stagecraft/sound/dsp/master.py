@@ -72,13 +72,23 @@ class Limiter:
         self.floor = np.inf                          # running min of (gain - rate * index)
         self.box = Fir([np.full(LOOKAHEAD, 1.0 / LOOKAHEAD)], np.ones((1, LOOKAHEAD - 1)))  # as if gain was 1
         self.delay = np.zeros((2, LATENCY))
-        self.settled = True     # no gain still needed in the look-ahead, and the smoothing at 1
+        self.settled_gain = True     # no gain still needed in the look-ahead, and the smoothing at 1
+
+    def settled(self) -> bool:
+        """Nothing still needed in the look-ahead and fully recovered: if the detector asks no
+        gain of the next block either, every gain in it is exactly 1 and only the histories move
+        on (as the full computation would move them), so a quiet show costs the limiter almost
+        nothing (kernels.master, which also tells that from the samples' sizes alone when it can)."""
+        return self.settled_gain and self.floor + self.rate * (self.k - LOOKAHEAD + 1) >= 0.0
+
+    def idled(self, n: int) -> None:
+        """kernels.master let n samples through untouched: the look-ahead's record moves on."""
+        self.floor = min(self.floor, 0.0 - self.rate * (self.k - LOOKAHEAD + n))
+        self.k += n
 
     def process(self, x: np.ndarray) -> np.ndarray:
         n = x.shape[1]
         out = np.empty_like(x)
-        if self._idle(x, out):
-            return out
         kernels.through(self.delay, x, out)
         peak = np.max([np.abs(y).max(axis=0) for y in self.detector(x)], axis=0)
         need = np.minimum(0.0, self.target_db - 20.0 * np.log10(np.maximum(peak, 1e-12)))
@@ -93,25 +103,10 @@ class Limiter:
         gain_db = np.minimum(lowest + ramp, 0.0)
         gain = self.box(10.0 ** (gain_db / 20.0)[None])[0][0]
         self.k += n
-        self.settled = not self.needs.any() and bool(np.all(self.box.history == 1.0))
+        self.settled_gain = not self.needs.any() and bool(np.all(self.box.history == 1.0))
         # gain j is for the sample DETECTOR_DELAY before detector index j; then the hard clip
         # (an idle block needs none: all it lets out was measured below the ceiling on the way in)
         return np.clip(out * gain, -CEILING, CEILING)
-
-    def _idle(self, x: np.ndarray, out: np.ndarray) -> bool:
-        """Nothing near the ceiling now or within the look-ahead, and fully recovered: then every
-        gain is exactly 1, and only the histories move on (as the full computation would move
-        them), so a quiet show costs the limiter almost nothing. Nothing near it is known at once
-        from the samples' sizes (quiet_below); failing that, from the detector's own values."""
-        n = x.shape[1]
-        recovered = self.floor + self.rate * (self.k - LOOKAHEAD + 1) >= 0.0
-        if not (recovered and self.settled and kernels.unheard(self.detector.history, x, self.flipped,
-                                                               self.quiet_below, self.heard_from)):
-            return False
-        kernels.idle(self.detector.history, x, self.delay, out)
-        self.floor = min(self.floor, 0.0 - self.rate * (self.k - LOOKAHEAD + n))
-        self.k += n
-        return True
 
 
 class Master:
@@ -141,6 +136,12 @@ class Master:
     def process(self, x: np.ndarray, t: int) -> np.ndarray:
         n = x.shape[1]
         gain = self.volume.samples(t, n) * self.panic_gain.samples(t, n)
-        y = np.empty_like(x)
-        self.faults += kernels.condition(np.ascontiguousarray(x), *self.dc, self.dc_z, gain, MADNESS, y)
-        return self.limiter.process(y)
+        y, out, lim = np.empty_like(x), np.empty_like(x), self.limiter
+        fault, limited = kernels.master(np.ascontiguousarray(x), *self.dc, self.dc_z, gain, MADNESS, y, lim.settled(),
+                                        lim.detector.history, lim.flipped, lim.quiet_below, lim.heard_from, lim.delay,
+                                        out)
+        self.faults += fault
+        if limited:
+            lim.idled(n)
+            return out
+        return lim.process(y)

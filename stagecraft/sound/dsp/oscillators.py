@@ -89,6 +89,7 @@ class Oscillator(Ugen):
         self.hz = np.full((self.rows, 1, 1), params["freq"])
         self.pitches = 0            # notes that set a row's pitch: the rows' increments change
         self.held = (None, None)    # the pitch that held through the last block, and its increments
+        self.scaled = (None, None)  # a steady amplitude, and it times the unison's gain
 
     def clear(self, row: int, seed: int) -> None:
         self.phase.reset(row)
@@ -116,9 +117,9 @@ class Oscillator(Ugen):
 
     def _steady(self, t: int):
         """What the pitch is made of, when it holds from t on (no glide, no vibrato); else None."""
-        p = self.params
-        if all(p[k].settled(t) for k in ("freq", "detune", "vib_depth")) and p["vib_depth"].end == 0.0:
-            return self.active, self.pitches, p["freq"].end, p["detune"].end
+        freq, detune, depth = self.params["freq"], self.params["detune"], self.params["vib_depth"]
+        if t >= freq.t1 and t >= detune.t1 and t >= depth.t1 and depth.end == 0.0:
+            return self.active, self.pitches, freq.end, detune.end
         return None
 
     def _increments(self, t: int, n: int) -> np.ndarray:
@@ -134,7 +135,16 @@ class Oscillator(Ugen):
     def wave(self, t: int, n: int) -> tuple:
         """What kernels.oscillate takes for this block, but where it writes."""
         return (self.kind, self.phase.p[:self.active], self._increments(t, n), self.width(t, n), self.tables, self.sr,
-                self.gain * self.samples("amp", t, n))
+                self._amp(t, n))
+
+    def _amp(self, t: int, n: int) -> np.ndarray:
+        """The amplitude per sample, or one value kept while it holds."""
+        amp = self.params["amp"]
+        if not amp.settled(t):
+            return self.gain * amp.block(t, n)
+        if self.scaled[0] != amp.end:
+            self.scaled = (amp.end, np.array([self.gain * amp.end]))
+        return self.scaled[1]
 
     def process(self, x, t: int, n: int) -> np.ndarray:
         out = np.empty((self.active, n))
