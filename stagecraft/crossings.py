@@ -13,6 +13,9 @@
     LatestFrame    the camera's capture thread -> the frame loop: the newest picture and its
                    measures (latest wins: a frame not yet taken is dropped), and whether it is live;
                    and the frame loop -> the NDI sender's thread: the newest frame read back
+    NatsLink       the frame loop <-> a NATS connection's thread (asyncio): a cluster's frames out
+                   (director) into the server's stream and in (actor) from it, bytes, in order;
+                   publishing never waits
 
 Both ends of each crossing are named here, so what may travel, and how, can be read in one sitting.
 Everything else in the engine runs on the frame loop's thread and needs no locks.
@@ -24,6 +27,7 @@ import os
 import queue
 import socket
 import threading
+import time
 from collections import deque, namedtuple
 from multiprocessing import shared_memory
 from typing import TYPE_CHECKING
@@ -252,6 +256,170 @@ class LatestFrame:
         """For a thread with nothing else to do (the NDI sender): the next frame, or None."""
         self._ready.wait(timeout)
         return self.take()
+
+
+class NatsLink:
+    """The frame loop <-> a NATS server (nats-py, the cluster extra), from a thread of its own
+    running asyncio. A show's frames are kept by the server in a JetStream stream, so whoever
+    follows late, or loses the connection for a while, gets every frame in order from the first.
+
+    `publish` hands a frame to that thread and returns at once; the thread stores each in the
+    stream in order, waiting for the server's acknowledgement and trying again, for as long as it
+    takes (the broker restarting, say), while the frame loop never waits. `follow` delivers the
+    stream's frames from the first, then each as it comes, into `received`, in order, for the frame
+    loop: (bytes, how many more the stream holds after it). The client reconnects by itself; `up` says whether it is connected now, `lost` how many
+    times it was not, `backlog` how many frames wait to be stored."""
+
+    CONNECT_S = 5.0
+    RETRY_S = 0.25
+    KEEP_FRAMES = 10 * 60 * 60     # frames kept waiting for a broker that is away (ten minutes at 60 fps)
+    STREAM = {"max_age": 12 * 3600.0, "max_bytes": 4 << 30}   # what the server keeps of a show
+
+    def __init__(self, url: str, name: str = "stagecraft"):
+        import asyncio
+        self.received: queue.SimpleQueue = queue.SimpleQueue()
+        self.up = False
+        self.lost = 0
+        self.dropped = 0            # frames given up on: more than KEEP_FRAMES waited for the broker
+        self.backlog = 0            # frames published and not yet stored (read anywhere, written by the thread)
+        self._loop = asyncio.new_event_loop()
+        self._client = self._js = None
+        self._outbox = None
+        self._following = None
+        self._problem: Exception | None = None
+        started = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(url, name, started), daemon=True, name="nats")
+        self._thread.start()
+        started.wait(self.CONNECT_S + 1.0)
+        if not self.up:
+            self.close()
+            raise ConnectionError(f"cannot reach the NATS server at {url}: {self._problem or 'no answer'}")
+
+    def _run(self, url: str, name: str, started: threading.Event) -> None:
+        import asyncio
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._connect(url, name))
+        started.set()
+        if self.up:
+            self._loop.run_forever()
+
+    async def _connect(self, url: str, name: str) -> None:
+        import asyncio
+
+        import nats
+
+        async def down():
+            self.up = False
+            self.lost += 1
+
+        async def back():
+            self.up = True
+
+        try:
+            self._client = await nats.connect(url, name=name, connect_timeout=self.CONNECT_S, allow_reconnect=True,
+                                              max_reconnect_attempts=-1, reconnect_time_wait=self.RETRY_S,
+                                              disconnected_cb=down, reconnected_cb=back)
+            self._js = self._client.jetstream()
+            self._outbox = asyncio.Queue()
+            self._loop.create_task(self._store())
+            self.up = True
+        except Exception as exc:    # the server's absence, refusal or a bad URL: said by the constructor
+            self._problem = exc
+
+    def _call(self, coroutine, timeout: float = CONNECT_S):
+        import asyncio
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def open_stream(self, stream: str, subject: str, fresh: bool = False) -> None:
+        """The show's stream on the server (made if new); `fresh` empties it: a new show starts.
+        ConnectionError if the server has no JetStream (nats-server -js)."""
+        try:
+            self._call(self._open(stream, subject, fresh))
+        except Exception as exc:
+            raise ConnectionError(f"the NATS server cannot keep the show's frames ({exc}): run it with "
+                                  "JetStream on (nats-server -js)") from None
+
+    async def _open(self, stream: str, subject: str, fresh: bool) -> None:
+        from nats.js.api import StorageType, StreamConfig
+        config = StreamConfig(name=stream, subjects=[subject], storage=StorageType.FILE, **self.STREAM)
+        try:
+            await self._js.stream_info(stream)
+            await self._js.update_stream(config)
+        except Exception:           # not there yet
+            await self._js.add_stream(config)
+        if fresh:
+            await self._js.purge_stream(stream)
+
+    def publish(self, subject: str, data: bytes, key: str) -> None:
+        """A frame to store, in order; `key` names it, so one stored twice (an acknowledgement
+        lost with the connection) is kept once."""
+        self._loop.call_soon_threadsafe(self._queue, (subject, data, key))
+
+    def _queue(self, item) -> None:
+        if self._outbox.qsize() >= self.KEEP_FRAMES:
+            self._outbox.get_nowait()
+            self.dropped += 1
+            self.backlog -= 1
+        self._outbox.put_nowait(item)
+        self.backlog += 1
+
+    async def _store(self) -> None:
+        import asyncio
+        while True:
+            subject, data, key = await self._outbox.get()
+            while True:
+                try:
+                    await self._js.publish(subject, data, timeout=self.CONNECT_S, headers={"Nats-Msg-Id": key})
+                    self.backlog -= 1
+                    break
+                except asyncio.CancelledError:
+                    raise
+                except Exception:   # the broker away or restarting: the same frame again, shortly
+                    await asyncio.sleep(self.RETRY_S)
+
+    def flush(self, timeout: float) -> bool:
+        """Wait until every frame published is stored (or `timeout`): True if they all were."""
+        deadline = time.monotonic() + timeout
+        while self.backlog:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
+    def follow(self, subject: str) -> None:
+        """The show's frames into `received`: every one stored, from the first, then each new one.
+        ConnectionError if the server has no JetStream."""
+        try:
+            self._call(self._follow(subject))
+        except Exception as exc:
+            raise ConnectionError(f"cannot follow the show's frames on the NATS server ({exc}): run it with "
+                                  "JetStream on (nats-server -js)") from None
+
+    async def _follow(self, subject: str) -> None:
+        from nats.js.api import DeliverPolicy
+
+        async def got(msg):
+            self.received.put((msg.data, msg.metadata.num_pending))
+
+        self._following = await self._js.subscribe(subject, cb=got, ordered_consumer=True,
+                                                   deliver_policy=DeliverPolicy.ALL, pending_msgs_limit=-1,
+                                                   pending_bytes_limit=-1)
+
+    def unfollow(self) -> None:
+        """No more frames into `received` (an understudy that directs now)."""
+        if self._following is not None:
+            self._call(self._following.unsubscribe())
+            self._following = None
+
+    def close(self) -> None:
+        if self._client is not None and self._loop.is_running():
+            try:
+                self._call(self._client.close())
+            except Exception:       # closing an unreachable connection: nothing more to do
+                pass
+        if self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(self.CONNECT_S)
 
 
 class SoundChannel:

@@ -20,6 +20,7 @@ LAYERS = [
     ["show"],
     ["installation"],
     ["engine"],
+    ["cluster"],
     ["output"],
     ["cli"],
 ]

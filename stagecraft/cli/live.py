@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..engine.pieces import piece_module
 from ..installation.mode import Installation
-from ..show.program import load_program, resolve_program
-from .options import UsageError, chosen_piece, flash_settings
+from ..show.program import Program, load_program, resolve_program
+from . import cluster
+from .options import AUDIENCE_FILE, UsageError, chosen_piece, flash_settings
 
 TRAILER = Path("out") / "trailer.mp4"
 TRAILER_SIZE = (640, 360)
@@ -112,10 +114,20 @@ def _play(show, args, *, start=None, loop=False) -> int:
     from ..sound.client import Silent, SoundClient
     from ..picture.window import Window
     ndi = _ndi(args)
+    program = show if isinstance(show, Program) else Program.single(piece_module(show))
     if args.camera:
         from ..camera.feed import available
         if not available():
             raise UsageError("--camera needs the camera extra: pip install 'stagecraft[camera]' (OpenCV)")
+    console = open_console()
+    operator = Operator(stream=console if isinstance(console, ScreenConsole) else None)
+    try:
+        inputs, following, first = cluster.start(args, program, operator) if cluster.role(args) else (None, {}, None)
+    except BaseException:
+        console.close()
+        raise
+    if first is not None:
+        args.size = tuple(first.start["size"])      # an actor's canvas is the director's
     try:
         canvas = args.size or ((1280, 720) if args.mapping else None)
         placement = _placement(args.mapping, args.headless) if args.mapping else None
@@ -124,17 +136,18 @@ def _play(show, args, *, start=None, loop=False) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     tempo = _link() if getattr(args, "link", False) else None
-    console = open_console()
-    operator = Operator(stream=console if isinstance(console, ScreenConsole) else None)
     sound = Silent() if args.audio == "none" else SoundClient(device=args.audio, block=args.audio_block,
                                                               mic=args.mic, seed=args.seed, tell=operator.tell)
     try:
-        engine = Engine(window, show, size=canvas, seed=args.seed, strict=args.strict, fps_cap=args.fps,
-                        operator=operator, sound=sound, audience_file=args.audience_file, fresh=args.fresh,
-                        loop=loop, start=start, console=console, tempo=tempo, mapping=args.mapping,
-                        placement=placement, camera=args.camera, ndi=ndi, hash_frames=args.hash_frames,
-                        **flash_settings(args))
+        engine = Engine(window, program, size=canvas, seed=args.seed, strict=args.strict, operator=operator,
+                        sound=sound, audience_file=args.audience_file or (None if cluster.role(args) == "actor" else AUDIENCE_FILE),
+                        fresh=args.fresh, loop=loop, start=start,
+                        console=console, mapping=args.mapping, placement=placement, camera=args.camera, ndi=ndi,
+                        hash_frames=args.hash_frames,
+                        **{"fps_cap": args.fps, "tempo": tempo, **flash_settings(args), **following})
     except BaseException:
+        if inputs:
+            inputs.close()
         if tempo:
             tempo.close()
         console.close()
@@ -146,12 +159,10 @@ def _play(show, args, *, start=None, loop=False) -> int:
             engine.player.preset(getattr(args, "set", []))
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        if not args.no_osc:
-            try:
-                engine.osc.listen(osc_port=args.osc_port, audience_port=args.audience_port,
-                                  allow=args.operator_allow, passcode=args.passcode)
-            except OSError as exc:
-                raise UsageError(f"{exc.strerror} (another show running? choose another port, or --no-osc)") from None
+        if inputs:
+            cluster.attach(engine, inputs)
+        if not first:
+            _listen(engine, args)
         if args.midi:
             engine.midi = _midi(engine, args)
         if args.phones is not None:
@@ -165,12 +176,26 @@ def _play(show, args, *, start=None, loop=False) -> int:
                                                invitation=args.invitation.replace("{port}", str(port)))
         if args.record_osc:
             engine.osc.record(args.record_osc)
-        engine.run(args.seconds)
+        if not first:
+            engine.run(args.seconds)
+        elif cluster.follow(engine, inputs, args, first):     # an understudy that has taken over
+            _listen(engine, args)
+            engine.run(args.seconds)
         if args.stats:
             engine.stats.write(args.stats, **engine.counters())
     finally:
         engine.close()
     return 0
+
+
+def _listen(engine, args) -> None:
+    if args.no_osc:
+        return
+    try:
+        engine.osc.listen(osc_port=args.osc_port, audience_port=args.audience_port, allow=args.operator_allow,
+                          passcode=args.passcode)
+    except OSError as exc:
+        raise UsageError(f"{exc.strerror} (another show running? choose another port, or --no-osc)") from None
 
 
 def _link():

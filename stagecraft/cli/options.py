@@ -77,8 +77,9 @@ def live_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--no-osc", action="store_true", help="open no ports")
     s.add_argument("--record-osc", type=Path, default=None, metavar="FILE",
                    help="record every message taken, for render --replay")
-    s.add_argument("--audience-file", type=Path, default=AUDIENCE_FILE, metavar="FILE",
-                   help=f"where the audience's state is kept (default {AUDIENCE_FILE})")
+    s.add_argument("--audience-file", type=Path, default=None, metavar="FILE",
+                   help=f"where the audience's state is kept (default {AUDIENCE_FILE}; an actor keeps its copy "
+                        "only where this names a file)")
     s.add_argument("--fresh", action="store_true", help="start with an empty audience (the old file is kept aside)")
     s.add_argument("--audio", default="default", metavar="none|default|DEVICE",
                    help="where the sound goes: 'none' runs silent (default: the system's output)")
@@ -97,6 +98,26 @@ def live_options(s: argparse.ArgumentParser) -> None:
                         "rtsp://...); pieces read it as stage.camera")
     s.add_argument("--link", action="store_true", help="join the Ableton Link session on the local network: the "
                    "beat, the tempo and quantised cues follow it (the link extra)")
+    cluster = s.add_mutually_exclusive_group()
+    cluster.add_argument("--director", type=nats_url, default=None, metavar="nats://HOST:PORT",
+                         help="run the show and publish each frame's inputs on this NATS server for actors "
+                              "(the cluster extra)")
+    cluster.add_argument("--actor", type=nats_url, default=None, metavar="nats://HOST:PORT",
+                         help="render the director's show, frame for frame, from this NATS server: no inputs of "
+                              "its own; its outputs (--mapping) and sound its own")
+    cluster.add_argument("--understudy", type=nats_url, default=None, metavar="nats://HOST:PORT",
+                         help="follow the director's show as an actor does, and take it over (its OSC ports, "
+                              "publishing the frames) when the director falls silent")
+    s.add_argument("--takeover-s", type=float, default=2.0, metavar="S",
+                   help="an understudy takes over after the director has been silent this long (default 2)")
+    s.add_argument("--actor-delay-ms", type=float, default=None, metavar="MS",
+                   help="an actor presents each frame this long after the director did (default: two frames)")
+
+
+def nats_url(text: str) -> str:
+    if not text.startswith(("nats://", "tls://")) or not text.partition("://")[2]:
+        raise argparse.ArgumentTypeError(f"{text!r}: a NATS server's URL, nats://HOST:PORT")
+    return text
 
 
 PHONES_PORT = 8080

@@ -34,6 +34,14 @@ class Clock:
     def fps(self) -> float:
         return 1.0 / self.dt if self.dt > 0 else 0.0
 
+    def carry_on(self, time: float, frame: int) -> "Clock":
+        """From show time `time` after frame `frame` (an understudy taking over the show): the next
+        tick is the next frame, as much later as has passed since this call."""
+        self._start = self._source() - time
+        self._last = self._source()
+        self.time, self.frame = time, frame
+        return self
+
 
 class FrameClock(Clock):
     """Time is frame / fps exactly: no accumulation, no wall clock."""

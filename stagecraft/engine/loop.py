@@ -46,6 +46,7 @@ from ..sound.messages import SR
 from ..tempo.beat import Beat, Internal
 from .clock import Clock
 from .hashes import FrameHashes
+from .inputs import LocalInputs
 from .commands import Commands
 from .output_fx import OutputEffects
 from .pieces import Pieces, piece_module
@@ -57,18 +58,18 @@ BLIT = SHADER_DIR / "lib" / "blit.frag"
 WATCH_EVERY_S = 0.25
 OVERLAY_EVERY_S = 0.25
 ENTERED_KEPT = 256          # an installation enters pieces for weeks: keep the latest only
-OFFLINE_DATE = (2145.0, 0.0, 1.0)  # the story's year; offline frames never read the wall clock
 
 
 class Engine(Pieces, Commands, Status):
     def __init__(self, surface, show, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
                  operator=None, live=True, audience_file=None, fresh=False, sound=None, loop=False,
                  start: tuple[int, int | None] | None = None, console=None, flash_area=DEFAULT_AREA,
-                 flash_limit=True, tempo=None, mapping=None, placement=None, camera=None, ndi=None, hash_frames=None):
+                 flash_limit=True, tempo=None, mapping=None, placement=None, camera=None, ndi=None, hash_frames=None, audience=None):
         """`show` is a Program, or a piece (a name, a path or a loaded module) to play alone.
         `camera`: a camera's index, a video file or a stream's URL (--camera), looked at live.
         `ndi`: (source name, output name or None for the canvas), sent as an NDI source.
-        `hash_frames`: a file to write each frame's hash to (engine.hashes)."""
+        `hash_frames`: a file to write each frame's hash to (engine.hashes).
+        `audience`: an Audience to start from instead (a cluster's actor: the director's)."""
         self.surface = surface
         self.ctx = surface.ctx
         self.operator = operator or Operator()
@@ -82,7 +83,7 @@ class Engine(Pieces, Commands, Status):
         self.fps_cap = fps_cap
         self.tempo = tempo or Internal()        # stagecraft.tempo.link.Link with --link
         self.beat = Beat()                      # this frame's, at its presentation
-        self._shown_at = 0.0                    # when this frame is presented: perf_counter live, show time offline
+        self.shown_at = 0.0                    # when this frame is presented: perf_counter live, show time offline
         self.selected: int | None = None        # the console's parameter of the piece playing (to learn)
         self.stats = FrameStats()
         self.overlay = Overlay(self.gfx)
@@ -102,7 +103,7 @@ class Engine(Pieces, Commands, Status):
         self.master_volume = 1.0
         self.performer = Performer()
         self.audience_file = AudienceFile(audience_file, self.operator) if audience_file else None
-        self.audience = self._open_audience(fresh)
+        self.audience = audience or self._open_audience(fresh)
         self.osc = Osc(self)
         self.sound = sound or Silent()  # a sound.client.SoundClient live, sound.offline.OfflineSound offline
         self.audio = Audio()
@@ -110,6 +111,7 @@ class Engine(Pieces, Commands, Status):
         self.camera = Camera(self.ctx, camera, self.operator) if camera else None
         self.ndi, self._ndi_output = self._open_ndi(*ndi) if ndi else (None, None)
         self.hashes = FrameHashes(self.ctx, hash_frames) if hash_frames else None
+        self.inputs = LocalInputs()             # a cluster's director or actor replaces them (stagecraft.cluster)
         self.player: Player | None = None
         self.crossing: Crossing | None = None
         self.mix = Target(self.ctx, self.canvas_size)
@@ -184,8 +186,8 @@ class Engine(Pieces, Commands, Status):
             self.room.url = self.phones.url
         if self.midi:
             self.midi.drain(self.osc.inbox)     # a controller's moves join the OSC messages, one path in
-        self.osc.drain()
-        self.controls.handle(self.surface.events(), self.console.keys() if self.console else ())
+        self.inputs.osc(self)
+        self.controls.handle(*self.inputs.controls(self))
         if self.live and start - self._watch_at >= WATCH_EVERY_S:
             self._watch_at = start
             self.reload_changed()
@@ -206,7 +208,7 @@ class Engine(Pieces, Commands, Status):
         for p in self._playing():
             p.draw()
         self._cross()
-        self.sound.send(self._to_sound, self.beat, self._shown_at)
+        self.sound.send(self._to_sound, self.beat, self.shown_at)
         self._to_sound = []
         picture = self.output_fx.apply(self.mix if self.crossing else self.player.picture, builtins, self.clock.dt)
         self.room.draw(picture, self.clock.time, self.installation.caption() if self.installation else None)
@@ -217,6 +219,7 @@ class Engine(Pieces, Commands, Status):
                 self._overlay_at = start
                 self._overlay_lines = self.status_lines()
             self.overlay.draw(self.surface.screen, self.surface.size, self._overlay_lines, self.shader_errors())
+        self.inputs.shown(self)
         self.surface.flip()
         self.controls.keyboard.end_frame()
         self.stats.add(interval, time.perf_counter() - start)
@@ -239,7 +242,7 @@ class Engine(Pieces, Commands, Status):
         where frame N shows time N / fps), for every piece, cue and note of the frame."""
         period = 1.0 / (getattr(self.clock, "rate", None) or self.fps_cap or 60.0)
         lead = period if self.live else 0.0
-        self._shown_at = start + lead if self.live else self.clock.time
+        self.shown_at = start + lead if self.live else self.clock.time
         self.beat = self.tempo.sample(self.clock.time, lead, period)
         self.show.meter(self.beat)
 
@@ -310,7 +313,7 @@ class Engine(Pieces, Commands, Status):
     def _sense(self) -> None:
         """The sound's latest analysis and the camera's newest frame (waiting for neither), for the
         piece and every shader."""
-        self.audio = self.sound.poll()
+        self.audio = self.inputs.audio(self)
         self.performer = replace(self.performer, voice=self.audio.voice)
         self.senses.write(self.audio.texture, self.controls.keyboard.rows)
         if self.camera:
@@ -318,13 +321,8 @@ class Engine(Pieces, Commands, Status):
 
     def _builtins(self) -> dict:
         c = self.clock
-        if self.live:
-            t = time.localtime()
-            date = (t.tm_year, t.tm_mon - 1, t.tm_mday, t.tm_hour * 3600 + t.tm_min * 60 + t.tm_sec)
-        else:
-            date = (*OFFLINE_DATE, c.time)
         return {"iTime": c.time, "iTimeDelta": c.dt, "iFrame": c.frame, "iFrameRate": c.fps,
-                "iMouse": tuple(self.controls.mouse), "iDate": date, "iSampleRate": float(SR),
+                "iMouse": tuple(self.controls.mouse), "iDate": self.inputs.date(self), "iSampleRate": float(SR),
                 "iBeat": self.beat.beat, "iPhase": self.beat.phase, "iTempo": self.beat.tempo, **self.audio.uniforms(),
                 **(self.camera.uniforms() if self.camera else {})}
 
@@ -360,6 +358,7 @@ class Engine(Pieces, Commands, Status):
             self.projection.close()
         if self.hashes:
             self.hashes.close()
+        self.inputs.close()
         self.mix.release()
         self.output_fx.release()
         self.room.release()

@@ -69,4 +69,4 @@ class Status:
                 **(self.phones.counters() if self.phones else {"phones_peak": 0, "phones_received": 0,
                                                                "phones_rejected": 0}),
                 **(self.midi.counters() if self.midi else {"midi_received": 0, "midi_devices": []}),
-                "link_peers": self.tempo.most_peers, "link_tempo": round(self.tempo.tempo, 3)}
+                **self.inputs.counters(), "link_peers": self.tempo.most_peers, "link_tempo": round(self.tempo.tempo, 3)}

@@ -36,6 +36,7 @@ class Osc:
         self.subscribers = Subscribers()
         self.receivers: list[Receiver] = []
         self.recorder: Recorder | None = None
+        self.journal = None       # a cluster's director: told of every batch of messages applied
         self.rejected = 0
         self.last_problem = (0.0, "")   # (when, what): the operator hears the latest
         self._piece = None
@@ -72,10 +73,17 @@ class Osc:
         return {r.role: r.port for r in self.receivers}
 
     # the frame --------------------------------------------------------------------------------
-    def drain(self) -> None:
+    def drain(self, recorded: list | None = None) -> None:
+        """Apply what the receivers queued; or, on a cluster's actor, `recorded`: the batches the
+        director applied in this frame, each (moderated, [(delivery, message), ...]), as it did."""
         engine = self.engine
         now = time.perf_counter()
         engine.audience.begin_frame(engine.clock.dt)
+        if recorded is not None:
+            for moderated, batch in recorded:
+                self._apply(batch, now, moderated)
+            self._housekeeping(now)
+            return
         ready = self.schedule.pop_due(now)
         for delivery in self.inbox.take(BUDGET):
             for due, message in delivery.messages:
@@ -122,6 +130,8 @@ class Osc:
 
     def _apply(self, ready: list, now: float, moderated: bool = True) -> None:
         t = self.engine.clock.time
+        if self.journal is not None:
+            self.journal.applied(ready, moderated)
         last = {message.address: i for i, (_, message) in enumerate(ready)}
         for i, (delivery, message) in enumerate(ready):
             if self.recorder is not None:

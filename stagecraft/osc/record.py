@@ -15,11 +15,11 @@ from .wire import Message
 FORMAT = 1
 
 
-def _encode(tags: str, args: tuple) -> list:
+def encode_args(tags: str, args: tuple) -> list:
     return [a.hex() if t == "b" else a for t, a in zip(tags, args)]
 
 
-def _decode(tags: str, args: list) -> tuple:
+def decode_args(tags: str, args: list) -> tuple:
     return tuple(bytes.fromhex(a) if t == "b" else a for t, a in zip(tags, args))
 
 
@@ -32,7 +32,7 @@ class Recorder:
     def add(self, t: float, delivery: Delivery, message: Message) -> None:
         self._lines.append(json.dumps({"t": t, "port": delivery.role, "sender": delivery.sender.id,
                                        "address": message.address, "tags": message.tags,
-                                       "args": _encode(message.tags, message.args)}) + "\n")
+                                       "args": encode_args(message.tags, message.args)}) + "\n")
 
     def flush(self) -> None:
         """Once a frame, so a crash keeps everything up to the last frame."""
@@ -61,7 +61,7 @@ class Replay:
                 if d["port"] not in ("control", "audience"):
                     raise ValueError(f"unknown port {d['port']!r}")
                 sender = Sender(str(d["sender"]), ("replay", d["sender"]), None)
-                message = Message(str(d["address"]), str(d["tags"]), _decode(d["tags"], d["args"]))
+                message = Message(str(d["address"]), str(d["tags"]), decode_args(d["tags"], d["args"]))
                 self.items.append((float(d["t"]), Delivery(d["port"], sender, 0.0, ((None, message),))))
         except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
             raise ValueError(f"the OSC recording {path} is damaged ({exc})") from None

@@ -15,6 +15,9 @@ CONSOLE = {"go": lambda e: e.go(), "up": lambda e: e.move_playhead(-1), "down": 
 WINDOW = {pygame.K_h: "hold", pygame.K_a: "approve", pygame.K_d: "drop", pygame.K_x: "ban", pygame.K_c: "code",
           pygame.K_t: "tap", pygame.K_LEFTBRACKET: "previous", pygame.K_RIGHTBRACKET: "next", pygame.K_l: "learn"}
 
+EDITING = {pygame.K_TAB, pygame.K_LEFT, pygame.K_RIGHT, pygame.K_UP, pygame.K_DOWN, pygame.K_1, pygame.K_2, pygame.K_3,
+           pygame.K_4, pygame.K_i}      # what the mapping editor takes while on (ctrl-Z too): see _edit
+
 
 class Controls:
     def __init__(self, engine):
@@ -38,6 +41,16 @@ class Controls:
                 self._mouse(ev)
             elif ev.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED) and not e.fixed_size:
                 e.resize(tuple(e.surface.size))
+
+    def local(self, ev) -> bool:
+        """A key this machine keeps to itself (a cluster's director does not send it to its actors):
+        the overlay, fullscreen, quitting, and the mapping editor's (each machine maps its own)."""
+        e = self.engine
+        ctrl = ev.mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
+        editor = e.projection.editor if e.projection else None
+        editing = editor and editor.active and (ev.key in EDITING or ev.key == pygame.K_z and ctrl)
+        return bool(ev.key in (pygame.K_TAB, pygame.K_F11) or ev.key == pygame.K_q and ctrl
+                    or editor and ev.key == pygame.K_m and not ctrl or editing)
 
     def _key(self, ev) -> None:
         e = self.engine

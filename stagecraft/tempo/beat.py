@@ -89,6 +89,14 @@ class Internal(Tempo):
         t = now + lead
         return Beat(self._b0 + (t - self._t0) * self.tempo / 60.0, self.tempo, period * self.tempo / 60.0)
 
+    @classmethod
+    def carrying_on(cls, beat: Beat, now: float) -> "Internal":
+        """The tempo of `beat`, which fell at show time `now`, counted on from there (an understudy
+        taking over the director's beat)."""
+        tempo = cls(beat.tempo)
+        tempo._b0, tempo._t0 = beat.beat, now
+        return tempo
+
     def set_tempo(self, bpm: float, now: float) -> None:
         """From now on at `bpm`, the beat carrying on from where it is (no jump)."""
         self._b0, self._t0 = self.sample(now, 0.0, 0.0).beat, now

@@ -1,0 +1,79 @@
+"""The director: the show runs here as it would alone, and each frame's inputs are published for
+the actors as the frame goes to the screen (cluster.frames says what a frame carries)."""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import time
+
+import pygame
+
+from ..engine.inputs import LocalInputs
+from .frames import END, audio_fields, batch_fields, encode, stream, subject
+
+
+FLUSH_S = 5.0       # at the end, how long frames still waiting for the broker may take to be stored
+
+
+class Director(LocalInputs):
+    def __init__(self, link, show: str, run: str | None = None):
+        """`link`: a crossings.NatsLink; `show`: the show's name (its subject and stream). A new
+        show (`run` None) empties the stream; an understudy taking over continues the run."""
+        self.link, self.subject = link, subject(show)
+        link.open_stream(stream(show), self.subject, fresh=run is None)
+        self.run = run or secrets.token_hex(6)
+        self.by = f"{socket.gethostname()}:{os.getpid()}"
+        self.published = 0
+        self.spent = 0.0                  # seconds of the frame loop's time publishing took, in all
+        self._keys, self._console, self._osc = [], [], []
+        self._audio = self._date = None
+
+    def controls(self, engine) -> tuple:
+        events, console = super().controls(engine)
+        events, console = list(events), list(console)
+        self._keys = [[ev.type == pygame.KEYDOWN, ev.key, ev.mod] for ev in events
+                      if ev.type in (pygame.KEYDOWN, pygame.KEYUP) and not engine.controls.local(ev)]
+        self._console = console
+        return events, console
+
+    def audio(self, engine):
+        self._audio = super().audio(engine)
+        return self._audio
+
+    def date(self, engine) -> tuple:
+        self._date = super().date(engine)
+        return self._date
+
+    def applied(self, batch: list, moderated: bool) -> None:
+        """engine.osc's journal: a batch of messages about to be applied, in order."""
+        self._osc.append(batch_fields(moderated, batch))
+
+    def shown(self, engine) -> None:
+        start = time.perf_counter()
+        c, b = engine.clock, engine.beat
+        record = {"frame": c.frame, "time": c.time, "dt": c.dt,
+                  "wall": time.time() + (engine.shown_at - start) if engine.live else c.time,
+                  "date": list(self._date), "beat": [b.beat, b.tempo, b.span, b.peers],
+                  "audio": audio_fields(self._audio), "mouse": list(engine.controls.mouse),
+                  "keys": self._keys, "console": self._console, "osc": self._osc,
+                  "piece": engine.player.name, "cue": engine.show.current.label if engine.show.current else None,
+                  "by": self.by}
+        if c.frame == 0:        # where an actor starts from: the evening's audience as it is now
+            record["start"] = {"audience": engine.audience.dump(), "size": list(engine.canvas_size),
+                               "seed": engine.seed, "program": engine.program.title, "run": self.run}
+        self.link.publish(self.subject, encode(record), f"{self.run}:{c.frame}")
+        self._keys, self._console, self._osc = [], [], []
+        self.published += 1
+        self.spent += time.perf_counter() - start
+
+    def close(self) -> None:
+        """The show is over: actors are told, then the connection closes."""
+        self.link.publish(self.subject, END, f"{self.run}:end")
+        self.link.flush(FLUSH_S)
+        self.link.close()
+
+    def counters(self) -> dict:
+        return {"cluster_role": "director", "cluster_frames_behind_max": 0, "cluster_resyncs": self.link.lost,
+                "cluster_publish_ms": round(1000.0 * self.spent / max(self.published, 1), 4),
+                "cluster_dropped": self.link.dropped}

@@ -1,0 +1,275 @@
+"""Several machines: a director and its actors in lockstep over a real NATS server (Debian's
+nats-server, started and stopped here), each engine a `run.py` process as an operator starts it."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from stagecraft.cluster.frames import subject
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOW_S = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Broker:
+    """Debian's nats-server with JetStream, its store in the test's folder, on a port of its own."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.port = folder, free_port()
+        self.url = f"nats://127.0.0.1:{self.port}"
+        self.start()
+
+    def start(self) -> None:
+        binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
+        self.server = subprocess.Popen([binary, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd",
+                                        str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.server.poll() is not None:
+                    self.server.kill()
+                    pytest.fail("nats-server did not start")
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        self.server.kill()
+        self.server.wait(5)
+
+
+@pytest.fixture
+def broker(tmp_path):
+    b = Broker(tmp_path / "nats")
+    yield b
+    b.kill()
+
+
+@pytest.fixture
+def nats_url(broker):
+    return broker.url
+
+
+def engine(*args, log: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+    return subprocess.Popen([sys.executable, str(ROOT / "run.py"), "play", "smiles_for_all", "--headless",
+                             "--audio", "none", *args], cwd=ROOT, env=env, stdout=log.open("w"),
+                            stderr=subprocess.STDOUT)
+
+
+def oscsend(port: int, address: str, tags: str, *args) -> None:
+    subprocess.run(["oscsend", "127.0.0.1", str(port), address, tags, *map(str, args)], check=True, timeout=5)
+
+
+def hashes(path: Path) -> dict[int, str]:
+    """frame index -> sha1, from a --hash-frames file."""
+    return {int(f): h for f, _, h in (line.split() for line in path.read_text().splitlines())}
+
+
+class Relay:
+    """A TCP relay from an actor to the NATS server, which the test cuts (every connection closed,
+    and none taken) and restores: the actor's network cable, pulled and plugged back."""
+
+    def __init__(self, target: int):
+        self.target, self.port = target, free_port()
+        self.open = False
+        self.links: list[socket.socket] = []
+        self.restore()
+
+    def restore(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
+        self.open = True
+        threading.Thread(target=self._accept, args=(self.server,), daemon=True).start()
+
+    def _accept(self, server) -> None:
+        while self.open:
+            try:
+                near, _ = server.accept()
+            except OSError:
+                return
+            far = socket.create_connection(("127.0.0.1", self.target))
+            self.links += [near, far]
+            for a, b in ((near, far), (far, near)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, a, b) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        for s in (a, b):
+            s.close()
+
+    def cut(self) -> None:
+        self.open = False
+        self.server.close()
+        for s in self.links:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.links = []
+
+
+def drive(audience: int, control: int, seconds: float) -> int:
+    """The audience and the operator at the director for `seconds`: joins, cheers, touches and votes
+    through liblo's oscsend, and now and then a GO (the program's cues and their glides)."""
+    sent, start = 0, time.monotonic()
+    while time.monotonic() - start < seconds:
+        k = sent // 4
+        oscsend(audience, "/audience/join", "s", f"guest{k}")
+        oscsend(audience, "/audience/cheer", "f", 1.0)
+        oscsend(audience, "/audience/touch", "ff", (k % 10) / 10 + 0.05, 0.5)
+        oscsend(audience, "/audience/vote", "f", 1.0 if k % 2 else -1.0)
+        sent += 4
+        if k % 10 == 5:
+            oscsend(control, "/go", "")
+        time.sleep(0.3)
+    return sent
+
+
+def director_args(url: str, tmp_path: Path, seconds: float, audience: int, control: int) -> list:
+    return ["--director", url, "--size", "160x90", "--seconds", str(seconds), "--fresh",
+            "--audience-file", str(tmp_path / "aud0.json"), "--osc-port", str(control),
+            "--audience-port", str(audience), "--hash-frames", str(tmp_path / "director.txt"),
+            "--stats", str(tmp_path / "director.json")]
+
+
+def actor(url: str, tmp_path: Path, k: int) -> subprocess.Popen:
+    return engine("--actor", url, "--hash-frames", str(tmp_path / f"actor{k}.txt"),
+                  "--stats", str(tmp_path / f"actor{k}.json"), "--audience-file", str(tmp_path / f"aud{k}.json"),
+                  log=tmp_path / f"actor{k}.log")
+
+
+def finish(processes: dict, tmp_path: Path, timeout: float) -> None:
+    try:
+        for name, p in processes.items():
+            assert p.wait(timeout) == 0, (tmp_path / f"{name}.log").read_text()
+    finally:
+        for p in processes.values():
+            p.kill() if p.poll() is None else None
+
+
+def test_actors_render_every_frame_the_director_rendered(nats_url, tmp_path):
+    """One actor from the start, one started 10 s late, one whose connection is cut for 3 s."""
+    port = int(nats_url.rpartition(":")[2])
+    relay = Relay(port)
+    actors = {"actor1": actor(nats_url, tmp_path, 1), "actor3": actor(f"nats://127.0.0.1:{relay.port}", tmp_path, 3)}
+    time.sleep(3.0)     # the actors connect and wait for the show to start
+    audience, control = free_port(), free_port()
+    director = engine(*director_args(nats_url, tmp_path, SHOW_S, audience, control), log=tmp_path / "director.log")
+    try:
+        time.sleep(3.0)
+        sent = drive(audience, control, 7.0)
+        actors["actor2"] = actor(nats_url, tmp_path, 2)          # 10 s into the show
+        relay.cut()
+        sent += drive(audience, control, 3.0)
+        relay.restore()
+        sent += drive(audience, control, SHOW_S - 21.0)
+    finally:
+        finish({"director": director, **actors}, tmp_path, SHOW_S + 30)
+
+    directed = hashes(tmp_path / "director.txt")
+    stats = json.loads((tmp_path / "director.json").read_text())
+    assert stats["cluster_role"] == "director" and stats["cluster_dropped"] == 0
+    assert stats["osc_received"] >= sent * 0.9          # the audience did reach the director (UDP on loopback)
+    assert stats["fired"] is not None                   # and the operator's GO fired a cue
+    assert len(directed) > SHOW_S * 20 and len(set(directed.values())) > 100
+    assert subject("Smiles for All") in (tmp_path / "director.log").read_text()
+    for k in (1, 2, 3):
+        acted = hashes(tmp_path / f"actor{k}.txt")
+        assert acted.keys() == directed.keys()          # the late one too: the server kept every frame
+        wrong = [i for i in directed if acted[i] != directed[i]]
+        assert not wrong, f"actor {k}: {len(wrong)} frames differ, the first {wrong[:5]}"
+        mine = json.loads((tmp_path / f"actor{k}.json").read_text())
+        assert mine["cluster_role"] == "actor" and mine["fired"] == stats["fired"]
+        assert mine["cluster_caught_up_s"] is not None
+        # the audience's state as each machine kept it: the director's, contribution for contribution
+        assert json.loads((tmp_path / f"aud{k}.json").read_text()) == json.loads((tmp_path / "aud0.json").read_text())
+    assert json.loads((tmp_path / "actor3.json").read_text())["cluster_resyncs"] >= 1
+    assert json.loads((tmp_path / "aud0.json").read_text())["made"] >= sent // 4 * 0.9
+
+
+def test_an_actor_without_a_director_is_told_so(tmp_path):
+    url = f"nats://127.0.0.1:{free_port()}"       # nothing listens there
+    actor = engine("--actor", url, log=tmp_path / "actor.log")
+    assert actor.wait(30) == 2
+    told = (tmp_path / "actor.log").read_text()
+    assert "cannot reach the NATS server" in told and url in told
+
+
+def test_the_broker_killed_mid_show_stalls_no_picture_and_actors_resync(broker, tmp_path):
+    audience, control = free_port(), free_port()
+    follower = actor(broker.url, tmp_path, 1)
+    time.sleep(3.0)
+    director = engine(*director_args(broker.url, tmp_path, 16.0, audience, control), log=tmp_path / "director.log")
+    try:
+        time.sleep(3.0)
+        sent = drive(audience, control, 3.0)
+        broker.kill()                                   # the broker gone for 3 s, then back on its stored stream
+        sent += drive(audience, control, 3.0)
+        broker.start()
+        sent += drive(audience, control, 3.0)
+    finally:
+        finish({"director": director, "actor1": follower}, tmp_path, 60)
+    times = [float(line.split()[1]) for line in (tmp_path / "director.txt").read_text().splitlines()]
+    assert max(b - a for a, b in zip(times, times[1:])) < 1.0   # it never waited on the broker (3 s away)
+    stats = json.loads((tmp_path / "director.json").read_text())
+    assert stats["cluster_resyncs"] >= 1 and stats["cluster_dropped"] == 0
+    directed, acted = hashes(tmp_path / "director.txt"), hashes(tmp_path / "actor1.txt")
+    assert acted == directed
+    assert json.loads((tmp_path / "actor1.json").read_text())["cluster_resyncs"] >= 1
+    assert json.loads((tmp_path / "aud1.json").read_text()) == json.loads((tmp_path / "aud0.json").read_text())
+
+
+def test_the_understudy_takes_over_when_the_director_dies(nats_url, tmp_path):
+    audience, control = free_port(), free_port()
+    standby_audience = free_port()
+    understudy = engine("--understudy", nats_url, "--takeover-s", "1.5", "--seconds", "18",
+                        "--audience-port", str(standby_audience), "--osc-port", str(free_port()),
+                        "--hash-frames", str(tmp_path / "understudy.txt"), "--stats", str(tmp_path / "understudy.json"),
+                        "--audience-file", str(tmp_path / "aud9.json"), log=tmp_path / "understudy.log")
+    follower = actor(nats_url, tmp_path, 1)
+    time.sleep(3.0)
+    director = engine(*director_args(nats_url, tmp_path, 60.0, audience, control), log=tmp_path / "director.log")
+    try:
+        time.sleep(3.0)
+        before = drive(audience, control, 4.0)
+        director.kill()                                 # no goodbye: the machine lost its power
+        time.sleep(4.0)
+        after = drive(standby_audience, free_port(), 4.0)
+        for name, p in (("understudy", understudy), ("actor1", follower)):
+            assert p.wait(60) == 0, (tmp_path / f"{name}.log").read_text()
+    finally:
+        for p in (director, understudy, follower):
+            p.kill() if p.poll() is None else None
+    told = (tmp_path / "understudy.log").read_text()
+    assert "directs the show from frame" in told
+    assert "the show is directed by" in (tmp_path / "actor1.log").read_text()   # the actors are told too
+    directed, stood_in, acted = (hashes(tmp_path / f"{n}.txt") for n in ("director", "understudy", "actor1"))
+    last = max(directed)
+    assert all(stood_in[i] == h for i, h in directed.items())       # in lockstep until the director died
+    assert sorted(stood_in) == list(range(len(stood_in))) and max(stood_in) > last + 60   # then it went on
+    assert acted == stood_in                                         # and the actor followed it
+    stats = json.loads((tmp_path / "understudy.json").read_text())
+    assert stats["cluster_role"] == "director"
+    kept = json.loads((tmp_path / "aud9.json").read_text())
+    assert kept["made"] >= (before + after) // 4 * 0.8                # the audience's state survived the takeover
