@@ -36,6 +36,8 @@ class Broker:
 
     def start(self) -> None:
         binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
+        if not Path(binary).exists():
+            pytest.skip("needs Debian's nats-server (.ci/run installs it)")
         self.server = subprocess.Popen([binary, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd",
                                         str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
