@@ -260,7 +260,8 @@ class LatestFrame:
 
 class NatsLink:
     """The frame loop <-> a NATS server (nats-py, the cluster extra), from a thread of its own
-    running asyncio. A show's frames are kept by the server in a JetStream stream, so whoever
+    running asyncio (and a phone gateway's relay <-> the director: `listen` and `say`, plain NATS
+    subjects, bytes each way, never waiting). A show's frames are kept by the server in a JetStream stream, so whoever
     follows late, or loses the connection for a while, gets every frame in order from the first.
 
     `publish` hands a frame to that thread and returns at once; the thread stores each in the
@@ -321,7 +322,7 @@ class NatsLink:
                                               disconnected_cb=down, reconnected_cb=back)
             self._js = self._client.jetstream()
             self._outbox = asyncio.Queue()
-            self._loop.create_task(self._store())
+            self._storing = self._loop.create_task(self._store())
             self.up = True
         except Exception as exc:    # the server's absence, refusal or a bad URL: said by the constructor
             self._problem = exc
@@ -386,6 +387,30 @@ class NatsLink:
             time.sleep(0.02)
         return True
 
+    async def _shut(self) -> None:
+        self._storing.cancel()
+        await self._client.close()
+
+    def listen(self, subject: str) -> queue.SimpleQueue:
+        """Plain NATS (nothing stored): what arrives on `subject`, bytes, into the queue returned."""
+        heard: queue.SimpleQueue = queue.SimpleQueue()
+
+        async def got(msg):
+            heard.put(msg.data)
+
+        self._call(self._client.subscribe(subject, cb=got, pending_msgs_limit=-1, pending_bytes_limit=-1))
+        return heard
+
+    def say(self, subject: str, data: bytes) -> None:
+        """Plain NATS, at most once: lost if the server is away (the phones' aggregates, a hello)."""
+        self._loop.call_soon_threadsafe(self._loop.create_task, self._say(subject, data))
+
+    async def _say(self, subject: str, data: bytes) -> None:
+        try:
+            await self._client.publish(subject, data)
+        except Exception:           # the broker away and the client's buffer full: said again soon
+            pass
+
     def follow(self, subject: str) -> None:
         """The show's frames into `received`: every one stored, from the first, then each new one.
         ConnectionError if the server has no JetStream."""
@@ -414,7 +439,7 @@ class NatsLink:
     def close(self) -> None:
         if self._client is not None and self._loop.is_running():
             try:
-                self._call(self._client.close())
+                self._call(self._shut())
             except Exception:       # closing an unreachable connection: nothing more to do
                 pass
         if self._loop.is_running():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -275,3 +276,74 @@ def test_the_understudy_takes_over_when_the_director_dies(nats_url, tmp_path):
     assert stats["cluster_role"] == "director"
     kept = json.loads((tmp_path / "aud9.json").read_text())
     assert kept["made"] >= (before + after) // 4 * 0.8                # the audience's state survived the takeover
+
+
+CROWD = """
+import asyncio, json, sys, time
+from websockets.asyncio.client import connect
+
+async def phone(port, k, sends, out):
+    ws = await connect(f"ws://127.0.0.1:{port}/ws", origin=f"http://127.0.0.1:{port}", open_timeout=60)
+    await ws.send(json.dumps({"hello": f"house-phone-{k:05d}-token"}))
+    welcome = json.loads(await ws.recv())
+    while (m := json.loads(await ws.recv())).get("type") != "manifest" or not m.get("gestures"):
+        pass
+    out["ids"].add(welcome["id"])
+    for i in range(sends):
+        await asyncio.sleep(0.5)                     # two gestures a second
+        await ws.send(json.dumps({"gesture": "vote", "value": 1.0 if (k + i) % 2 else -1.0}))
+        out["sent"] += 1
+    await asyncio.sleep(2.0)
+    await ws.close()
+
+async def main(ports, phones, sends):
+    out = {"sent": 0, "ids": set()}
+    tasks = []
+    for k in range(phones):
+        tasks.append(asyncio.ensure_future(phone(ports[k % len(ports)], k, sends, out)))
+        await asyncio.sleep(1 / 400)
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    failed = [repr(r) for r in results if isinstance(r, BaseException)]
+    print(json.dumps({"sent": out["sent"], "phones": len(out["ids"]), "failed": failed[:5], "failures": len(failed)}))
+
+asyncio.run(main([int(p) for p in sys.argv[1].split(",")], int(sys.argv[2]), int(sys.argv[3])))
+"""
+
+
+def test_two_gateways_bring_2000_phones_to_one_director(nats_url, tmp_path):
+    phones, sends = 2000, 2
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    director = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), "play", "forum", "--headless", "--audio", "none", "--size", "160x90",
+         "--director", nats_url, "--phones", "nats", "--seconds", "300", "--fresh", "--no-osc",
+         "--audience-file", str(tmp_path / "aud0.json"), "--stats", str(tmp_path / "director.json")],
+        cwd=ROOT, env={**env, "SDL_VIDEODRIVER": "offscreen", "SDL_AUDIODRIVER": "dummy"},
+        stdout=(tmp_path / "director.log").open("w"), stderr=subprocess.STDOUT)
+    ports = [free_port(), free_port()]
+    gateways = [subprocess.Popen([sys.executable, str(ROOT / "run.py"), "gateway", nats_url, "--show", "The Forum",
+                                  "--port", str(p), "--host", "127.0.0.1", "--phones-per-ip", "5000"],
+                                 cwd=ROOT, env=env, stdout=(tmp_path / f"gateway{k}.log").open("w"),
+                                 stderr=subprocess.STDOUT) for k, p in enumerate(ports)]
+    try:
+        deadline = time.monotonic() + 60
+        while not all("the audience's page is at" in (tmp_path / f"gateway{k}.log").read_text() for k in (0, 1)):
+            assert time.monotonic() < deadline and director.poll() is None, \
+                [(tmp_path / f).read_text() for f in ("director.log", "gateway0.log", "gateway1.log")]
+            time.sleep(0.2)
+        crowd = subprocess.run([sys.executable, "-c", CROWD, ",".join(map(str, ports)), str(phones), str(sends)],
+                               capture_output=True, text=True, timeout=240, env=env)
+        house = json.loads(crowd.stdout.strip().splitlines()[-1])
+        assert house["failures"] == 0 and house["phones"] == phones, (house, crowd.stderr[-2000:])
+        time.sleep(2.0)
+        director.send_signal(signal.SIGINT)                     # the operator's ctrl-C: stats written, audience saved
+        assert director.wait(30) == 0, (tmp_path / "director.log").read_text()
+    finally:
+        for p in (director, *gateways):
+            p.terminate() if p.poll() is None else None
+        for p in (director, *gateways):
+            p.wait(10)
+    stats = json.loads((tmp_path / "director.json").read_text())
+    assert house["sent"] == phones * sends
+    assert stats["phones_delivered"] == house["sent"]           # 0 lost, through two gateways and NATS
+    voters = json.loads((tmp_path / "aud0.json").read_text())["members"]
+    assert len(voters) == phones                                 # each phone one sender, whichever gateway

@@ -19,14 +19,15 @@ from ..piece.player import PieceFault
 from ..show.program import ProgramError
 from ..show.program import available as programs
 from .files import cmd_check_flash, cmd_contact_sheet, cmd_render, cmd_snapshot
+from .cluster import cmd_gateway
 from .live import cmd_install, cmd_play, cmd_show
-from .options import (PHONES_PORT, Parser, UsageError, fraction, hash_frames_option, live_options, mapping_option, opening_hours,
-                      phones_options, phones_port, phones_url_option, port, positive, safety_options, set_option,
-                      size, window_options)
+from .options import (PHONES_PORT, Parser, UsageError, fraction, hash_frames_option, live_options, mapping_option,
+                      nats_url, opening_hours, phones_options, phones_port, phones_url_option, port, positive,
+                      safety_options, set_option, size, whole, window_options)
 from .tools import cmd_import, cmd_list, cmd_new, cmd_osc_map, cmd_qr, cmd_send
 
 DEFAULT_PROGRAM = "smiles_for_all"
-COMMANDS = {"show", "list", "play", "render", "snapshot", "contact-sheet", "new", "import", "osc-map", "send",
+COMMANDS = {"show", "list", "gateway", "play", "render", "snapshot", "contact-sheet", "new", "import", "osc-map", "send",
             "check-flash", "install", "qr", "-h", "--help"}
 INSTALL_LOG = Path("out") / "install.log"
 RESUME_FILE = Path("out") / "resume.json"
@@ -122,6 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--phones", type=port, default=PHONES_PORT, metavar="PORT", help=f"the page's port ({PHONES_PORT})")
     phones_url_option(s)
     s.set_defaults(func=cmd_qr)
+
+    s = sub.add_parser("gateway", help="a phone gateway for a director on another machine: its phones reach the "
+                                       "show through the director's NATS server (a house of thousands)")
+    s.add_argument("nats", type=nats_url, metavar="nats://HOST:PORT")
+    s.add_argument("--show", required=True, metavar="TITLE", help="the show's title, as its director says it")
+    s.add_argument("--port", type=port, default=PHONES_PORT, metavar="PORT",
+                   help=f"serve the audience's page and WebSocket here (default {PHONES_PORT})")
+    s.add_argument("--host", default="0.0.0.0", help="the interface to serve on (default: all)")
+    s.add_argument("--phones-per-ip", type=whole(1, 100_000), default=8, metavar="N",
+                   help="phones at once from one network address (default 8)")
+    s.add_argument("--phones-max", type=whole(1, 100_000), default=2000, metavar="N",
+                   help="phones at once on this gateway (default 2000)")
+    s.set_defaults(func=cmd_gateway)
 
     s = sub.add_parser("new", help="a new piece (module and shader) from the template")
     s.add_argument("name")

@@ -87,3 +87,50 @@ def take_over(engine, actor, args) -> None:
     attach(engine, director)
     engine.operator.tell(f"cluster: the director ({last.by}) fell silent after frame {last.index}: this "
                          f"understudy ({director.by}) directs the show from frame {last.index + 1}", error=True)
+
+
+def remote_phones(engine, director, args) -> None:
+    """--phones nats: the audience's phones through gateways on other machines (run.py gateway)."""
+    from ..cluster.house import RemotePhones
+    if role(args) != "director":
+        raise UsageError("--phones nats: phones reach a director; give --director too")
+    engine.attach_phones(RemotePhones(director.link, engine.program.title, secret=engine.audience.salt,
+                                      url=args.phones_url, tell=engine.operator.tell))
+    engine.operator.tell(f"phones: through gateways elsewhere (run.py gateway {args.director} --show "
+                         f"{engine.program.title!r})")
+
+
+def cmd_gateway(args) -> int:
+    """A phone gateway on this machine for a director elsewhere, until stopped."""
+    import signal
+
+    from ..cluster.house import Relay, hello
+    from ..show.operator import Operator
+    try:
+        from ..crossings import NatsLink
+        import nats  # noqa: F401  (the cluster extra)
+    except ImportError:
+        raise UsageError("gateway needs the cluster extra: pip install 'stagecraft[cluster]' (nats-py)") from None
+    operator = Operator()
+    try:
+        link = NatsLink(args.nats, name="stagecraft gateway")
+    except ConnectionError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        operator.tell(f"phones: waiting for the director of {args.show!r} on {args.nats}")
+        greeting = hello(link, args.show, WAIT_S)
+        if greeting is None:
+            raise UsageError(f"gateway: no director of {args.show!r} heard in {WAIT_S:g} s (is it running with "
+                             "--phones nats, under that title?)")
+        relay = Relay(link, args.show, args.port, secret=greeting["secret"], piece=greeting.get("piece"),
+                      per_ip=args.phones_per_ip, max_phones=args.phones_max, host=args.host, tell=operator.tell)
+        signal.signal(signal.SIGTERM, lambda *_: setattr(relay, "running", False))
+        try:
+            relay.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            relay.shut()
+    finally:
+        link.close()
+    return 0

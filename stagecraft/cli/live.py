@@ -165,7 +165,9 @@ def _play(show, args, *, start=None, loop=False) -> int:
             _listen(engine, args)
         if args.midi:
             engine.midi = _midi(engine, args)
-        if args.phones is not None:
+        if args.phones == "nats":
+            cluster.remote_phones(engine, inputs, args)
+        elif args.phones is not None:
             from ..phones.client import Phones
             engine.attach_phones(Phones(args.phones, secret=engine.audience.salt, url=args.phones_url,
                                         per_ip=args.phones_per_ip, max_phones=args.phones_max, tell=operator.tell))

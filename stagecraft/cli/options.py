@@ -123,9 +123,11 @@ def nats_url(text: str) -> str:
 PHONES_PORT = 8080
 
 
-def phones_port(text: str) -> int | None:
-    """A port for the phones' page, or None for `off`."""
-    return None if text.strip().lower() == "off" else port(text)
+def phones_port(text: str) -> int | str | None:
+    """A port for the phones' page, None for `off`, or `nats`: gateways elsewhere (run.py gateway)
+    reach a director through its NATS server."""
+    word = text.strip().lower()
+    return None if word == "off" else word if word == "nats" else port(text)
 
 
 def whole(lo: int, hi: int):
@@ -138,9 +140,10 @@ def whole(lo: int, hi: int):
 
 def phones_options(s: argparse.ArgumentParser, default: int | None) -> None:
     """The audience's phones: the page's port, the URL the QR code carries, and the caps."""
-    s.add_argument("--phones", type=phones_port, default=default, metavar="PORT|off",
+    s.add_argument("--phones", type=phones_port, default=default, metavar="PORT|off|nats",
                    help="serve the audience's page and WebSocket on all interfaces at PORT "
-                        + (f"(default {default}; off: no phones)" if default else "(default off)"))
+                        + (f"(default {default}; off: no phones)" if default else "(default off)")
+                        + "; nats: a director's phones come through gateways elsewhere (run.py gateway)")
     phones_url_option(s)
     s.add_argument("--phones-per-ip", type=whole(1, 100_000), default=8, metavar="N",
                    help="phones at once from one network address (default 8)")

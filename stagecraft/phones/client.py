@@ -46,6 +46,7 @@ class Phones:
         self.past = {"peak": 0, "received": 0, "rejected": Counter()}
         self.now_counts: dict = {}
         self.dropped = 0
+        self.delivered = 0          # gestures handed to the show
         self.restarts = 0
         self.recent: deque = deque(maxlen=GIVE_UP)
         self.latency: deque = deque(maxlen=LATENCIES)
@@ -69,29 +70,37 @@ class Phones:
     def connected(self) -> int:
         return int(self.now_counts.get("connected", 0))
 
+    @property
+    def live(self) -> bool:
+        """A gateway to talk to."""
+        return self.process is not None
+
     # each frame -------------------------------------------------------------------------------
     def drain(self, inbox, budget: int = 4096) -> None:
         """Gestures in, before the OSC hub applies the frame's messages."""
-        if self.process is None:
+        if not self.live:
             return
         now, wall = time.perf_counter(), time.time()
         for m in self.link.take(budget):
-            if "p" in m:
-                self._gesture(inbox, m, now, wall)
-            elif "named" in m and isinstance(m["named"], list) and len(m["named"]) == 2:
-                self.named(f"phone:{m['named'][0]}", str(m["named"][1]))
-            elif "counts" in m:
-                self._counts(m["counts"])
-            elif "listening" in m:
-                self.port = int(m["listening"])
-                self.url = self.asked_url or lan_url(self.port)
-                if not self.restarts:
-                    self.tell(f"phones: the audience's page is at {self.url} (QR on stage at each piece's entry)")
-            elif "failed" in m:
-                self.failed = True
-                self.tell(f"phones: cannot serve the page on port {self.port}: {m['failed']}; no phones tonight "
-                          f"(choose another with --phones PORT)", error=True)
+            self._take(inbox, m, now, wall)
         self._supervise(time.monotonic())
+
+    def _take(self, inbox, m: dict, now: float, wall: float) -> None:
+        if "p" in m:
+            self._gesture(inbox, m, now, wall)
+        elif "named" in m and isinstance(m["named"], list) and len(m["named"]) == 2:
+            self.named(f"phone:{m['named'][0]}", str(m["named"][1]))
+        elif "counts" in m:
+            self._counts(m["counts"], m.get("g"))
+        elif "listening" in m:
+            self.port = int(m["listening"])
+            self.url = self.asked_url or m.get("url") or lan_url(self.port)
+            if not self.restarts:
+                self.tell(f"phones: the audience's page is at {self.url} (QR on stage at each piece's entry)")
+        elif "failed" in m:
+            self.failed = True
+            self.tell(f"phones: cannot serve the page on port {self.port}: {m['failed']}; no phones tonight "
+                      f"(choose another with --phones PORT)", error=True)
 
     def _gesture(self, inbox, m: dict, now: float, wall: float) -> None:
         try:
@@ -105,11 +114,12 @@ class Phones:
         if not inbox.put(Delivery(AUDIENCE, sender, now, ((None, message),)), 1):
             self.dropped += 1
             return
+        self.delivered += 1
         sent = m.get("s", m.get("t"))
         if isinstance(sent, (int, float)):
             self.latency.append(wall - sent)
 
-    def _counts(self, counts: dict) -> None:
+    def _counts(self, counts: dict, gateway: str | None = None) -> None:
         self.heard = time.monotonic()
         if counts.get("shared") and not self.now_counts.get("shared"):
             self.tell("phones: many phones share one address (a NAT or a guest network): each is still its own "
@@ -154,11 +164,11 @@ class Phones:
     def show_piece(self, name: str, title: str, gestures) -> None:
         """A piece came on: every phone gets its gestures (a new gateway gets them on start)."""
         self.piece = {**manifest(name, gestures), "title": title}
-        if self.process is not None:
+        if self.live:
             self.link.send(self.piece)
 
     def room(self, audience, now: float) -> None:
-        if self.process is None or now - self.crowd_at < CROWD_EVERY_S:
+        if not self.live or now - self.crowd_at < CROWD_EVERY_S:
             return
         self.crowd_at = now
         crowd = {"type": "crowd", "excitement": round(audience.excitement, 2), "polarity": round(audience.polarity, 2),
@@ -169,11 +179,11 @@ class Phones:
 
     def you(self, sender: str, portrait: dict) -> None:
         """A phone's own smile (it joined): drawn on its page."""
-        if self.process is not None and sender.startswith("phone:"):
+        if self.live and sender.startswith("phone:"):
             self.link.send({"type": "you", "id": sender[6:], "smile": portrait})
 
     def ban(self, sender: str) -> None:
-        if self.process is not None and sender.startswith("phone:"):
+        if self.live and sender.startswith("phone:"):
             self.link.send({"type": "ban", "id": sender[6:]})
 
     # what the operator sees -------------------------------------------------------------------
@@ -183,6 +193,7 @@ class Phones:
         lat = np.array(self.latency) * 1000.0 if self.latency else None
         return {"phones_peak": max(self.past["peak"], int(c.get("peak", 0))),
                 "phones_received": self.past["received"] + int(c.get("received", 0)),
+                "phones_delivered": self.delivered,
                 "phones_rejected": sum(rejected.values()) + self.dropped,
                 "phones_rejected_by": dict(rejected),
                 "phones_connected": self.connected, "phones_restarts": self.restarts,
