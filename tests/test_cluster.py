@@ -69,10 +69,10 @@ def nats_url(broker):
     return broker.url
 
 
-def engine(*args, log: Path) -> subprocess.Popen:
+def engine(*args, log: Path, piece: str = "smiles_for_all") -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.update(SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
-    return subprocess.Popen([sys.executable, str(ROOT / "run.py"), "play", "smiles_for_all", "--headless",
+    return subprocess.Popen([sys.executable, str(ROOT / "run.py"), "play", piece, "--headless",
                              "--audio", "none", *args], cwd=ROOT, env=env, stdout=log.open("w"),
                             stderr=subprocess.STDOUT)
 
@@ -156,10 +156,10 @@ def director_args(url: str, tmp_path: Path, seconds: float, audience: int, contr
             "--stats", str(tmp_path / "director.json")]
 
 
-def actor(url: str, tmp_path: Path, k: int) -> subprocess.Popen:
+def actor(url: str, tmp_path: Path, k: int, piece: str = "smiles_for_all") -> subprocess.Popen:
     return engine("--actor", url, "--hash-frames", str(tmp_path / f"actor{k}.txt"),
                   "--stats", str(tmp_path / f"actor{k}.json"), "--audience-file", str(tmp_path / f"aud{k}.json"),
-                  log=tmp_path / f"actor{k}.log")
+                  log=tmp_path / f"actor{k}.log", piece=piece)
 
 
 def finish(processes: dict, tmp_path: Path, timeout: float) -> None:
@@ -347,3 +347,155 @@ def test_two_gateways_bring_2000_phones_to_one_director(nats_url, tmp_path):
     assert stats["phones_delivered"] == house["sent"]           # 0 lost, through two gateways and NATS
     voters = json.loads((tmp_path / "aud0.json").read_text())["members"]
     assert len(voters) == phones                                 # each phone one sender, whichever gateway
+
+
+AUTH = """
+listen: 127.0.0.1:{port}
+jetstream {{ store_dir: "{store}" }}
+authorization {{
+  users = [
+    {{user: director, password: d1r, permissions: {{publish: ["stagecraft.>", "$JS.API.>"],
+                                                   subscribe: ["stagecraft.>", "_INBOX.>"]}}}}
+    {{user: actor, password: act, permissions: {{publish: ["$JS.API.>", "$JS.FC.>"],
+                                                subscribe: ["stagecraft.*.frames", "_INBOX.>"]}}}}
+    {{user: gateway, password: gw, permissions: {{publish: ["stagecraft.*.phones.in"],
+                                                subscribe: ["stagecraft.*.phones.out"]}}}}
+  ]
+}}
+"""
+
+
+def test_a_gateway_may_publish_only_the_audiences_subject(tmp_path):
+    """The README's authorisation, on a real nats-server: the director, an actor and a gateway each
+    with their own user; the gateway's phones reach the show, its forgeries reach nothing."""
+    import asyncio
+
+    import nats
+    port = free_port()
+    config = tmp_path / "nats.conf"
+    config.write_text(AUTH.format(port=port, store=tmp_path / "store"))
+    binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
+    if not Path(binary).exists():
+        pytest.skip("needs Debian's nats-server (.ci/run installs it)")
+    server = subprocess.Popen([binary, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = lambda who, pw: f"nats://{who}:{pw}@127.0.0.1:{port}"    # noqa: E731
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    procs = {}
+    try:
+        time.sleep(0.5)
+        procs["actor1"] = actor(url("actor", "act"), tmp_path, 1, piece="forum")
+        time.sleep(2.0)
+        procs["director"] = subprocess.Popen(
+            [sys.executable, str(ROOT / "run.py"), "play", "forum", "--headless", "--audio", "none", "--size", "160x90",
+             "--director", url("director", "d1r"), "--phones", "nats", "--seconds", "300", "--fresh", "--no-osc",
+             "--audience-file", str(tmp_path / "aud0.json"), "--stats", str(tmp_path / "director.json"),
+             "--hash-frames", str(tmp_path / "director.txt")],
+            cwd=ROOT, env={**env, "SDL_VIDEODRIVER": "offscreen", "SDL_AUDIODRIVER": "dummy"},
+            stdout=(tmp_path / "director.log").open("w"), stderr=subprocess.STDOUT)
+        phones_port = free_port()
+        procs["gateway"] = subprocess.Popen(
+            [sys.executable, str(ROOT / "run.py"), "gateway", url("gateway", "gw"), "--show", "The Forum", "--port",
+             str(phones_port), "--host", "127.0.0.1", "--phones-per-ip", "100"], cwd=ROOT, env=env,
+            stdout=(tmp_path / "gateway.log").open("w"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while "the audience's page is at" not in (tmp_path / "gateway.log").read_text():
+            assert time.monotonic() < deadline, (tmp_path / "gateway.log").read_text()
+            time.sleep(0.2)
+
+        async def forge() -> list[str]:
+            refused = []
+
+            async def error(exc):
+                refused.append(str(exc))
+            nc = await nats.connect(url("gateway", "gw"), error_cb=error)
+            await nc.publish("stagecraft.The_Forum.frames", b'{"frame": 999999}')
+            await nc.publish("$JS.API.STREAM.PURGE.STAGECRAFT_The_Forum", b"")
+            await nc.flush()
+            await asyncio.sleep(1.0)
+            await nc.close()
+            return refused
+        refused = asyncio.run(forge())
+        assert len(refused) == 2 and all("permissions violation" in r.lower() for r in refused), refused
+        crowd = subprocess.run([sys.executable, "-c", CROWD, str(phones_port), "50", "2"], capture_output=True,
+                               text=True, timeout=120, env=env)
+        house = json.loads(crowd.stdout.strip().splitlines()[-1])
+        assert house["failures"] == 0, house
+        time.sleep(2.0)
+        procs["director"].send_signal(signal.SIGINT)
+        assert procs["director"].wait(30) == 0, (tmp_path / "director.log").read_text()
+        assert procs["actor1"].wait(60) == 0, (tmp_path / "actor1.log").read_text()
+    finally:
+        for p in procs.values():
+            p.terminate() if p.poll() is None else None
+        server.terminate()
+        server.wait(5)
+    assert json.loads((tmp_path / "director.json").read_text())["phones_delivered"] == house["sent"] == 100
+    assert hashes(tmp_path / "actor1.txt") == hashes(tmp_path / "director.txt")   # no forged frame among them
+
+
+@pytest.fixture
+def two_hosts():
+    """Two network namespaces joined by a veth pair, 10.77.0.1 and 10.77.0.2: two machines on one
+    wire, where this machine lets us make them (root with CAP_NET_ADMIN); skipped otherwise."""
+    names = [f"sc{os.getpid()}a", f"sc{os.getpid()}b"]
+    ip = shutil.which("ip")
+
+    def sh(*args) -> bool:
+        return subprocess.run([ip, *args], capture_output=True).returncode == 0
+    if ip is None or not sh("netns", "add", names[0]):
+        pytest.skip("cannot make network namespaces here (needs root and CAP_NET_ADMIN)")
+    try:
+        ok = sh("netns", "add", names[1]) and sh("link", "add", f"{names[0]}v", "type", "veth", "peer", "name",
+                                                    f"{names[1]}v")
+        for k, name in enumerate(names):
+            ok = ok and sh("link", "set", f"{name}v", "netns", name) \
+                and sh("-n", name, "addr", "add", f"10.77.0.{k + 1}/24", "dev", f"{name}v") \
+                and sh("-n", name, "link", "set", f"{name}v", "up") and sh("-n", name, "link", "set", "lo", "up")
+        if not ok:
+            pytest.skip("cannot join network namespaces with a veth pair here")
+        yield [[ip, "netns", "exec", name] for name in names]
+    finally:
+        for name in names:
+            sh("netns", "del", name)
+
+
+def test_a_director_and_an_actor_on_two_hosts(two_hosts, tmp_path):
+    host_a, host_b = two_hosts
+    port = free_port()
+    binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
+    if not Path(binary).exists():
+        pytest.skip("needs Debian's nats-server (.ci/run installs it)")
+    server = subprocess.Popen([*host_a, binary, "-a", "10.77.0.1", "-p", str(port), "-js", "-sd", str(tmp_path / "s")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+
+    def on(host, name, *args):
+        return subprocess.Popen([*host, sys.executable, str(ROOT / "run.py"), "play", "smiles_for_all", "--headless",
+                                 "--audio", "none", *args], cwd=ROOT, env=env,
+                                stdout=(tmp_path / f"{name}.log").open("w"), stderr=subprocess.STDOUT)
+    url = f"nats://10.77.0.1:{port}"
+    procs = {}
+    try:
+        time.sleep(0.5)
+        procs["actor1"] = on(host_b, "actor1", "--actor", url, "--hash-frames", str(tmp_path / "actor1.txt"))
+        time.sleep(2.0)
+        audience = free_port()
+        procs["director"] = on(host_a, "director", "--director", url, "--size", "160x90", "--seconds", "8",
+                               "--fresh", "--audience-file", str(tmp_path / "aud0.json"), "--osc-port", "0",
+                               "--audience-port", str(audience), "--hash-frames", str(tmp_path / "director.txt"))
+        time.sleep(2.5)
+        for k in range(10):
+            subprocess.run([*host_a, "oscsend", "127.0.0.1", str(audience), "/audience/join", "s", f"host{k}"],
+                           check=True, timeout=5)
+            time.sleep(0.2)
+        for name, p in procs.items():
+            assert p.wait(60) == 0, (tmp_path / f"{name}.log").read_text()
+    finally:
+        for p in procs.values():
+            p.kill() if p.poll() is None else None
+        server.terminate()
+        server.wait(5)
+    directed = hashes(tmp_path / "director.txt")
+    assert len(directed) > 200 and hashes(tmp_path / "actor1.txt") == directed
+    assert json.loads((tmp_path / "aud0.json").read_text())["made"] >= 9

@@ -141,7 +141,12 @@ class Actor(LocalInputs):
         return self.current.date
 
     def osc(self, engine) -> None:
-        engine.osc.drain(self.current.osc)
+        """The audience's way in: phones' names and the page's address, then the OSC applied."""
+        f = self.current
+        for sender, name in f.names:
+            engine.audience.name(sender, name)
+        engine.room.url = f.qr
+        engine.osc.drain(f.osc)
 
     def shown(self, engine) -> None:
         drift = (self.current.piece, engine.player.name)

@@ -26,7 +26,7 @@ class Director(LocalInputs):
         self.by = f"{socket.gethostname()}:{os.getpid()}"
         self.published = 0
         self.spent = 0.0                  # seconds of the frame loop's time publishing took, in all
-        self._keys, self._console, self._osc = [], [], []
+        self._keys, self._console, self._osc, self._names = [], [], [], []
         self._audio = self._date = None
 
     def controls(self, engine) -> tuple:
@@ -49,6 +49,13 @@ class Director(LocalInputs):
         """engine.osc's journal: a batch of messages about to be applied, in order."""
         self._osc.append(batch_fields(moderated, batch))
 
+    def naming(self, apply):
+        """What a phone naming itself does (outside OSC: the gateway's own message), recorded."""
+        def named(sender: str, name: str) -> None:
+            self._names.append([sender, name])
+            apply(sender, name)
+        return named
+
     def shown(self, engine) -> None:
         start = time.perf_counter()
         c, b = engine.clock, engine.beat
@@ -56,14 +63,15 @@ class Director(LocalInputs):
                   "wall": time.time() + (engine.shown_at - start) if engine.live else c.time,
                   "date": list(self._date), "beat": [b.beat, b.tempo, b.span, b.peers],
                   "audio": audio_fields(self._audio), "mouse": list(engine.controls.mouse),
-                  "keys": self._keys, "console": self._console, "osc": self._osc,
+                  "keys": self._keys, "console": self._console, "osc": self._osc, "names": self._names,
+                  "qr": engine.room.url,
                   "piece": engine.player.name, "cue": engine.show.current.label if engine.show.current else None,
                   "by": self.by}
         if c.frame == 0:        # where an actor starts from: the evening's audience as it is now
             record["start"] = {"audience": engine.audience.dump(), "size": list(engine.canvas_size),
                                "seed": engine.seed, "program": engine.program.title, "run": self.run}
         self.link.publish(self.subject, encode(record), f"{self.run}:{c.frame}")
-        self._keys, self._console, self._osc = [], [], []
+        self._keys, self._console, self._osc, self._names = [], [], [], []
         self.published += 1
         self.spent += time.perf_counter() - start
 

@@ -4,6 +4,7 @@
      "beat": [beat, tempo, span, peers], "audio": [level, peak, [bands], onset, voice, texture],
      "mouse": iMouse, "keys": [[down, key, mod], ...], "console": [command, ...],
      "osc": [[moderated, [[port, sender, address, tags, args], ...]], ...],
+     "names": [[sender, name], ...] (phones naming themselves), "qr": the phones' page or null,
      "piece": name, "cue": label or null, "by": the director, host:pid}
 
 Frame 0 also carries "start": what an actor must begin from (the evening's audience as the
@@ -74,6 +75,8 @@ class Frame:
     keys: list
     console: list
     osc: list
+    names: list
+    qr: str | None
     piece: str
     cue: str | None
     start: dict | None
@@ -94,6 +97,6 @@ def decode(data: bytes) -> Frame:
                      Beat(*map(float, r["beat"][:3]), int(r["beat"][3])),
                      Audio(float(level), float(peak), Bands(*map(float, bands)), bool(onset), float(voice), tex),
                      [float(v) for v in r["mouse"]], [tuple(k) for k in r["keys"]], [str(c) for c in r["console"]],
-                     osc, str(r["piece"]), r["cue"], r.get("start"), str(r["by"]))
+                     osc, [(str(a), str(b)) for a, b in r["names"]], r["qr"], str(r["piece"]), r["cue"], r.get("start"), str(r["by"]))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a frame of a Stagecraft director ({exc})") from None
