@@ -246,23 +246,32 @@ def test_the_broker_killed_mid_show_stalls_no_picture_and_actors_resync(broker, 
 def test_the_understudy_takes_over_when_the_director_dies(nats_url, tmp_path):
     audience, control = free_port(), free_port()
     standby_audience = free_port()
-    understudy = engine("--understudy", nats_url, "--takeover-s", "1.5", "--seconds", "18",
+    understudy = engine("--understudy", nats_url, "--takeover-s", "1.5", "--seconds", "18", "--phones", "nats",
                         "--audience-port", str(standby_audience), "--osc-port", str(free_port()),
                         "--hash-frames", str(tmp_path / "understudy.txt"), "--stats", str(tmp_path / "understudy.json"),
                         "--audience-file", str(tmp_path / "aud9.json"), log=tmp_path / "understudy.log")
     follower = actor(nats_url, tmp_path, 1)
     time.sleep(3.0)
-    director = engine(*director_args(nats_url, tmp_path, 60.0, audience, control), log=tmp_path / "director.log")
+    director = engine(*director_args(nats_url, tmp_path, 60.0, audience, control), "--phones", "nats",
+                      log=tmp_path / "director.log")
+    phones_port = free_port()
+    gateway = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "gateway", nats_url, "--show", "Smiles for All",
+                                "--port", str(phones_port), "--host", "127.0.0.1", "--phones-per-ip", "100"], cwd=ROOT,
+                               stdout=(tmp_path / "gateway.log").open("w"), stderr=subprocess.STDOUT)
     try:
         time.sleep(3.0)
         before = drive(audience, control, 4.0)
         director.kill()                                 # no goodbye: the machine lost its power
         time.sleep(4.0)
-        after = drive(standby_audience, free_port(), 4.0)
+        after = drive(standby_audience, free_port(), 2.0)
+        crowd = subprocess.run([sys.executable, "-c", CROWD, str(phones_port), "20", "2", "join"], capture_output=True,
+                               text=True, timeout=60)
+        house = json.loads(crowd.stdout.strip().splitlines()[-1])   # the gateway, relaying to the understudy now
+        assert house["failures"] == 0, (house, crowd.stderr[-2000:])
         for name, p in (("understudy", understudy), ("actor1", follower)):
             assert p.wait(60) == 0, (tmp_path / f"{name}.log").read_text()
     finally:
-        for p in (director, understudy, follower):
+        for p in (director, understudy, follower, gateway):
             p.kill() if p.poll() is None else None
     told = (tmp_path / "understudy.log").read_text()
     assert "directs the show from frame" in told
@@ -273,16 +282,16 @@ def test_the_understudy_takes_over_when_the_director_dies(nats_url, tmp_path):
     assert sorted(stood_in) == list(range(len(stood_in))) and max(stood_in) > last + 60   # then it went on
     assert acted == stood_in                                         # and the actor followed it
     stats = json.loads((tmp_path / "understudy.json").read_text())
-    assert stats["cluster_role"] == "director"
+    assert stats["cluster_role"] == "director" and stats["phones_delivered"] == house["sent"] == 40
     kept = json.loads((tmp_path / "aud9.json").read_text())
-    assert kept["made"] >= (before + after) // 4 * 0.8                # the audience's state survived the takeover
+    assert kept["made"] >= (before + after) // 4 * 0.8 + 20          # the audience's state survived the takeover
 
 
 CROWD = """
 import asyncio, json, sys, time
 from websockets.asyncio.client import connect
 
-async def phone(port, k, sends, out):
+async def phone(port, k, sends, out, gesture):
     ws = await connect(f"ws://127.0.0.1:{port}/ws", origin=f"http://127.0.0.1:{port}", open_timeout=60)
     await ws.send(json.dumps({"hello": f"house-phone-{k:05d}-token"}))
     welcome = json.loads(await ws.recv())
@@ -291,22 +300,24 @@ async def phone(port, k, sends, out):
     out["ids"].add(welcome["id"])
     for i in range(sends):
         await asyncio.sleep(0.5)                     # two gestures a second
-        await ws.send(json.dumps({"gesture": "vote", "value": 1.0 if (k + i) % 2 else -1.0}))
+        await ws.send(json.dumps({"gesture": gesture, "value": 1.0 if (k + i) % 2 else -1.0} if gesture == "vote"
+                                 else {"gesture": gesture}))
         out["sent"] += 1
     await asyncio.sleep(2.0)
     await ws.close()
 
-async def main(ports, phones, sends):
+async def main(ports, phones, sends, gesture):
     out = {"sent": 0, "ids": set()}
     tasks = []
     for k in range(phones):
-        tasks.append(asyncio.ensure_future(phone(ports[k % len(ports)], k, sends, out)))
+        tasks.append(asyncio.ensure_future(phone(ports[k % len(ports)], k, sends, out, gesture)))
         await asyncio.sleep(1 / 400)
     results = await asyncio.gather(*tasks, return_exceptions=True)
     failed = [repr(r) for r in results if isinstance(r, BaseException)]
     print(json.dumps({"sent": out["sent"], "phones": len(out["ids"]), "failed": failed[:5], "failures": len(failed)}))
 
-asyncio.run(main([int(p) for p in sys.argv[1].split(",")], int(sys.argv[2]), int(sys.argv[3])))
+asyncio.run(main([int(p) for p in sys.argv[1].split(",")], int(sys.argv[2]), int(sys.argv[3]),
+                 sys.argv[4] if len(sys.argv) > 4 else "vote"))
 """
 
 

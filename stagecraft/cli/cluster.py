@@ -25,9 +25,11 @@ def start(args, program, operator):
     except ImportError:
         raise UsageError(f"--{role(args)} needs the cluster extra: pip install 'stagecraft[cluster]' (nats-py)") from None
     follower = role(args) != "director"
-    if follower and (args.midi or getattr(args, "phones", None) or args.camera or args.link or args.record_osc):
+    phones = getattr(args, "phones", None)
+    if follower and (args.midi or phones and not (phones == "nats" and args.understudy) or args.camera or args.link
+                     or args.record_osc):
         raise UsageError(f"an {role(args)} has no inputs of its own: give --midi, --phones, --camera, --link and "
-                         "--record-osc to the director")
+                         "--record-osc to the director (an understudy may take over --phones nats)")
     url = args.director or args.actor or args.understudy
     try:
         link = NatsLink(url, name=f"stagecraft {role(args)}")
@@ -85,19 +87,28 @@ def take_over(engine, actor, args) -> None:
     engine.fps_cap = args.fps
     director = Director(actor.link, engine.program.title, run=actor.run_id)
     attach(engine, director)
+    if args.phones == "nats":           # the gateways carry on: they relay to whoever directs
+        remote_phones(engine, director, args)
     engine.operator.tell(f"cluster: the director ({last.by}) fell silent after frame {last.index}: this "
                          f"understudy ({director.by}) directs the show from frame {last.index + 1}", error=True)
 
 
 def remote_phones(engine, director, args) -> None:
     """--phones nats: the audience's phones through gateways on other machines (run.py gateway)."""
+    from ..cluster.director import Director
     from ..cluster.house import RemotePhones
-    if role(args) != "director":
+    if not isinstance(director, Director):
         raise UsageError("--phones nats: phones reach a director; give --director too")
     engine.attach_phones(RemotePhones(director.link, engine.program.title, secret=engine.audience.salt,
                                       url=args.phones_url, tell=engine.operator.tell))
+    journal_names(engine, director)
     engine.operator.tell(f"phones: through gateways elsewhere (run.py gateway {args.director} --show "
                          f"{engine.program.title!r})")
+
+
+def journal_names(engine, director) -> None:
+    """Phones name their senders outside OSC: a director records it for its actors."""
+    engine.phones.named = director.naming(engine.phones.named)
 
 
 def cmd_gateway(args) -> int:

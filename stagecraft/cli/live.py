@@ -166,13 +166,14 @@ def _play(show, args, *, start=None, loop=False) -> int:
         if args.midi:
             engine.midi = _midi(engine, args)
         if args.phones == "nats":
-            cluster.remote_phones(engine, inputs, args)
+            if not first:
+                cluster.remote_phones(engine, inputs, args)
         elif args.phones is not None:
             from ..phones.client import Phones
             engine.attach_phones(Phones(args.phones, secret=engine.audience.salt, url=args.phones_url,
                                         per_ip=args.phones_per_ip, max_phones=args.phones_max, tell=operator.tell))
-        if engine.phones and cluster.role(args) == "director":
-            engine.phones.named = inputs.naming(engine.phones.named)
+        if engine.phones and cluster.role(args) == "director" and args.phones != "nats":
+            cluster.journal_names(engine, inputs)
         if getattr(args, "hours", None) or getattr(args, "attract", None) or getattr(args, "resume", None):
             port = engine.osc.ports.get("audience", args.audience_port)   # the one bound, if 0 asked for any
             engine.installation = Installation(engine, hours=args.hours, resume=args.resume,

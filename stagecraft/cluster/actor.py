@@ -105,6 +105,10 @@ class Actor(LocalInputs):
                     return True
                 engine.running = not any(ev.type == pygame.QUIT for ev in engine.surface.events())
                 continue
+            if self.current is not None and frame.start is not None:
+                self.tell(f"cluster: {frame.by} started the show anew; this machine stops following "
+                          "(start it again to follow the new show)", error=True)
+                break
             if self.current is not None and frame.by != self.current.by:
                 self.tell(f"cluster: from frame {frame.index} the show is directed by {frame.by} "
                           f"(until now {self.current.by})", error=True)
