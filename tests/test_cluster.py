@@ -156,10 +156,10 @@ def director_args(url: str, tmp_path: Path, seconds: float, audience: int, contr
             "--stats", str(tmp_path / "director.json")]
 
 
-def actor(url: str, tmp_path: Path, k: int, piece: str = "smiles_for_all") -> subprocess.Popen:
+def actor(url: str, tmp_path: Path, k: int, *more, piece: str = "smiles_for_all") -> subprocess.Popen:
     return engine("--actor", url, "--hash-frames", str(tmp_path / f"actor{k}.txt"),
                   "--stats", str(tmp_path / f"actor{k}.json"), "--audience-file", str(tmp_path / f"aud{k}.json"),
-                  log=tmp_path / f"actor{k}.log", piece=piece)
+                  *more, log=tmp_path / f"actor{k}.log", piece=piece)
 
 
 def finish(processes: dict, tmp_path: Path, timeout: float) -> None:
@@ -172,10 +172,14 @@ def finish(processes: dict, tmp_path: Path, timeout: float) -> None:
 
 
 def test_actors_render_every_frame_the_director_rendered(nats_url, tmp_path):
-    """One actor from the start, one started 10 s late, one whose connection is cut for 3 s."""
+    """One actor from the start (with two projectors of its own), one started 10 s late, one whose
+    connection is cut for 3 s."""
     port = int(nats_url.rpartition(":")[2])
     relay = Relay(port)
-    actors = {"actor1": actor(nats_url, tmp_path, 1), "actor3": actor(f"nats://127.0.0.1:{relay.port}", tmp_path, 3)}
+    mapping = tmp_path / "two.toml"
+    mapping.write_text((ROOT / "tests" / "projection" / "two.toml").read_text())
+    actors = {"actor1": actor(nats_url, tmp_path, 1, "--mapping", str(mapping)),
+              "actor3": actor(f"nats://127.0.0.1:{relay.port}", tmp_path, 3)}
     time.sleep(3.0)     # the actors connect and wait for the show to start
     audience, control = free_port(), free_port()
     director = engine(*director_args(nats_url, tmp_path, SHOW_S, audience, control), log=tmp_path / "director.log")
