@@ -258,6 +258,9 @@ class LatestFrame:
         return self.take()
 
 
+WRONG_LAST_ID = 10070       # JetStream: "wrong last msg ID", a frame that does not follow the stream's last
+
+
 class NatsLink:
     """The frame loop <-> a NATS server (nats-py, the cluster extra), from a thread of its own
     running asyncio (and a phone gateway's relay <-> the director: `listen` and `say`, plain NATS
@@ -268,8 +271,9 @@ class NatsLink:
     stream in order, waiting for the server's acknowledgement and trying again, for as long as it
     takes (the broker restarting, say), while the frame loop never waits. `follow` delivers the
     stream's frames from the first, then each as it comes, into `received`, in order, for the frame
-    loop: (bytes, how many more the stream holds after it). The client reconnects by itself; `up` says whether it is connected now, `lost` how many
-    times it was not, `backlog` how many frames wait to be stored."""
+    loop: (bytes, how many more the stream holds after it). The client reconnects by itself; `up`
+    says whether it is connected now, `lost` how many times it was not, `backlog` how many frames
+    wait to be stored."""
 
     CONNECT_S = 5.0
     RETRY_S = 0.25
@@ -283,6 +287,8 @@ class NatsLink:
         self.lost = 0
         self.dropped = 0            # frames given up on: more than KEEP_FRAMES waited for the broker
         self.backlog = 0            # frames published and not yet stored (read anywhere, written by the thread)
+        self.last: str | None = None    # the key of the last frame stored: the next must follow it
+        self.superseded: str | bool = False     # why the server refused this link's frames, once it has
         self._loop = asyncio.new_event_loop()
         self._client = self._js = None
         self._outbox = None
@@ -350,6 +356,7 @@ class NatsLink:
             await self._js.add_stream(config)
         if fresh:
             await self._js.purge_stream(stream)
+            self.last = None
 
     def publish(self, subject: str, data: bytes, key: str) -> None:
         """A frame to store, in order; `key` names it, so one stored twice (an acknowledgement
@@ -365,18 +372,31 @@ class NatsLink:
         self.backlog += 1
 
     async def _store(self) -> None:
+        """Each frame stored after the one before it, or not at all: a frame that does not follow
+        this link's last (another machine stored frames since: an understudy took over while this
+        director was cut off) is refused by the server, and this link stands down (`superseded`),
+        so two directors never interleave their frames."""
         import asyncio
+
+        from nats.js.errors import APIError
         while True:
             subject, data, key = await self._outbox.get()
-            while True:
+            headers = {"Nats-Msg-Id": key, **({"Nats-Expected-Last-Msg-Id": self.last} if self.last else {})}
+            while not self.superseded:
                 try:
-                    await self._js.publish(subject, data, timeout=self.CONNECT_S, headers={"Nats-Msg-Id": key})
-                    self.backlog -= 1
+                    await self._js.publish(subject, data, timeout=self.CONNECT_S, headers=headers)
+                    self.last = key
                     break
                 except asyncio.CancelledError:
                     raise
+                except APIError as exc:
+                    if exc.err_code != WRONG_LAST_ID:
+                        await asyncio.sleep(self.RETRY_S)
+                        continue
+                    self.superseded = exc.description or "another publisher"
                 except Exception:   # the broker away or restarting: the same frame again, shortly
                     await asyncio.sleep(self.RETRY_S)
+            self.backlog -= 1
 
     def flush(self, timeout: float) -> bool:
         """Wait until every frame published is stored (or `timeout`): True if they all were."""

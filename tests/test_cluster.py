@@ -514,3 +514,31 @@ def test_a_director_and_an_actor_on_two_hosts(two_hosts, tmp_path):
     directed = hashes(tmp_path / "director.txt")
     assert len(directed) > 200 and hashes(tmp_path / "actor1.txt") == directed
     assert json.loads((tmp_path / "aud0.json").read_text())["made"] >= 9
+
+
+def test_a_director_back_after_its_understudy_took_over_stands_down(nats_url, tmp_path):
+    """A director frozen (a cable pulled, a machine hung) long enough for its understudy to take over,
+    then back: the server refuses its frames, so the actors see one show, the understudy's."""
+    understudy = engine("--understudy", nats_url, "--takeover-s", "1.5", "--seconds", "14", "--no-osc",
+                        "--hash-frames", str(tmp_path / "understudy.txt"), log=tmp_path / "understudy.log")
+    follower = actor(nats_url, tmp_path, 1)
+    time.sleep(3.0)
+    director = engine(*director_args(nats_url, tmp_path, 16.0, free_port(), free_port()), log=tmp_path / "director.log")
+    try:
+        time.sleep(5.0)
+        director.send_signal(signal.SIGSTOP)
+        time.sleep(4.0)
+        director.send_signal(signal.SIGCONT)
+        for name, p in (("director", director), ("understudy", understudy), ("actor1", follower)):
+            assert p.wait(60) == 0, (tmp_path / f"{name}.log").read_text()
+    finally:
+        for p in (director, understudy, follower):
+            if p.poll() is None:
+                p.send_signal(signal.SIGCONT)
+                p.kill()
+    assert "this one stands down" in (tmp_path / "director.log").read_text()
+    assert json.loads((tmp_path / "director.json").read_text())["cluster_superseded"] is True
+    stood_in, acted = hashes(tmp_path / "understudy.txt"), hashes(tmp_path / "actor1.txt")
+    assert acted == stood_in and sorted(acted) == list(range(len(acted)))   # one show, frame after frame
+    told = (tmp_path / "actor1.log").read_text()
+    assert told.count("the show is directed by") == 1                      # handed over once, never back

@@ -27,8 +27,8 @@ from .options import (PHONES_PORT, Parser, UsageError, fraction, hash_frames_opt
 from .tools import cmd_import, cmd_list, cmd_new, cmd_osc_map, cmd_qr, cmd_send
 
 DEFAULT_PROGRAM = "smiles_for_all"
-COMMANDS = {"show", "list", "gateway", "play", "render", "snapshot", "contact-sheet", "new", "import", "osc-map", "send",
-            "check-flash", "install", "qr", "-h", "--help"}
+COMMANDS = {"show", "list", "gateway", "play", "render", "snapshot", "contact-sheet", "new", "import", "osc-map",
+            "send", "check-flash", "install", "qr", "-h", "--help"}
 INSTALL_LOG = Path("out") / "install.log"
 RESUME_FILE = Path("out") / "resume.json"
 

@@ -23,7 +23,8 @@ def start(args, program, operator):
         from ..crossings import NatsLink
         import nats  # noqa: F401  (the cluster extra)
     except ImportError:
-        raise UsageError(f"--{role(args)} needs the cluster extra: pip install 'stagecraft[cluster]' (nats-py)") from None
+        raise UsageError(f"--{role(args)} needs the cluster extra: pip install 'stagecraft[cluster]' "
+                         "(nats-py)") from None
     follower = role(args) != "director"
     phones = getattr(args, "phones", None)
     if follower and (args.midi or phones and not (phones == "nats" and args.understudy) or args.camera or args.link
@@ -77,6 +78,7 @@ def take_over(engine, actor, args) -> None:
     same stream (actors follow on), from the state it followed to (the audience's intact), on the
     director's timeline and beat carried on by its own clock."""
     from ..cluster.director import Director
+    from ..cluster.frames import key
     from ..engine.clock import Clock
     from ..tempo.beat import Internal
     last = actor.current
@@ -85,7 +87,8 @@ def take_over(engine, actor, args) -> None:
     engine.clock = Clock().carry_on(now, last.index)
     engine.tempo = Internal.carrying_on(last.beat, last.time)
     engine.fps_cap = args.fps
-    director = Director(actor.link, engine.program.title, run=actor.run_id)
+    director = Director(actor.link, engine.program.title, run=actor.run_id,
+                        after=key(actor.run_id, last.by, last.index))
     attach(engine, director)
     if args.phones == "nats":           # the gateways carry on: they relay to whoever directs
         remote_phones(engine, director, args)

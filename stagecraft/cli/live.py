@@ -140,7 +140,8 @@ def _play(show, args, *, start=None, loop=False) -> int:
                                                               mic=args.mic, seed=args.seed, tell=operator.tell)
     try:
         engine = Engine(window, program, size=canvas, seed=args.seed, strict=args.strict, operator=operator,
-                        sound=sound, audience_file=args.audience_file or (None if cluster.role(args) == "actor" else AUDIENCE_FILE),
+                        sound=sound,
+                        audience_file=args.audience_file or (None if cluster.role(args) == "actor" else AUDIENCE_FILE),
                         fresh=args.fresh, loop=loop, start=start,
                         console=console, mapping=args.mapping, placement=placement, camera=args.camera, ndi=ndi,
                         hash_frames=args.hash_frames,

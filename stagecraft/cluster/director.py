@@ -10,19 +10,23 @@ import time
 import pygame
 
 from ..engine.inputs import LocalInputs
-from .frames import END, audio_fields, batch_fields, encode, stream, subject
+from .frames import END, audio_fields, batch_fields, encode, key, stream, subject
 
 
 FLUSH_S = 5.0       # at the end, how long frames still waiting for the broker may take to be stored
 
 
 class Director(LocalInputs):
-    def __init__(self, link, show: str, run: str | None = None):
+    def __init__(self, link, show: str, run: str | None = None, after: str | None = None):
         """`link`: a crossings.NatsLink; `show`: the show's name (its subject and stream). A new
-        show (`run` None) empties the stream; an understudy taking over continues the run."""
+        show (`run` None) empties the stream; an understudy taking over continues the run, `after`
+        the frame it last saw (its key: the server refuses its frames if another came since)."""
         self.link, self.subject = link, subject(show)
         link.open_stream(stream(show), self.subject, fresh=run is None)
         self.run = run or secrets.token_hex(6)
+        if after is not None:
+            link.last = after
+        self.told = False
         self.by = f"{socket.gethostname()}:{os.getpid()}"
         self.published = 0
         self.spent = 0.0                  # CPU seconds of the frame loop's thread publishing took, in all
@@ -57,6 +61,12 @@ class Director(LocalInputs):
         return named
 
     def shown(self, engine) -> None:
+        if self.link.superseded:
+            if not self.told:
+                self.told = True
+                engine.operator.tell(f"cluster: another machine directs this show now ({self.link.superseded}): "
+                                     "this one stands down; its picture is no longer the show's", error=True)
+            return
         start, cpu = time.perf_counter(), time.thread_time()
         c, b = engine.clock, engine.beat
         record = {"frame": c.frame, "time": c.time, "dt": c.dt,
@@ -70,18 +80,18 @@ class Director(LocalInputs):
         if c.frame == 0:        # where an actor starts from: the evening's audience as it is now
             record["start"] = {"audience": engine.audience.dump(), "size": list(engine.canvas_size),
                                "seed": engine.seed, "program": engine.program.title, "run": self.run}
-        self.link.publish(self.subject, encode(record), f"{self.run}:{c.frame}")
+        self.link.publish(self.subject, encode(record), key(self.run, self.by, c.frame))
         self._keys, self._console, self._osc, self._names = [], [], [], []
         self.published += 1
         self.spent += time.thread_time() - cpu
 
     def close(self) -> None:
         """The show is over: actors are told, then the connection closes."""
-        self.link.publish(self.subject, END, f"{self.run}:end")
+        self.link.publish(self.subject, END, key(self.run, self.by, "end"))
         self.link.flush(FLUSH_S)
         self.link.close()
 
     def counters(self) -> dict:
         return {"cluster_role": "director", "cluster_frames_behind_max": 0, "cluster_resyncs": self.link.lost,
                 "cluster_publish_ms": round(1000.0 * self.spent / max(self.published, 1), 4),
-                "cluster_dropped": self.link.dropped}
+                "cluster_dropped": self.link.dropped, "cluster_superseded": bool(self.link.superseded)}

@@ -48,6 +48,12 @@ def stream(show: str) -> str:
     return f"STAGECRAFT_{_token(show)}"
 
 
+def key(run: str, by: str, index: int | str) -> str:
+    """A frame's id in the stream: the server keeps one of each (a retry after a lost acknowledgement
+    is not stored twice), and takes a director's next frame only after its own last."""
+    return f"{run}:{by}:{index}"
+
+
 def audio_fields(audio: Audio) -> list:
     return [audio.level, audio.peak, list(audio.bands), audio.onset, audio.voice,
             base64.b64encode(np.ascontiguousarray(audio.texture, np.float32).tobytes()).decode()]
@@ -97,6 +103,7 @@ def decode(data: bytes) -> Frame:
                      Beat(*map(float, r["beat"][:3]), int(r["beat"][3])),
                      Audio(float(level), float(peak), Bands(*map(float, bands)), bool(onset), float(voice), tex),
                      [float(v) for v in r["mouse"]], [tuple(k) for k in r["keys"]], [str(c) for c in r["console"]],
-                     osc, [(str(a), str(b)) for a, b in r["names"]], r["qr"], str(r["piece"]), r["cue"], r.get("start"), str(r["by"]))
+                     osc, [(str(a), str(b)) for a, b in r["names"]], r["qr"], str(r["piece"]), r["cue"],
+                     r.get("start"), str(r["by"]))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a frame of a Stagecraft director ({exc})") from None

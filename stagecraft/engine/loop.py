@@ -64,7 +64,8 @@ class Engine(Pieces, Commands, Status):
     def __init__(self, surface, show, *, size=None, seed=0, strict=False, clock=None, fps_cap=60.0,
                  operator=None, live=True, audience_file=None, fresh=False, sound=None, loop=False,
                  start: tuple[int, int | None] | None = None, console=None, flash_area=DEFAULT_AREA,
-                 flash_limit=True, tempo=None, mapping=None, placement=None, camera=None, ndi=None, hash_frames=None, audience=None):
+                 flash_limit=True, tempo=None, mapping=None, placement=None, camera=None, ndi=None, hash_frames=None,
+                 audience=None):
         """`show` is a Program, or a piece (a name, a path or a loaded module) to play alone.
         `camera`: a camera's index, a video file or a stream's URL (--camera), looked at live.
         `ndi`: (source name, output name or None for the canvas), sent as an NDI source.

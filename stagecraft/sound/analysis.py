@@ -92,8 +92,8 @@ class Analyser:
 
     def _spectrum(self) -> None:
         kernels.windowed(self.buf, self.end, self.window, self.mono)
-        flux = kernels.hear(scipy.fft.rfft(self.mono), self.buf, self.end, self.band_bins, self.norm, SMOOTHING, MIN_DB, MAX_DB,
-                            self.bands, self.texture, self.mags)
+        flux = kernels.hear(scipy.fft.rfft(self.mono), self.buf, self.end, self.band_bins, self.norm, SMOOTHING,
+                            MIN_DB, MAX_DB, self.bands, self.texture, self.mags)
         self.quiet = max(self.quiet - 1, 0)
         if flux > ONSET_RATIO * sum(self.flux) / len(self.flux) + ONSET_FLOOR and not self.quiet:
             self.onsets += 1

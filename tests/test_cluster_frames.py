@@ -1,0 +1,83 @@
+"""A cluster's frames without a network: what a director's frame carries decodes to the same inputs,
+and an actor finds the show to follow in what the server kept. (The stream itself, over a real
+nats-server, is tests/test_cluster.py's; here a queue stands in for the connection's thread.)"""
+from __future__ import annotations
+
+import json
+import queue
+
+import numpy as np
+import pytest
+
+from stagecraft.cluster.actor import Actor
+from stagecraft.cluster.frames import END, audio_fields, batch_fields, decode, encode, stream, subject
+from stagecraft.osc.receive import AUDIENCE, Delivery, Sender
+from stagecraft.osc.wire import Message
+from stagecraft.sound.analysis import Audio, Bands
+
+
+def record(frame: int, start: dict | None = None, **more) -> dict:
+    audio = Audio(0.25, 0.5, Bands(0.1, 0.2, 0.3), True, 0.4, np.linspace(0, 1, 1024, dtype=np.float32).reshape(2, 512))
+    sender = Sender("pseudonym", ("10.0.0.7", 5000), None)
+    batch = [(Delivery(AUDIENCE, sender, 0.0, ()), Message("/audience/echo", "s", ("hello",))),
+             (Delivery(AUDIENCE, sender, 0.0, ()), Message("/audience/blob", "bf", (b"\x00\xff", 0.1)))]
+    r = {"frame": frame, "time": frame / 60, "dt": 1 / 60, "wall": 1e9 + frame / 60, "date": [2145.0, 0.0, 1.0, 3.5],
+         "beat": [4.25, 120.0, 0.0333, 2], "audio": audio_fields(audio), "mouse": [1.0, 2.0, -3.0, -4.0],
+         "keys": [[True, 32, 0]], "console": ["go"], "osc": [batch_fields(True, batch)], "names": [["phone:x", "Ann"]],
+         "qr": "http://10.0.0.2:8080/", "piece": "forum", "cue": "open floor", "by": "host:1", **more}
+    if start is not None:
+        r["start"] = start
+    return r
+
+
+def test_a_frame_decodes_to_what_the_director_applied():
+    f = decode(encode(record(7)))
+    assert (f.index, f.time, f.dt, f.date) == (7, 7 / 60, 1 / 60, (2145.0, 0.0, 1.0, 3.5))
+    assert (f.beat.beat, f.beat.tempo, f.beat.span, f.beat.peers) == (4.25, 120.0, 0.0333, 2)
+    assert (f.audio.level, f.audio.peak, tuple(f.audio.bands), f.audio.onset, f.audio.voice) == \
+        (0.25, 0.5, (0.1, 0.2, 0.3), True, 0.4)
+    assert f.audio.texture.dtype == np.float32
+    assert np.array_equal(f.audio.texture, np.linspace(0, 1, 1024, dtype=np.float32).reshape(2, 512))
+    (moderated, batch), = f.osc
+    assert moderated and [(d.role, d.sender.id, m.address, m.tags, m.args) for d, m in batch] == \
+        [(AUDIENCE, "pseudonym", "/audience/echo", "s", ("hello",)), (AUDIENCE, "pseudonym", "/audience/blob", "bf",
+                                                                       (b"\x00\xff", 0.1))]
+    assert all(d.sender.reply is None for d, _ in batch)       # an actor answers no one
+    assert (f.mouse, f.keys, f.console, f.names, f.qr) == ([1.0, 2.0, -3.0, -4.0], [(True, 32, 0)], ["go"],
+                                                            [("phone:x", "Ann")], "http://10.0.0.2:8080/")
+
+
+@pytest.mark.parametrize("damage", [b"not json", b"{}", json.dumps({**record(1), "audio": [1, 2]}).encode(),
+                                    json.dumps({**record(1), "osc": [[True, [["audience", "s"]]]]}).encode()])
+def test_a_damaged_frame_is_refused_by_name(damage):
+    with pytest.raises(ValueError, match="not a frame of a Stagecraft director"):
+        decode(damage)
+
+
+def test_a_shows_name_is_a_safe_subject_and_stream():
+    assert subject("Smiles for All") == "stagecraft.Smiles_for_All.frames"
+    assert subject("a.b*>c") == "stagecraft.a_b__c.frames" and stream("a.b*>c") == "STAGECRAFT_a_b__c"
+
+
+class Kept:
+    """What the server kept, as NatsLink.follow delivers it: (bytes, how many more it holds)."""
+
+    def __init__(self, messages: list[bytes]):
+        self.received = queue.SimpleQueue()
+        for k, m in enumerate(messages):
+            self.received.put((m, len(messages) - k - 1))
+
+
+def test_an_actor_passes_over_a_show_that_ended_and_follows_the_one_running():
+    old, new = {"run": "old", "audience": "{}"}, {"run": "new", "audience": "{}"}
+    kept = [encode(record(0, old)), encode(record(1)), END, encode(record(0, new)), encode(record(1)),
+            encode(record(2))]
+    actor = Actor(Kept(kept))
+    first = actor.first(1.0)
+    assert (first.index, first.start["run"], actor.run_id) == (0, "new", "new")
+    assert [actor.next(0.0).index for _ in range(2)] == [1, 2] and actor.next(0.01) is None
+
+
+def test_an_actor_waits_for_a_show_and_says_when_none_comes():
+    with pytest.raises(ValueError, match="no show from a director"):
+        Actor(Kept([encode(record(0, {"run": "x", "audience": "{}"})), END])).first(0.2)
