@@ -1,6 +1,7 @@
-"""A cluster's frames without a network: what a director's frame carries decodes to the same inputs,
-and an actor finds the show to follow in what the server kept. (The stream itself, over a real
-nats-server, is tests/test_cluster.py's; here a queue stands in for the connection's thread.)"""
+"""A cluster without a network: what a director's frame carries decodes to the same inputs, an actor
+finds the show to follow in what the server kept, and a director sums its gateways' counts. (The
+real thing, over a real nats-server, is tests/test_cluster.py's; here queues stand in for the NATS
+connection's thread.)"""
 from __future__ import annotations
 
 import json
@@ -81,3 +82,47 @@ def test_an_actor_passes_over_a_show_that_ended_and_follows_the_one_running():
 def test_an_actor_waits_for_a_show_and_says_when_none_comes():
     with pytest.raises(ValueError, match="no show from a director"):
         Actor(Kept([encode(record(0, {"run": "x", "audience": "{}"})), END])).first(0.2)
+
+
+class Subjects:
+    """What RemotePhones needs of a NatsLink: a queue per subject listened to, and what it said."""
+
+    def __init__(self):
+        self.heard, self.said = {}, []
+
+    def listen(self, subject):
+        return self.heard.setdefault(subject, queue.SimpleQueue())
+
+    def say(self, subject, data):
+        self.said.append((subject, data))
+
+
+def test_the_director_sums_its_gateways_and_keeps_a_gone_ones_counts(monkeypatch):
+    from stagecraft.cluster import house
+    from stagecraft.cluster.house import RemotePhones, lines, subjects
+    from stagecraft.crossings import OscInbox
+    now = [100.0]
+    monkeypatch.setattr(house.time, "monotonic", lambda: now[0])
+    link = Subjects()
+    phones = RemotePhones(link, "The Forum", secret="tonight")
+    up, down = subjects("The Forum")
+    inbox = OscInbox()
+
+    def hear(*messages):
+        link.heard[up].put(lines(list(messages)))
+        phones.drain(inbox)
+    hear({"counts": {"connected": 700, "peak": 700, "received": 5000, "rejected": {"rate": 3}}, "g": "a"},
+         {"counts": {"connected": 300, "peak": 310, "received": 2000, "rejected": {"rate": 1}}, "g": "b"},
+         {"p": "x1", "a": "/audience/vote", "v": [0.5], "t": 0.0})
+    c = phones.counters()
+    assert (c["phones_connected"], c["phones_received"], c["phones_rejected"], c["phones_delivered"]) == \
+        (1000, 7000, 4, 1)
+    hello = [json.loads(data) for s, data in link.said if s == down]
+    assert hello and hello[0] == {"type": "hello", "secret": "tonight", "piece": None}
+    hear({"gone": True, "g": "b"})                      # b's relay stopped
+    c = phones.counters()
+    assert (c["phones_connected"], c["phones_received"], c["phones_rejected"]) == (700, 7000, 4)
+    now[0] += 6.0                                       # a's machine went silent: it counts no phones
+    hear({"counts": {"connected": 5, "peak": 5, "received": 10, "rejected": {}}, "g": "c"})
+    c = phones.counters()
+    assert (c["phones_connected"], c["phones_received"], c["phones_peak"]) == (5, 7010, 700)

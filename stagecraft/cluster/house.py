@@ -20,7 +20,7 @@ import socket
 import time
 from collections import Counter
 
-from ..phones.client import Phones
+from ..phones.client import QUIET_S, Phones
 from .frames import _token
 
 HELLO_S = 1.0
@@ -81,7 +81,7 @@ class RemotePhones(Phones):
 
     def __init__(self, link, show: str, *, secret: str, url: str | None = None, tell=print):
         self.nats, (self.inbound, self.outbound) = link, subjects(show)
-        self.by_gateway: dict[str, dict] = {}
+        self.by_gateway: dict[str, tuple[float, dict]] = {}    # gateway -> (when heard, its counts)
         self.hello_at = -1e9
         super().__init__(0, secret=secret, url=url, tell=tell)
 
@@ -99,16 +99,37 @@ class RemotePhones(Phones):
             self.hello_at = now
             self.link.send({"type": "hello", "secret": self.options["secret"], "piece": self.piece})
 
+    def _take(self, inbox, m: dict, now: float, wall: float) -> None:
+        if "gone" in m:                 # a relay stopping: its counts are the evening's past now
+            self._fold(str(m.get("g")))
+            self._sum()
+        else:
+            super()._take(inbox, m, now, wall)
+
     def _counts(self, counts: dict, gateway: str | None = None) -> None:
         self.heard = time.monotonic()
-        self.by_gateway[gateway or "?"] = counts
+        self.by_gateway[gateway or "?"] = (self.heard, counts)
+        self._sum()
+
+    def _sum(self) -> None:
+        """The gateways' counts summed; one not heard from for QUIET_S (its machine gone) is folded
+        into the past first, as one that said it stopped is."""
+        now = time.monotonic()
+        for g in [g for g, (t, _) in self.by_gateway.items() if now - t > QUIET_S]:
+            self._fold(g)
         total: dict = {"rejected": Counter()}
-        for c in self.by_gateway.values():
+        for _, c in self.by_gateway.values():
             total["rejected"].update(c.get("rejected", {}))
             for k, v in c.items():
                 if isinstance(v, (int, float)):
                     total[k] = total.get(k, 0) + v
         self.now_counts = total
+
+    def _fold(self, gateway: str) -> None:
+        _, c = self.by_gateway.pop(gateway, (0.0, {}))
+        self.past["peak"] = max(self.past["peak"], int(c.get("peak", 0)))
+        self.past["received"] += int(c.get("received", 0))
+        self.past["rejected"].update(c.get("rejected", {}))
 
     def close(self) -> None:
         """The gateways are their relays' to stop."""
@@ -176,6 +197,6 @@ class Relay(Phones):
             time.sleep(STEP_S)
 
     def shut(self) -> None:
-        """The gateway stopped, and the director told it has no phones here any more."""
+        """The gateway stopped, and the director told: its counts are the evening's past now."""
         Phones.close(self)
-        self.director.send({"counts": {}, "g": self.id})
+        self.director.send({"gone": True, "g": self.id})
