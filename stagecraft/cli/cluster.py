@@ -13,18 +13,21 @@ def role(args) -> str | None:
     return "director" if args.director else "actor" if args.actor else "understudy" if args.understudy else None
 
 
+def need_nats(what: str) -> None:
+    try:
+        import nats  # noqa: F401  (the cluster extra)
+    except ImportError:
+        raise UsageError(f"{what} needs the cluster extra: pip install 'stagecraft[cluster]' (nats-py)") from None
+
+
 def start(args, program, operator):
     """The link to the NATS server and what rides on it: (the engine's inputs, what its engine is
     built with, the first frame to render or None for a director)."""
     from ..cluster.actor import Actor, StreamClock, StreamTempo
     from ..cluster.director import Director
     from ..cluster.frames import stream, subject
-    try:
-        from ..crossings import NatsLink
-        import nats  # noqa: F401  (the cluster extra)
-    except ImportError:
-        raise UsageError(f"--{role(args)} needs the cluster extra: pip install 'stagecraft[cluster]' "
-                         "(nats-py)") from None
+    from ..crossings import NatsLink
+    need_nats(f"--{role(args)}")
     follower = role(args) != "director"
     phones = getattr(args, "phones", None)
     if follower and (args.midi or phones and not (phones == "nats" and args.understudy) or args.camera or args.link
@@ -120,11 +123,8 @@ def cmd_gateway(args) -> int:
 
     from ..cluster.house import Relay, hello
     from ..show.operator import Operator
-    try:
-        from ..crossings import NatsLink
-        import nats  # noqa: F401  (the cluster extra)
-    except ImportError:
-        raise UsageError("gateway needs the cluster extra: pip install 'stagecraft[cluster]' (nats-py)") from None
+    from ..crossings import NatsLink
+    need_nats("gateway")
     operator = Operator()
     try:
         link = NatsLink(args.nats, name="stagecraft gateway")

@@ -61,6 +61,8 @@ class Director(LocalInputs):
         return named
 
     def shown(self, engine) -> None:
+        keys, console, osc, names = self._keys, self._console, self._osc, self._names
+        self._keys, self._console, self._osc, self._names = [], [], [], []
         if self.link.superseded:
             if not self.told:
                 self.told = True
@@ -73,15 +75,13 @@ class Director(LocalInputs):
                   "wall": time.time() + (engine.shown_at - start) if engine.live else c.time,
                   "date": list(self._date), "beat": [b.beat, b.tempo, b.span, b.peers],
                   "audio": audio_fields(self._audio), "mouse": list(engine.controls.mouse),
-                  "keys": self._keys, "console": self._console, "osc": self._osc, "names": self._names,
-                  "qr": engine.room.url,
+                  "keys": keys, "console": console, "osc": osc, "names": names, "qr": engine.room.url,
                   "piece": engine.player.name, "cue": engine.show.current.label if engine.show.current else None,
                   "by": self.by}
         if c.frame == 0:        # where an actor starts from: the evening's audience as it is now
             record["start"] = {"audience": engine.audience.dump(), "size": list(engine.canvas_size),
                                "seed": engine.seed, "program": engine.program.title, "run": self.run}
         self.link.publish(self.subject, encode(record), key(self.run, self.by, c.frame))
-        self._keys, self._console, self._osc, self._names = [], [], [], []
         self.published += 1
         self.spent += time.thread_time() - cpu
 
