@@ -271,18 +271,21 @@ class NatsLink:
     stream in order, waiting for the server's acknowledgement and trying again, for as long as it
     takes (the broker restarting, say), while the frame loop never waits. `follow` delivers the
     stream's frames from the first, then each as it comes, into `received`, in order, for the frame
-    loop: (bytes, how many more the stream holds after it). The client reconnects by itself; `up`
+    loop: (bytes, its place in the stream), and `newest` is the last place the stream is known to
+    hold, so a follower knows how far behind it is. The client reconnects by itself; `up`
     says whether it is connected now, `lost` how many times it was not, `backlog` how many frames
     wait to be stored."""
 
     CONNECT_S = 5.0
     RETRY_S = 0.25
+    HEARTBEAT_S = 1.0          # a follower that hears nothing for two of these asks the stream again
     KEEP_FRAMES = 10 * 60 * 60     # frames kept waiting for a broker that is away (ten minutes at 60 fps)
     STREAM = {"max_age": 12 * 3600.0, "max_bytes": 4 << 30}   # what the server keeps of a show
 
     def __init__(self, url: str, name: str = "stagecraft"):
         import asyncio
         self.received: queue.SimpleQueue = queue.SimpleQueue()
+        self.newest = 0             # the stream's last frame as far as this link knows (written by its thread)
         self.up = False
         self.lost = 0
         self.dropped = 0            # frames given up on: more than KEEP_FRAMES waited for the broker
@@ -444,11 +447,13 @@ class NatsLink:
         from nats.js.api import DeliverPolicy
 
         async def got(msg):
-            self.received.put((msg.data, msg.metadata.num_pending))
+            seq = msg.metadata.sequence.stream
+            self.newest = max(self.newest, seq + msg.metadata.num_pending)
+            self.received.put((msg.data, seq))
 
         self._following = await self._js.subscribe(subject, cb=got, ordered_consumer=True,
                                                    deliver_policy=DeliverPolicy.ALL, pending_msgs_limit=-1,
-                                                   pending_bytes_limit=-1)
+                                                   pending_bytes_limit=-1, idle_heartbeat=self.HEARTBEAT_S)
 
     def unfollow(self) -> None:
         """No more frames into `received` (an understudy that directs now)."""

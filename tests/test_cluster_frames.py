@@ -61,12 +61,14 @@ def test_a_shows_name_is_a_safe_subject_and_stream():
 
 
 class Kept:
-    """What the server kept, as NatsLink.follow delivers it: (bytes, how many more it holds)."""
+    """What the server kept, as NatsLink.follow delivers it: (bytes, its place in the stream), and
+    the last place the stream holds."""
 
     def __init__(self, messages: list[bytes]):
         self.received = queue.SimpleQueue()
-        for k, m in enumerate(messages):
-            self.received.put((m, len(messages) - k - 1))
+        for k, m in enumerate(messages, 1):
+            self.received.put((m, k))
+        self.newest = len(messages)
 
 
 def test_an_actor_passes_over_a_show_that_ended_and_follows_the_one_running():

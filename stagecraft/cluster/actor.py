@@ -31,7 +31,7 @@ class Actor(LocalInputs):
         self.lags: Counter[int] = Counter()   # frames behind the director, once caught up: how often each
         self.caught_up_s: float | None = None   # from following to the first frame rendered live
         self._joined = time.monotonic()
-        self._pending = 0                       # frames the server still holds past the last one read
+        self._seq = 0                           # the stream's place of the last frame read
         self.ended = False
         self._drift = None        # (director's piece, ours) once told
         self._ahead: deque[Frame] = deque()     # frames read past the start, not yet rendered
@@ -45,7 +45,7 @@ class Actor(LocalInputs):
         deadline = time.monotonic() + timeout
         while True:
             try:
-                data, pending = self.link.received.get(timeout=max(deadline - time.monotonic(), 0.001))
+                data, self._seq = self.link.received.get(timeout=max(deadline - time.monotonic(), 0.001))
             except queue.Empty:
                 raise ValueError(f"no show from a director in {timeout:g} s (is it running, on the same show?)") \
                     from None
@@ -58,8 +58,7 @@ class Actor(LocalInputs):
                     self.run_id = frame.start["run"]
                 if frame is not None and (frame.start is not None or self._ahead):
                     self._ahead.append(frame)
-            if not pending and self._ahead:
-                self._pending = 0
+            if self._seq >= self.link.newest and self._ahead:
                 return self.next(0.0)
 
     def next(self, timeout: float) -> Frame | None:
@@ -68,14 +67,14 @@ class Actor(LocalInputs):
             frame = self._ahead.popleft()
         else:
             try:
-                data, self._pending = self.link.received.get(timeout=timeout)
+                data, self._seq = self.link.received.get(timeout=timeout)
             except queue.Empty:
                 return None
             if data == END:
                 self.ended = True
                 return None
             frame = self._decode(data)
-        behind = self._pending + self.link.received.qsize() + len(self._ahead)
+        behind = max(self.link.newest - self._seq, 0) + len(self._ahead)
         if self.caught_up_s is None and behind == 0:
             self.caught_up_s = time.monotonic() - self._joined
         elif self.caught_up_s is not None:
