@@ -69,12 +69,14 @@ class Analyser:
         self.norm = 2.0 / (FFT * np.sum(self.window ** 2))
         freqs = np.fft.rfftfreq(FFT, 1.0 / sr)
         self.band_bins = np.array([np.searchsorted(freqs, (lo, hi)) for lo, hi in BAND_EDGES])
-        self.mags = np.zeros((2, FFT // 2 + 1))       # smoothed, and the last hop's
+        self.mags = np.zeros((5, FFT // 2 + 1))       # smoothed, the last hop's, and room (kernels.hear)
         self.mono = np.zeros(FFT)
         self.flux = deque([0.0] * 8, maxlen=8)
         self.texture = silent_texture()
         self.level = self.peak = 0.0
         self.levels = np.zeros(2)
+        self.seen = 0                                 # samples taken in
+        self.chunks = np.zeros((2, 2 * LEVEL_SPAN // kernels.CHUNK))    # kernels.listen's ring
         self.bands = np.zeros(3)
         self.onsets = 0
         self.quiet = 0             # hops left before another onset may count
@@ -83,7 +85,8 @@ class Analyser:
     def update(self, y: np.ndarray) -> None:
         """Take in a block of the output, (2, n)."""
         n = y.shape[1]
-        self.end = kernels.listen(self.buf, self.end, FFT, y, LEVEL_SPAN, self.levels)
+        self.end = kernels.listen(self.buf, self.end, FFT, y, LEVEL_SPAN, self.seen, self.chunks, self.levels)
+        self.seen += n
         self.level, self.peak = float(self.levels[0]), float(self.levels[1])
         self.until_hop -= n
         if self.until_hop <= 0:

@@ -21,6 +21,13 @@ class Gain(Ugen):
     def process(self, x, t, n):
         return x * np.asarray(self.p("amount", t, n))
 
+    def steady(self, t, n, x):
+        amount = self.params["amount"]
+        if not amount.settled(t):
+            return None
+        y = np.empty(x.shape)
+        return [(np.multiply, [x, amount.end, y], -1)], y
+
 
 class Pan(Ugen):
     """Equal-power pan for mono; balance for stereo."""
@@ -33,15 +40,33 @@ class Pan(Ugen):
         kernels.pan(np.ascontiguousarray(x).reshape(len(x), -1, n), self.samples("pos", t, n), out)
         return out
 
+    def steady(self, t, n, x):
+        pos = self.params["pos"].steady(t)
+        if pos is None:
+            return None
+        y = np.empty((len(x), 2, n))
+        return [(kernels.pan, [x, pos, y], -1)], y
+
 
 class Drive(Ugen):
     """tanh saturation, scaled so a full-scale input still peaks at full scale."""
 
     def process(self, x, t, n):
         out = np.empty(x.shape)
-        kernels.drive(np.ascontiguousarray(x).reshape(len(x), -1, n), 1.0 + 24.0 * self.samples("amount", t, n) ** 2,
+        kernels.drive(np.ascontiguousarray(x).reshape(len(x), -1, n), self._gain(self.samples("amount", t, n)),
                       out.reshape(len(x), -1, n))
         return out
+
+    def steady(self, t, n, x):
+        amount = self.params["amount"].steady(t)
+        if amount is None:
+            return None
+        y = np.empty(x.shape)
+        return [(kernels.drive, [x, self._gain(amount), y], -1)], y
+
+    @staticmethod
+    def _gain(amount: np.ndarray) -> np.ndarray:
+        return 1.0 + 24.0 * amount ** 2
 
 
 def one_pole(cutoff: float, sr: int):
@@ -124,6 +149,16 @@ class Reverb(Ugen):
             gains = 10.0 ** (-3.0 * self.lengths[:, None] / (np.atleast_1d(decay)[None, :] * self.sr))
             self.held = (decay if isinstance(decay, float) else None, gains)
         out = np.empty((1, 2, n))
-        kernels.reverb(t, self.buf, self.lengths, self.held[1], self.damp[0][0], -self.damp[1][1], self.z,
-                       self.inject, np.ascontiguousarray(x).reshape(-1, n), self.samples("mix", t, n), out[0])
+        kernels.reverb(*self._lines(t), np.ascontiguousarray(x).reshape(-1, n), self.samples("mix", t, n), out[0])
         return out
+
+    def _lines(self, t: int) -> tuple:
+        """What kernels.reverb takes but the signal in and out and the mix."""
+        return t, self.buf, self.lengths, self.held[1], self.damp[0][0], -self.damp[1][1], self.z, self.inject
+
+    def steady(self, t, n, x):
+        decay, mix = self.params["decay"], self.params["mix"].steady(t)
+        if not decay.settled(t) or decay.end != self.held[0] or mix is None:
+            return None
+        y = np.empty((1, 2, n))
+        return [(kernels.reverb, [*self._lines(t), x.reshape(-1, n), mix, y[0]], 0)], y

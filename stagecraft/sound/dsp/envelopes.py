@@ -13,6 +13,8 @@ import numpy as np
 from . import kernels
 from .ugen import NEVER, Ugen
 
+UNIT = np.ones((1, 1, 1))   # what _level runs through an envelope
+
 
 class ADSR(Ugen):
     ends_notes = True
@@ -26,39 +28,60 @@ class ADSR(Ugen):
         self.start = np.zeros(r)            # level the attack starts from
         self.held = np.zeros(r)             # level when it let go
         self.times = np.zeros((r, 4))       # attack, decay, release (samples) and sustain level
+        self.ends = np.zeros(r, dtype=np.int64)    # the first sample each row is silent from (NEVER: held)
+        self.sample = np.empty((1, 1, 1))          # where _level has the kernel write
 
     def clear(self, row: int, seed: int) -> None:
         self.on[row], self.off[row], self.start[row], self.held[row] = -1, NEVER, 0.0, 0.0
+        self.ends[row] = 0
 
     def note(self, row: int, t: int, pitch, dur: int | None) -> None:
-        self.start[row] = self.level(t)[row]
+        self.start[row] = self._level(row, t)
         p = [self.params[k].at(t) for k in ("attack", "decay", "release", "sustain")]
         self.times[row] = [round(p[0] * self.sr), round(p[1] * self.sr), round(p[2] * self.sr), p[3]]
         self.on[row], self.off[row] = t, NEVER
+        self._ended(row)
         if dur is not None:
             self.release(row, t + dur)
 
     def release(self, row: int, t: int) -> None:
         if self.on[row] >= 0 and t < self.off[row]:
-            self.held[row] = self.level(t)[row]
+            self.held[row] = self._level(row, t)
             self.off[row] = t
+            self._ended(row)
 
     def end(self) -> np.ndarray:
-        a, d, r, s = self.times.T
-        top = self.on + a + d
-        released = (self.off < NEVER) & ((s != 0.0) | (self.off < top))
-        out = np.where(released, self.off + r, np.where(s == 0.0, top, NEVER)).astype(np.int64)
-        return np.where(self.on >= 0, out, 0)
+        return self.ends
+
+    def _ended(self, row: int) -> None:
+        """A row's end again, after its note or release: its release's end once let go (or its
+        decay's, if it let go before the top and sustains nothing), else its decay's end when it
+        sustains nothing, else never."""
+        a, d, r, s = self.times[row].tolist()
+        top, off = int(self.on[row]) + a + d, int(self.off[row])
+        if off < NEVER and (s != 0.0 or off < top):
+            self.ends[row] = int(off + r)
+        else:
+            self.ends[row] = int(top) if s == 0.0 else NEVER
 
     def level(self, t: int) -> np.ndarray:
-        return self.levels(t, 1)[:, 0]
+        """Every row's level at sample t."""
+        return self._apply(np.ones((self.rows, 1, 1)), t)[:, 0, 0]
 
-    def levels(self, t: int, n: int) -> np.ndarray:
-        """(rows, n): every row's level at samples [t, t + n)."""
-        return self._apply(np.ones((self.rows, 1, n)), t)[:, 0]
+    def _level(self, row: int, t: int) -> float:
+        """One row's level at sample t (the kernel run on that row alone: a note's start costs one
+        row's work, not every row's)."""
+        one = slice(row, row + 1)
+        kernels.adsr(t, self.on[one], self.off[one], self.start[one], self.held[one], self.times[one], self.curve,
+                     UNIT, self.sample)
+        return float(self.sample[0, 0, 0])
 
     def process(self, x, t, n):
         return self._apply(x, t)
+
+    def steady(self, t, n, x):
+        y = np.empty(x.shape)       # the times are read when a note starts: nothing here moves
+        return [(kernels.adsr, [*self.envelope(t), x, y], 0)], y
 
     def envelope(self, t: int) -> tuple:
         """What kernels.adsr takes from sample t, but the signal and where it goes."""

@@ -72,6 +72,21 @@ class Retuned(Ugen):
         self.key, self.coef = key, coef
         self.sections = coef[:3]     # b, a, gains: as kernels.sections takes them (designs make them so)
 
+    def designed(self, t: int) -> tuple | None:
+        """The sections as kernels.sections takes them (b, a, gains) when the parameters rest, from t
+        on, where they were designed for; None while they move or were never designed."""
+        return self.sections if self.key is not None and self._holds(t, self.key) else None
+
+    def resting(self, t):
+        return self.zi is None or self.designed(t) is not None
+
+    def steady(self, t, n, x):
+        sections = self.designed(t)
+        if self.zi is None or sections is None:
+            return None
+        y = np.empty(x.shape)
+        return [(kernels.sections, [x, 0, n, *sections, self.zi.reshape(self.bank, self.rows, -1, 2), y], -1)], y
+
     def idle(self, t, n):
         """No row sounds: only the design follows the parameters."""
         if self.zi is not None:
@@ -118,9 +133,13 @@ class Biquad(Retuned):
         self.design = np.zeros(3)      # designed yet (0 or 1), cutoff, q
         self.b, self.a = np.zeros((1, 3)), np.zeros((1, 3))
 
+    def designed(self, t):
+        return (self.b, self.a, UNITY) if self.design[0] and self._holds(t, self.design[1:]) else None
+
     def _run(self, x3, t, n, y, zi) -> None:
-        if self.design[0] and self._holds(t, self.design[1:]):
-            kernels.sections(x3, 0, n, self.b, self.a, UNITY, zi, y)       # steady, as designed: most blocks
+        sections = self.designed(t)
+        if sections is not None:
+            kernels.sections(x3, 0, n, *sections, zi, y)       # steady, as designed: most blocks
             return
         ramps = np.array([[p.start, p.end, p.t0, p.t1] for p in (self.params[k] for k in self.keys)], dtype=float)
         kernels.retuned(KINDS[self.kind], x3, t, ramps, float(self.sr), self.design, self.b, self.a, UNITY, zi, y)

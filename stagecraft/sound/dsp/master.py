@@ -22,7 +22,7 @@ from .smooth import GLIDE_S, Param
 CEILING_DBTP = -1.0
 MARGIN_DB = 0.3           # aims this far under the ceiling: the detector is an estimate, and gain moves
 CEILING = 10.0 ** (CEILING_DBTP / 20.0)
-LOOKAHEAD = 64            # samples (1.3 ms at 48 kHz)
+LOOKAHEAD = kernels.LOOKAHEAD   # samples (1.3 ms at 48 kHz)
 RELEASE_DB_S = 40.0       # recovery after a peak
 DC_HZ = 10.0
 MADNESS = 1e4             # +80 dBFS: beyond this a sample is a fault, not music
@@ -67,24 +67,12 @@ class Limiter:
         self.heard_from = 10.0 ** (self.target_db / 20.0) * (1.0 - 1e-9)
         self.flipped = np.array([b[::-1] for b in branches])     # as kernels.unheard convolves them
         self.rate = RELEASE_DB_S / sr
-        self.k = 0                                   # detector samples seen
         self.needs = np.zeros(LOOKAHEAD)             # last LOOKAHEAD required gains (dB)
-        self.floor = np.inf                          # running min of (gain - rate * index)
         self.box = Fir([np.full(LOOKAHEAD, 1.0 / LOOKAHEAD)], np.ones((1, LOOKAHEAD - 1)))  # as if gain was 1
         self.delay = np.zeros((2, LATENCY))
-        self.settled_gain = True     # no gain still needed in the look-ahead, and the smoothing at 1
-
-    def settled(self) -> bool:
-        """Nothing still needed in the look-ahead and fully recovered: if the detector asks no
-        gain of the next block either, every gain in it is exactly 1 and only the histories move
-        on (as the full computation would move them), so a quiet show costs the limiter almost
-        nothing (kernels.master, which also tells that from the samples' sizes alone when it can)."""
-        return self.settled_gain and self.floor + self.rate * (self.k - LOOKAHEAD + 1) >= 0.0
-
-    def idled(self, n: int) -> None:
-        """kernels.master let n samples through untouched: the look-ahead's record moves on."""
-        self.floor = min(self.floor, 0.0 - self.rate * (self.k - LOOKAHEAD + n))
-        self.k += n
+        # the running min of (gain - rate * index), the detector samples seen, and whether no gain is
+        # still needed in the look-ahead with the smoothing at 1 (kernels.master reads and moves it on)
+        self.record = np.array([np.inf, 0.0, 1.0])
 
     def process(self, x: np.ndarray) -> np.ndarray:
         n = x.shape[1]
@@ -96,14 +84,14 @@ class Limiter:
         self.needs = window[-LOOKAHEAD:]
         # gain index j needs what every peak in [j - 1, j + LOOKAHEAD - 1] needs
         ahead = sliding_window_view(window, LOOKAHEAD + 1).min(axis=1)
-        j = self.k - LOOKAHEAD + 1 + np.arange(n)
+        floor, k = self.record[0], int(self.record[1])
+        j = k - LOOKAHEAD + 1 + np.arange(n)
         ramp = self.rate * j
-        lowest = np.minimum.accumulate(np.concatenate(([self.floor], ahead - ramp)))[1:]
-        self.floor = lowest[-1]
+        lowest = np.minimum.accumulate(np.concatenate(([floor], ahead - ramp)))[1:]
         gain_db = np.minimum(lowest + ramp, 0.0)
         gain = self.box(10.0 ** (gain_db / 20.0)[None])[0][0]
-        self.k += n
-        self.settled_gain = not self.needs.any() and bool(np.all(self.box.history == 1.0))
+        settled = not self.needs.any() and bool(np.all(self.box.history == 1.0))
+        self.record[:] = lowest[-1], k + n, settled
         # gain j is for the sample DETECTOR_DELAY before detector index j; then the hard clip
         # (an idle block needs none: all it lets out was measured below the ceiling on the way in)
         return np.clip(out * gain, -CEILING, CEILING)
@@ -117,9 +105,15 @@ class Master:
         self.dc_z = np.zeros(2)
         self.volume = Param(1.0)
         self.panic_gain = Param(1.0)
+        self.volume.owner = self.panic_gain.owner = self
+        self.gain: np.ndarray | None = None    # the volume times the panic gain, once both hold
+        self.settles = 0                        # ... from this sample on
         self.latched = False
         self.limiter = Limiter(sr)
         self.faults = 0
+        self.y = np.empty((2, 0))    # the conditioned block, the limiter's input
+        lim = self.limiter      # what kernels.master takes of the bus and its limiter, in one array
+        self.bus = np.array([*self.dc, MADNESS, lim.quiet_below, lim.heard_from, lim.rate])
 
     def set_volume(self, value: float, t: int, seconds: float = GLIDE_S) -> None:
         self.volume.set(min(max(float(value), 0.0), 1.0), t, round(max(seconds, GLIDE_S) * self.sr))
@@ -135,13 +129,22 @@ class Master:
 
     def process(self, x: np.ndarray, t: int) -> np.ndarray:
         n = x.shape[1]
-        gain = self.volume.samples(t, n) * self.panic_gain.samples(t, n)
-        y, out, lim = np.empty_like(x), np.empty_like(x), self.limiter
-        fault, limited = kernels.master(np.ascontiguousarray(x), *self.dc, self.dc_z, gain, MADNESS, y, lim.settled(),
-                                        lim.detector.history, lim.flipped, lim.quiet_below, lim.heard_from, lim.delay,
-                                        out)
+        if self.y.shape[1] != n:
+            self.y = np.empty((2, n))
+        out, lim = np.empty((2, n)), self.limiter
+        fault, limited = kernels.master(np.ascontiguousarray(x), self.bus, self.dc_z, self._gain(t, n), self.y,
+                                        lim.record, lim.detector.history, lim.flipped, lim.delay, out)
         self.faults += fault
-        if limited:
-            lim.idled(n)
-            return out
-        return lim.process(y)
+        return out if limited else lim.process(self.y)
+
+    def moved(self, settles: int) -> None:
+        """The volume or the panic gain was set, to arrive at sample `settles` (Param.set)."""
+        self.gain, self.settles = None, max(self.settles, settles)
+
+    def _gain(self, t: int, n: int) -> np.ndarray:
+        """The volume times the panic gain, per sample, or one value (kept) once both hold."""
+        if t < self.settles:
+            return self.volume.samples(t, n) * self.panic_gain.samples(t, n)
+        if self.gain is None:
+            self.gain = self.volume.samples(t, n) * self.panic_gain.samples(t, n)
+        return self.gain

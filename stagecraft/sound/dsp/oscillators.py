@@ -60,16 +60,25 @@ class Phase:
         self.p[:rows] = (p + steps[..., -1]) & MASK
         return phase, inc
 
+    def stepping(self, freq: float) -> int:
+        """The step of a steady frequency (kept: most blocks ask for the same one)."""
+        if freq != self.steady[0]:
+            self.steady = (freq, int(self.increments(freq)))
+        return self.steady[1]
+
     def skip(self, freq, n: int, rows: int | None = None) -> None:
         """Move on as `advance` would, without making the phases."""
-        if isinstance(freq, float):      # a steady rate (most blocks): its step is kept
-            if freq != self.steady[0]:
-                self.steady = (freq, int(self.increments(freq)))
-            kernels.turn(self.p, self.p.shape[0] if rows is None else rows, self.steady[1] * n)
+        if isinstance(freq, float):      # a steady rate (most blocks)
+            kernels.turn(self.p, self.p.shape[0] if rows is None else rows, self.stepping(freq) * n)
             return
         inc = self.increments(freq)
         total = inc * n if inc.ndim == 0 else inc[..., 0] * n if inc.shape[-1] == 1 else inc.sum(axis=-1)
         self.p[:rows] = (self.p[:rows] + total) & MASK
+
+
+def _shaped(inc: np.ndarray) -> np.ndarray:
+    """Increments as kernels.oscillate takes them: rows x copies x samples (each 1 where shared)."""
+    return np.ascontiguousarray(inc.reshape((1,) * (3 - inc.ndim) + inc.shape))
 
 
 class Oscillator(Ugen):
@@ -87,26 +96,59 @@ class Oscillator(Ugen):
         self.spread = np.linspace(-1.0, 1.0, u)[:, None] if u > 1 else np.zeros((1, 1))
         self.gain = 1.0 / np.sqrt(u)
         self.hz = np.full((self.rows, 1, 1), params["freq"])
-        self.pitches = 0            # notes that set a row's pitch: the rows' increments change
-        self.held = (None, None)    # the pitch that held through the last block, and its increments
+        self.held = (None, None)    # a steady pitch (_steady), and every row's increments for it
         self.scaled = (None, None)  # a steady amplitude, and it times the unison's gain
+        self.starting: list[tuple[int, int]] = []   # rows whose note starts later than it was applied: (row, sample)
 
     def clear(self, row: int, seed: int) -> None:
         self.phase.reset(row)
         self.vibrato.reset(row)
+        self.starting = [s for s in self.starting if s[0] != row]
 
     def note(self, row: int, t: int, pitch: float, dur) -> None:
         if self.rows > 1:
             self.hz[row] = midi_to_hz(pitch)
-            self.pitches += 1
+            self.starting.append((row, t))
+            if self.held[0] is not None and self.held[0] == self._steady(t):    # the one row's increments anew
+                self.held[1][row:row + 1] = self._tuned(t, 1, slice(row, row + 1))
+            else:
+                self.held = (None, None)
         else:
             self.params["freq"].set(midi_to_hz(pitch), t)
 
-    def _freqs(self, t: int, n: int) -> np.ndarray:
-        f = self.hz[:self.active] if self.rows > 1 else np.asarray(self.p("freq", t, n), dtype=float)
+    def rolls(self, t: int) -> bool:
+        """Whether a row's phases can be set back from a note's sample to t (_roll): the pitch and
+        the vibrato's rate hold, and there is no vibrato."""
+        freq, detune, depth, rate = (self.params[k] for k in ("freq", "detune", "vib_depth", "vib_rate"))
+        return all(p.settled(t) for p in (freq, detune, depth, rate)) and depth.end == 0.0
+
+    def _roll(self, t: int, inc: np.ndarray) -> None:
+        """Rows whose note starts after t (applied ahead of its sample: Voices.ahead) have their
+        phases set back by the steps until then, so that on its sample they are where a note
+        started there puts them; the samples before it, their envelope silences."""
+        for row, at in self.starting:
+            if at > t:        # integers, a row's few copies: Python's arithmetic, exact as numpy's
+                start, steps = self.phase.start[row].tolist(), inc[row if inc.shape[0] > 1 else 0, :, 0].tolist()
+                steps = steps * len(start) if len(steps) == 1 else steps
+                self.phase.p[row] = [(p - (at - t) * step) & MASK for p, step in zip(start, steps)]
+                rate = self.vibrato.stepping(self.params["vib_rate"].end)
+                self.vibrato.p[row] = (int(self.vibrato.start[row, 0]) - (at - t) * rate) & MASK
+        self.starting.clear()
+
+    def _pitch(self, t: int, n: int, rows: slice) -> np.ndarray:
+        """The frequencies before the vibrato: the rows' notes (or `freq`), spread by the detune."""
+        f = self.hz[rows] if self.rows > 1 else np.asarray(self.p("freq", t, n), dtype=float)
         detune = self.p("detune", t, n)
         if nonzero(detune):
             f = f * 2.0 ** (self.spread * (np.asarray(detune) / 1200.0))
+        return f
+
+    def _tuned(self, t: int, n: int, rows: slice) -> np.ndarray:
+        """The rows' increments for a pitch that holds (_steady)."""
+        return _shaped(self.phase.increments(np.minimum(self._pitch(t, n, rows), self.sr * 0.45)))
+
+    def _freqs(self, t: int, n: int) -> np.ndarray:
+        f = self._pitch(t, n, slice(self.active))
         depth = self.p("vib_depth", t, n)
         if nonzero(depth):
             vib, _ = self.vibrato.advance(self.p("vib_rate", t, n), n, self.active)
@@ -119,23 +161,29 @@ class Oscillator(Ugen):
         """What the pitch is made of, when it holds from t on (no glide, no vibrato); else None."""
         freq, detune, depth = self.params["freq"], self.params["detune"], self.params["vib_depth"]
         if t >= freq.t1 and t >= detune.t1 and t >= depth.t1 and depth.end == 0.0:
-            return self.active, self.pitches, freq.end, detune.end
+            return freq.end, detune.end
         return None
+
+    def _held(self, t: int, n: int, key) -> np.ndarray:
+        """The increments of the first `active` rows for a pitch that holds: every row's are kept
+        while it does, and a note works out its own row's again (note)."""
+        if key != self.held[0]:
+            self.held = (key, self._tuned(t, n, slice(None)))
+        return self.held[1][:self.active]
 
     def _increments(self, t: int, n: int) -> np.ndarray:
         key = self._steady(t)
-        if key is not None and key == self.held[0]:
-            self.vibrato.skip(self.p("vib_rate", t, n), n, self.active)    # as _freqs would
-            return self.held[1]
-        inc = self.phase.increments(self._freqs(t, n))
-        inc = np.ascontiguousarray(inc.reshape((1,) * (3 - inc.ndim) + inc.shape))
-        self.held = (key, inc)
-        return inc
+        if key is None:
+            return _shaped(self.phase.increments(self._freqs(t, n)))
+        self.vibrato.skip(self.p("vib_rate", t, n), n, self.active)    # as _freqs would
+        return self._held(t, n, key)
 
     def wave(self, t: int, n: int) -> tuple:
         """What kernels.oscillate takes for this block, but where it writes."""
-        return (self.kind, self.phase.p[:self.active], self._increments(t, n), self.width(t, n), self.tables, self.sr,
-                self._amp(t, n))
+        inc = self._increments(t, n)
+        if self.starting:
+            self._roll(t, inc)
+        return self.kind, self.phase.p[:self.active], inc, self.width(t, n), self.tables, self.sr, self._amp(t, n)
 
     def _amp(self, t: int, n: int) -> np.ndarray:
         """The amplitude per sample, or one value kept while it holds."""
@@ -151,7 +199,31 @@ class Oscillator(Ugen):
         kernels.oscillate(*self.wave(t, n), out)
         return out
 
+    def held_wave(self, t: int, n: int) -> tuple | None:
+        """For every block of n from t on while nothing changes: the vibrato's turn (a plan.Step)
+        and what kernels.oscillate takes but where it writes; None when the pitch, its vibrato,
+        the width or the amplitude move. The increments are worked out here if the pitch is new
+        (as `_increments` would: with no vibrato, nothing else moves on)."""
+        key, rate, amp, width = self._steady(t), self.params["vib_rate"], self.params["amp"], self.held_width(t)
+        if key is None or not rate.settled(t) or not amp.settled(t) or width is None:
+            return None
+        inc = self._held(t, n, key)
+        if self.starting:
+            self._roll(t, inc)
+        turn = (kernels.turn, [self.vibrato.p, self.active, self.vibrato.stepping(rate.end) * n], -1)
+        return turn, (self.kind, self.phase.p[:self.active], inc, width, self.tables, self.sr, self._amp(t, n))
+
+    def steady(self, t, n, x):
+        held = self.held_wave(t, n)
+        if held is None:
+            return None
+        y = np.empty((self.active, 1, n))
+        return [held[0], (kernels.oscillate, [*held[1], y.reshape(self.active, n)], -1)], y
+
     def width(self, t: int, n: int) -> np.ndarray:
+        return NO_WIDTH
+
+    def held_width(self, t: int) -> np.ndarray | None:
         return NO_WIDTH
 
 
@@ -168,6 +240,9 @@ class Square(Oscillator):
 
     def width(self, t, n):
         return self.samples("width", t, n)
+
+    def held_width(self, t):
+        return self.params["width"].steady(t)
 
 
 class Triangle(Oscillator):

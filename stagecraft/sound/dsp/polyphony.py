@@ -42,6 +42,21 @@ class Chain:
             x = u.process(x, t, n)
         return x
 
+    def steady(self, t: int, n: int, active: int) -> tuple[list, np.ndarray] | None:
+        """What `process` calls for rows [0, active) while nothing changes, and its output (plan.py)."""
+        steps, x = [], None
+        for u in self.units:
+            u.active = active
+            made = u.steady(t, n, x)
+            if made is None:
+                return None
+            steps += made[0]
+            x = made[1]
+        return steps, x
+
+    def resting(self, t: int) -> bool:
+        return all(u.resting(t) for u in self.units)
+
     def clear(self, row: int, seed: int) -> None:
         for u in self.units:
             u.clear(row, seed)
@@ -58,10 +73,9 @@ class Chain:
         for u in self.units:
             u.idle(t, n)
 
-    def end(self) -> np.ndarray:
-        """Per row, the first sample every unit that ends notes is silent from."""
-        ends = [u.end() for u in self.units if u.ends_notes]
-        return np.max(ends, axis=0) if ends else np.full(self.units[0].rows, NEVER)
+    def end(self, row: int) -> int:
+        """The first sample every unit that ends notes is silent from, on a row."""
+        return max((int(u.end()[row]) for u in self.units if u.ends_notes), default=NEVER)
 
     def level(self, t: int) -> np.ndarray:
         """Per row, the loudest envelope's level now (1 without envelopes)."""
@@ -83,7 +97,10 @@ class Voices(Ugen):
         self.velocity = np.ones(rows)
         self.fade_at = np.full(rows, NEVER)
         self.notes = 0
-        self._stops = self._until = None
+        self.stop = np.zeros(rows, dtype=np.int64)   # the first sample each row is silent from
+        self.sounding_rows = None      # _rows' answer and the sample it holds until (a new tuple when it changes)
+        self.changes = 0               # notes, releases, fades and clears so far
+        self.chosen = (None, 0, 0, None)    # _choose's last answer: for (sample, changes), (row, stolen)
         units = self.chain.units      # an oscillator and its envelope (most voices): one compiled call
         self.plain = len(units) == 2 and isinstance(units[0], Oscillator) and isinstance(units[1], ADSR)
 
@@ -92,16 +109,22 @@ class Voices(Ugen):
 
     def stops(self) -> np.ndarray:
         """Per row, the first sample it is silent from (it changes only with notes and fades)."""
-        if self._stops is None:
-            end = self.chain.end()
-            end = np.where(end < NEVER, end + self.tail, NEVER)
-            end = np.minimum(end, np.where(self.fade_at < NEVER, self.fade_at + self.fade_len, NEVER))
-            self._stops = np.where(self.on >= 0, end, 0)
-        return self._stops
+        return self.stop
+
+    def _stopped(self, row: int) -> None:
+        """A row's stop worked out again, after a note, a release or a fade on it: its units' end
+        and the filters' tail after it, or its fade's end."""
+        end = self.chain.end(row)
+        end = end + self.tail if end < NEVER else NEVER
+        if self.fade_at[row] < NEVER:
+            end = min(end, int(self.fade_at[row]) + self.fade_len)
+        self.stop[row] = end if self.on[row] >= 0 else 0
+        self.sounding_rows = None
+        self.changes += 1
 
     def fade(self, row: int, t: int) -> None:
         self.fade_at[row] = t
-        self._stops = self._until = None
+        self._stopped(row)
 
     def busy(self, t: int) -> np.ndarray:
         return self.stops() > t
@@ -115,29 +138,56 @@ class Voices(Ugen):
 
     def clear(self, row, seed):
         self.on[row], self.fade_at[row] = -1, NEVER
-        self._stops = self._until = None
+        self._stopped(row)
+
+    def _choose(self, t: int) -> tuple[int, int | None]:
+        """The row a note at t takes, and the oldest playing row it steals (None: none); asked
+        again for the same note (ahead, then note) with nothing changed between, the same answer."""
+        if self.chosen[:2] == (t, self.changes):
+            return self.chosen[2:]
+        self.chosen = (t, self.changes, *self._choice(t))
+        return self.chosen[2:]
+
+    def _choice(self, t: int) -> tuple[int, int | None]:
+        # a few rows: Python's lists are quicker than numpy's calls on them
+        stop, fade_at, on = self.stop.tolist(), self.fade_at.tolist(), self.on.tolist()
+        playing = [r for r, s in enumerate(stop) if s > t and fade_at[r] == NEVER]
+        oldest = min(playing, key=on.__getitem__) if len(playing) >= self.count else None
+        if oldest is not None:
+            fade_at[oldest] = t          # still sounding while it fades: the free rows are as they were
+        free = [r for r, s in enumerate(stop) if s <= t]
+        if free:
+            return free[0], oldest
+        # more spares fading than spare rows: cut the oldest of them short
+        return min((r for r, f in enumerate(fade_at) if f < NEVER), key=on.__getitem__), oldest
+
+    def ahead(self, kind: str, at: int, t: int) -> bool:
+        """Whether a note or release due at `at` can be applied at t, before the samples between
+        render: a release always (its envelope lets go on its sample); a note when the voice is an
+        oscillator and its envelope, whose phases can be set back to start on its sample (their
+        pitch steady), and the row it takes is silent from t (nothing of an old note cut short)."""
+        if kind == "release":
+            return True
+        if not self.plain or not self.chain.units[0].rolls(t):
+            return False
+        row, _ = self._choose(at)
+        return self.stop[row] <= t
 
     def note(self, t, pitch, dur, velocity=1.0):
-        playing = np.flatnonzero(self.playing(t))
-        if len(playing) >= self.count:
-            self.fade(playing[np.argmin(self.on[playing])], t)
-        free = np.flatnonzero(~self.busy(t))
-        if len(free):
-            row = free[0]
-        else:   # more spares fading than spare rows: cut the oldest of them short
-            fading = np.flatnonzero(self.fade_at < NEVER)
-            row = fading[np.argmin(self.on[fading])]
+        row, oldest = self._choose(t)
+        if oldest is not None:
+            self.fade(oldest, t)
         self.notes += 1
         self.chain.clear(row, self.notes)
         self.chain.note(row, t, pitch, dur)
         self.on[row], self.pitch[row], self.velocity[row], self.fade_at[row] = t, pitch, velocity, NEVER
-        self._stops = self._until = None
+        self._stopped(row)
 
     def release(self, t, pitch=None):
         for row in np.flatnonzero(self.busy(t)):
             if pitch is None or self.pitch[row] == pitch:
                 self.chain.release(row, t)
-        self._stops = self._until = None
+                self._stopped(row)
 
     def levels(self, t: int) -> np.ndarray:
         return self.velocity * self.chain.level(t)
@@ -145,19 +195,18 @@ class Voices(Ugen):
     def _rows(self, t: int) -> int:
         """Rows up to the last that sounds at t (notes take the lowest free row, so sounding rows
         come first; 0: none). It holds until the first of them stops, or a note or fade."""
-        if self._until is None or t >= self._until[1]:
-            stops = self.stops()
-            busy = np.flatnonzero(stops > t)
-            k = int(busy[-1]) + 1 if len(busy) else 0
-            self._until = (k, int(stops[busy].min()) if len(busy) else NEVER)
-        return self._until[0]
+        if self.sounding_rows is None or t >= self.sounding_rows[1]:
+            stops = self.stop.tolist()
+            busy = [r for r, s in enumerate(stops) if s > t]
+            self.sounding_rows = (busy[-1] + 1, min(stops[r] for r in busy)) if busy else (0, NEVER)
+        return self.sounding_rows[0]
 
     def process(self, x, t, n):
         k = self._rows(t)
         if not k:
             self.chain.idle(t, n)
             return np.zeros((1, n) if self.chain.out_channels == 1 else (1, 2, n))
-        mix = (t, self.fade_at, self.fade_len, self.stops(), self.velocity)
+        mix = (self.fade_at, self.fade_len, self.stops(), self.velocity)
         if self.plain:
             wave, envelope = self.chain.units
             wave.active = envelope.active = k
@@ -166,8 +215,28 @@ class Voices(Ugen):
             return out
         y = self.chain.process(t, n, k)
         out = np.empty(y.shape[1:])
-        kernels.mix_voices(np.ascontiguousarray(y).reshape(k, -1, n), *mix, out.reshape(-1, n))
+        kernels.mix_voices(np.ascontiguousarray(y).reshape(k, -1, n), t, *mix, out.reshape(-1, n))
         return out[None]
+
+    def steady(self, t, n, x):
+        k = self._rows(t)
+        out = np.zeros((1, self.chain.out_channels, n))
+        if not k:
+            return ([], out) if self.chain.resting(t) else None
+        mix = [self.fade_at, self.fade_len, self.stops(), self.velocity, out[0]]
+        if self.plain:
+            wave, envelope = self.chain.units
+            wave.active = envelope.active = k
+            held = wave.held_wave(t, n)
+            if held is None:
+                return None
+            turn, args = held
+            return [turn, (kernels.voices, [*args, *envelope.envelope(t), *mix], len(args))], out
+        made = self.chain.steady(t, n, k)
+        if made is None:
+            return None
+        steps, y = made
+        return steps + [(kernels.mix_voices, [y, t, *mix], 1)], out
 
 
 def shed(pools: list[Voices], t: int) -> bool:

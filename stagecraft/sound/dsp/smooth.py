@@ -16,18 +16,21 @@ GLIDE_S = 0.02   # how long a parameter takes to reach a target unless told othe
 
 
 class Param:
-    __slots__ = ("start", "end", "t0", "t1", "held")
+    __slots__ = ("start", "end", "t0", "t1", "held", "owner")
 
     def __init__(self, value: float):
         self.start = self.end = float(value)
         self.t0 = self.t1 = 0
         self.held = np.zeros(1)
+        self.owner = None     # what keeps something worked out from this value (a track's plan): told of a set
 
     def set(self, value: float, t: int, length: int = 0) -> None:
         """Head for `value` from sample `t`, arriving `length` samples later (0: jump)."""
         self.start = self.at(t) if length > 0 else float(value)
         self.end = float(value)
         self.t0, self.t1 = t, t + max(int(length), 0)
+        if self.owner is not None:
+            self.owner.moved(self.t1)
 
     def settled(self, t: int) -> bool:
         return t >= self.t1
@@ -54,13 +57,19 @@ class Param:
         ramp(self.start, self.end, self.t0, self.t1, t, out)
         return out
 
+    def steady(self, t: int) -> np.ndarray | None:
+        """What `samples` gives for every block from t on while nothing sets the value: the kept
+        element; None while the value moves."""
+        if not self.settled(t):
+            return None
+        self.held[0] = self.end
+        return self.held
+
     def samples(self, t: int, n: int) -> np.ndarray:
         """As `block`, always an array, as compiled kernels take it: per sample, or when settled
         one element (kept, not made anew each block)."""
-        if self.settled(t):
-            self.held[0] = self.end
-            return self.held
-        return self.block(t, n)
+        held = self.steady(t)
+        return held if held is not None else self.block(t, n)
 
 
 def grid_points(t: int, n: int) -> np.ndarray:

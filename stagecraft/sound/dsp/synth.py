@@ -88,15 +88,19 @@ class Synth:
     def render(self, n: int) -> np.ndarray:
         """The next n samples of the master bus, (n, 2) float32, and the analysis updated."""
         start, end = self.t, self.t + n
-        out = np.empty((2, n))
-        pos = start
+        events, pos, out = self.events, start, None
         while pos < end:
-            while self.events and self.events[0][0] <= pos:
-                at, _, message = heapq.heappop(self.events)
+            while events and (events[0][0] <= pos or events[0][0] < end and self._ahead(events[0][2], pos)):
+                at, _, message = heapq.heappop(events)
                 self.late += 0 <= at < pos
-                self._apply(message, pos)
-            nxt = min(self.events[0][0], end) if self.events else end
-            out[:, pos - start:nxt - start] = self._mix(pos, nxt - pos)
+                self._apply(message, max(at, pos))
+            nxt = min(events[0][0], end) if events else end
+            part = self._mix(pos, nxt - pos)
+            if nxt - pos == n:
+                out = part                   # one piece (most blocks): nothing to join
+            else:
+                out = np.empty((2, n)) if out is None else out
+                out[:, pos - start:nxt - start] = part
             pos = nxt
         y = self.master.process(out, start)
         self.analyser.update(y)
@@ -140,7 +144,21 @@ class Synth:
             elif kind == "release":
                 g.release(target, t, m[3])
 
+    def _ahead(self, m: tuple, t: int) -> bool:
+        """Whether a message due later in the block can be applied now, at sample t, and the block
+        still rendered in one piece, the same to the bit (a note or release the track can place on
+        its sample itself: Voices.ahead); else the block is cut where it lands."""
+        if m[0] not in ("note", "release"):
+            return False
+        number, target = address(m[2])
+        g = self.layers[number].graph if number in self.layers else None
+        return g is None or g.ahead(target, m[0], m[1], t)
+
     def _mix(self, t: int, n: int) -> np.ndarray:
+        if len(self.layers) == 1:            # one piece playing (most blocks)
+            (number, layer), = self.layers.items()
+            if not layer.closing:
+                return layer.render(t, n, self.crossfade)
         y = None
         for number, layer in list(self.layers.items()):
             part = layer.render(t, n, self.crossfade)

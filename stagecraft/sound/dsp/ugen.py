@@ -53,6 +53,17 @@ class Ugen:
     def process(self, x, t: int, n: int):
         raise NotImplementedError
 
+    def steady(self, t: int, n: int, x: np.ndarray | None) -> tuple[list, np.ndarray] | None:
+        """For blocks of n from sample t on, while nothing changes (no parameter moves, no note):
+        the kernel calls `process` would make on rows [0, active) of x (rows x channels x n, a
+        buffer the calls before write), as plan.Step entries, and the buffer they leave the output
+        in; None where they would differ from block to block, or the unit cannot say (plan.py)."""
+        return None
+
+    def resting(self, t: int) -> bool:
+        """Whether `idle` does nothing from t on while nothing changes (it does nothing here)."""
+        return True
+
     def idle(self, t: int, n: int) -> None:
         """In voices(...), a block in which no row sounds: move on only the state the rows share
         (per-row state is cleared before a row is used again), as process would have."""
