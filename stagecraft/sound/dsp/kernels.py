@@ -250,7 +250,7 @@ def reverb(t, buf, lengths, gains, b0, pole, z, inject, dry, mix, out):
 
     Written out line by line: the lines' state in eight locals stays in registers, where an
     array of eight went through memory at every step (a third of the time)."""
-    wrap = buf.shape[1] - 1
+    wrap = buf.shape[1] - 1          # a power of two, less one: & wraps as % would
     gj, mj = gains.shape[1] > 1, mix.shape[0] > 1
     norm = 1.0 / math.sqrt(8.0)
     z0, z1, z2, z3, z4, z5, z6, z7 = z[0], z[1], z[2], z[3], z[4], z[5], z[6], z[7]
@@ -344,9 +344,9 @@ def condition(x, b0, b1, a1, z, gain, madness, y):
     """The master bus's first steps into y: a sample that is not finite becomes 0 and one beyond
     `madness` is held there (fault: whether any was); then the DC blocker (first order, in
     lfilter's arithmetic, its state per channel in z) and the gain (per sample or one value).
-    (fault, the largest size in y) returned.
-    x is stereo; its two channels run side by side, so each one's recursion waits on the other's
-    arithmetic rather than on nothing (a third less time than one channel after the other)."""
+    (fault, the largest size in y) returned. x is stereo, its two channels run side by side: each
+    one's recursion waits on its last sample, and the other's arithmetic fills the wait (a third
+    less time than one channel after the other)."""
     fault, peak = False, 0.0
     gj = gain.shape[0] > 1
     z0, z1 = z[0], z[1]
@@ -488,7 +488,7 @@ def listen(buf, end, size, y, span, seen, chunks, levels):
     now = seen + n
     first = -(-(now - span) // CHUNK)      # the first whole chunk inside the span
     total, peak = 0.0, 0.0
-    for k in range(end - (now - (now - span)), end - (now - first * CHUNK)):
+    for k in range(end - span, end - (now - first * CHUNK)):
         v, w = buf[0, k], buf[1, k]        # the part of a chunk the span starts in
         total += v * v + w * w
         peak = max(peak, abs(v), abs(w))

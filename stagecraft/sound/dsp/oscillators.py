@@ -117,10 +117,9 @@ class Oscillator(Ugen):
             self.params["freq"].set(midi_to_hz(pitch), t)
 
     def rolls(self, t: int) -> bool:
-        """Whether a row's phases can be set back from a note's sample to t (_roll): the pitch and
-        the vibrato's rate hold, and there is no vibrato."""
-        freq, detune, depth, rate = (self.params[k] for k in ("freq", "detune", "vib_depth", "vib_rate"))
-        return all(p.settled(t) for p in (freq, detune, depth, rate)) and depth.end == 0.0
+        """Whether a row's phases can be set back from a note's sample to t (_roll): the pitch
+        holds with no vibrato (_steady), and so does the vibrato's rate."""
+        return self._steady(t) is not None and self.params["vib_rate"].settled(t)
 
     def _roll(self, t: int, inc: np.ndarray) -> None:
         """Rows whose note starts after t (applied ahead of its sample: Voices.ahead) have their

@@ -97,7 +97,7 @@ class Voices(Ugen):
         self.velocity = np.ones(rows)
         self.fade_at = np.full(rows, NEVER)
         self.notes = 0
-        self.stop = np.zeros(rows, dtype=np.int64)   # the first sample each row is silent from
+        self.stop = np.zeros(rows, dtype=np.int64)   # the first sample each row is silent from (_stopped)
         self.sounding_rows = None      # _rows' answer and the sample it holds until (a new tuple when it changes)
         self.changes = 0               # notes, releases, fades and clears so far
         self.chosen = (None, 0, 0, None)    # _choose's last answer: for (sample, changes), (row, stolen)
@@ -106,10 +106,6 @@ class Voices(Ugen):
 
     def channels(self, inp):
         return self.chain.out_channels
-
-    def stops(self) -> np.ndarray:
-        """Per row, the first sample it is silent from (it changes only with notes and fades)."""
-        return self.stop
 
     def _stopped(self, row: int) -> None:
         """A row's stop worked out again, after a note, a release or a fade on it: its units' end
@@ -127,7 +123,7 @@ class Voices(Ugen):
         self._stopped(row)
 
     def busy(self, t: int) -> np.ndarray:
-        return self.stops() > t
+        return self.stop > t
 
     def sounding(self, t: int) -> int:
         return int(self.busy(t).sum())
@@ -206,7 +202,7 @@ class Voices(Ugen):
         if not k:
             self.chain.idle(t, n)
             return np.zeros((1, n) if self.chain.out_channels == 1 else (1, 2, n))
-        mix = (self.fade_at, self.fade_len, self.stops(), self.velocity)
+        mix = (self.fade_at, self.fade_len, self.stop, self.velocity)
         if self.plain:
             wave, envelope = self.chain.units
             wave.active = envelope.active = k
@@ -223,7 +219,7 @@ class Voices(Ugen):
         out = np.zeros((1, self.chain.out_channels, n))
         if not k:
             return ([], out) if self.chain.resting(t) else None
-        mix = [self.fade_at, self.fade_len, self.stops(), self.velocity, out[0]]
+        mix = [self.fade_at, self.fade_len, self.stop, self.velocity, out[0]]
         if self.plain:
             wave, envelope = self.chain.units
             wave.active = envelope.active = k
