@@ -150,7 +150,9 @@ def drive(audience: int, control: int, seconds: float) -> int:
 
 
 def director_args(url: str, tmp_path: Path, seconds: float, audience: int, control: int) -> list:
-    return ["--director", url, "--size", "160x90", "--seconds", str(seconds), "--fresh",
+    """At 30 frames a second: four engines at 60 fill this machine's two cores, and an actor that
+    follows late must render faster than the director to catch up (it did not, once, on a busy CI)."""
+    return ["--director", url, "--size", "160x90", "--fps", "30", "--seconds", str(seconds), "--fresh",
             "--audience-file", str(tmp_path / "aud0.json"), "--osc-port", str(control),
             "--audience-port", str(audience), "--hash-frames", str(tmp_path / "director.txt"),
             "--stats", str(tmp_path / "director.json")]
@@ -208,7 +210,7 @@ def test_actors_render_every_frame_the_director_rendered(nats_url, tmp_path):
         assert not wrong, f"actor {k}: {len(wrong)} frames differ, the first {wrong[:5]}"
         mine = json.loads((tmp_path / f"actor{k}.json").read_text())
         assert mine["cluster_role"] == "actor" and mine["fired"] == stats["fired"]
-        assert mine["cluster_caught_up_s"] is not None
+        assert mine["cluster_caught_up_s"] is not None, f"actor {k} never rendered a frame live: {mine}"
         # the audience's state as each machine kept it: the director's, contribution for contribution
         assert json.loads((tmp_path / f"aud{k}.json").read_text()) == json.loads((tmp_path / "aud0.json").read_text())
     assert json.loads((tmp_path / "actor3.json").read_text())["cluster_resyncs"] >= 1
