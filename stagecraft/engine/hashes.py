@@ -26,7 +26,9 @@ class FrameHashes:
     def __init__(self, ctx: moderngl.Context, path: Path):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.ctx = ctx
-        self.file = open(path, "w", encoding="ascii")
+        # a line written as each frame is hashed: what an engine killed mid-show (a machine that lost
+        # its power, a crash) had shown is still on record to compare
+        self.file = open(path, "w", encoding="ascii", buffering=1)
         self.readback: Readback | None = None
         self.waiting: deque[tuple[int, float]] = deque()     # frames read but not yet hashed
 
