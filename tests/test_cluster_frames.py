@@ -8,6 +8,7 @@ import json
 import queue
 
 import numpy as np
+import pygame
 import pytest
 
 from stagecraft.cluster.actor import Actor
@@ -24,7 +25,7 @@ def record(frame: int, start: dict | None = None, **more) -> dict:
              (Delivery(AUDIENCE, sender, 0.0, ()), Message("/audience/blob", "bf", (b"\x00\xff", 0.1)))]
     r = {"frame": frame, "time": frame / 60, "dt": 1 / 60, "wall": 1e9 + frame / 60, "date": [2145.0, 0.0, 1.0, 3.5],
          "beat": [4.25, 120.0, 0.0333, 2], "audio": audio_fields(audio), "mouse": [1.0, 2.0, -3.0, -4.0],
-         "keys": [[True, 32, 0]], "console": ["go"], "osc": [batch_fields(True, batch)], "names": [["phone:x", "Ann"]],
+         "keys": [[True, 32, 0, False], [True, 9, 0, True]], "console": ["go"], "osc": [batch_fields(True, batch)], "names": [["phone:x", "Ann"]],
          "qr": "http://10.0.0.2:8080/", "piece": "forum", "cue": "open floor", "by": "host:1", **more}
     if start is not None:
         r["start"] = start
@@ -44,7 +45,7 @@ def test_a_frame_decodes_to_what_the_director_applied():
         [(AUDIENCE, "pseudonym", "/audience/echo", "s", ("hello",)), (AUDIENCE, "pseudonym", "/audience/blob", "bf",
                                                                        (b"\x00\xff", 0.1))]
     assert all(d.sender.reply is None for d, _ in batch)       # an actor answers no one
-    assert (f.mouse, f.keys, f.console, f.names, f.qr) == ([1.0, 2.0, -3.0, -4.0], [(True, 32, 0)], ["go"],
+    assert (f.mouse, f.keys, f.console, f.names, f.qr) == ([1.0, 2.0, -3.0, -4.0], [(True, 32, 0, False), (True, 9, 0, True)], ["go"],
                                                             [("phone:x", "Ann")], "http://10.0.0.2:8080/")
 
 
@@ -128,3 +129,42 @@ def test_the_director_sums_its_gateways_and_keeps_a_gone_ones_counts(monkeypatch
     hear({"counts": {"connected": 5, "peak": 5, "received": 10, "rejected": {}}, "g": "c"})
     c = phones.counters()
     assert (c["phones_connected"], c["phones_received"], c["phones_peak"]) == (5, 7010, 700)
+
+
+def test_keys_are_sent_as_they_were_judged_and_an_actor_keeps_the_local_ones_to_its_keyboard(tmp_path):
+    """The director judges each key as the frame handles it: an M opens the mapping editor, so the
+    arrow after it in the same frame is the editor's (each machine maps its own), and the arrow
+    after the next M is the show's again. An actor's keyboard texture sees the local keys too, so a
+    shader reading it renders the same, but they do nothing else there."""
+    from stagecraft.output.offline import offline_engine
+    from stagecraft.projection.mapping import load
+    from stagecraft.picture.senses import key_code
+    from .conftest import ROOT, close_all
+
+    def key(k, down=True):
+        return pygame.event.Event(pygame.KEYDOWN if down else pygame.KEYUP, key=k, mod=0, unicode="", scancode=0)
+
+    (tmp_path / "mapping.toml").write_text((ROOT / "tests" / "projection" / "two.toml").read_text())
+    checker = str(ROOT / "tests" / "pieces" / "checker.py")
+    director = offline_engine(checker, (320, 180), mapping=load(tmp_path / "mapping.toml"))
+    actor_engine = offline_engine(checker, (320, 180))
+    try:
+        corner = director.projection.mapping.outputs[0].corners[0]
+        director.controls.handle([key(pygame.K_m), key(pygame.K_UP), key(pygame.K_UP, False), key(pygame.K_m),
+                                  key(pygame.K_b)])
+        assert director.projection.mapping.outputs[0].corners[0] != corner, "the editor took the first arrow"
+        sent = [(down, k, local) for down, k, _, local in director.controls.keys]
+        assert sent == [(True, pygame.K_m, True), (True, pygame.K_UP, True), (False, pygame.K_UP, True),
+                        (True, pygame.K_m, True), (True, pygame.K_b, False)]
+
+        actor = Actor(Kept([]))
+        actor.current = decode(encode(record(1, keys=[[True, pygame.K_TAB, 0, True], [False, pygame.K_TAB, 0, True],
+                                                      [True, pygame.K_b, 0, False]], console=[])))
+        overlay = actor_engine.overlay.visible
+        actor_engine.controls.handle(*actor.controls(actor_engine))
+        assert actor_engine.overlay.visible == overlay, "Tab is the director's own: no overlay here"
+        assert actor_engine.fade.blackout, "B is the show's"
+        tab = key_code(pygame.K_TAB)
+        assert actor_engine.controls.keyboard.rows[1:, tab].tolist() == [255, 255], "yet the texture saw Tab"
+    finally:
+        close_all([director, actor_engine])

@@ -132,8 +132,8 @@ class Actor(LocalInputs):
         closing = [ev for ev in engine.surface.events() if ev.type == pygame.QUIT]
         f = self.current
         engine.controls.mouse[:] = f.mouse
-        keys = [pygame.event.Event(pygame.KEYDOWN if down else pygame.KEYUP, key=key, mod=mod, unicode="")
-                for down, key, mod in f.keys]
+        keys = [pygame.event.Event(pygame.KEYDOWN if down else pygame.KEYUP, key=key, mod=mod, unicode="", local=local)
+                for down, key, mod, local in f.keys]
         return closing + keys, f.console
 
     def audio(self, engine):

@@ -7,8 +7,6 @@ import secrets
 import socket
 import time
 
-import pygame
-
 from ..engine.inputs import LocalInputs
 from .frames import END, audio_fields, batch_fields, encode, key, stream, subject
 
@@ -30,16 +28,13 @@ class Director(LocalInputs):
         self.by = f"{socket.gethostname()}:{os.getpid()}"
         self.published = 0
         self.spent = 0.0                  # CPU seconds of the frame loop's thread publishing took, in all
-        self._keys, self._console, self._osc, self._names = [], [], [], []
+        self._console, self._osc, self._names = [], [], []
         self._audio = self._date = None
 
     def controls(self, engine) -> tuple:
         events, console = super().controls(engine)
-        events, console = list(events), list(console)
-        self._keys = [[ev.type == pygame.KEYDOWN, ev.key, ev.mod] for ev in events
-                      if ev.type in (pygame.KEYDOWN, pygame.KEYUP) and not engine.controls.local(ev)]
-        self._console = console
-        return events, console
+        self._console = list(console)
+        return events, self._console
 
     def audio(self, engine):
         self._audio = super().audio(engine)
@@ -61,8 +56,8 @@ class Director(LocalInputs):
         return named
 
     def shown(self, engine) -> None:
-        keys, console, osc, names = self._keys, self._console, self._osc, self._names
-        self._keys, self._console, self._osc, self._names = [], [], [], []
+        keys, console, osc, names = engine.controls.keys, self._console, self._osc, self._names
+        self._console, self._osc, self._names = [], [], []
         if self.link.superseded:
             if not self.told:
                 self.told = True

@@ -2,14 +2,16 @@
 
     {"frame": N, "time": s, "dt": s, "wall": unix seconds of its presentation, "date": iDate,
      "beat": [beat, tempo, span, peers], "audio": [level, peak, [bands], onset, voice, texture],
-     "mouse": iMouse, "keys": [[down, key, mod], ...], "console": [command, ...],
+     "mouse": iMouse, "keys": [[down, key, mod, local], ...], "console": [command, ...],
      "osc": [[moderated, [[port, sender, address, tags, args], ...]], ...],
      "names": [[sender, name], ...] (phones naming themselves), "qr": the phones' page or null,
      "piece": name, "cue": label or null, "by": the director, host:pid}
 
 Frame 0 also carries "start": what an actor must begin from (the evening's audience as the
 director loaded it, and the canvas size, seed and program, which must match its own). When the
-director stops it sends END.
+director stops it sends END. A key marked local is one the director kept to itself (the overlay,
+fullscreen, quitting, the mapping editor's, as judged when it was handled): an actor's keyboard
+texture sees it, nothing else does.
 
 The texture (Shadertoy's 512x2 sound texture, float32) travels as base64 of its bytes. An OSC
 blob argument travels as hex, as `--record-osc` writes it. "piece", "cue" and "by" are not inputs:
@@ -99,10 +101,11 @@ def decode(data: bytes) -> Frame:
                                    Message(str(address), str(tags), decode_args(tags, args)))
                                   for port, sender, address, tags, args in batch])
                for moderated, batch in r["osc"]]
+        keys = [(bool(down), int(k), int(mod), bool(local)) for down, k, mod, local in r["keys"]]
         return Frame(int(r["frame"]), float(r["time"]), float(r["dt"]), float(r["wall"]), tuple(r["date"]),
                      Beat(*map(float, r["beat"][:3]), int(r["beat"][3])),
                      Audio(float(level), float(peak), Bands(*map(float, bands)), bool(onset), float(voice), tex),
-                     [float(v) for v in r["mouse"]], [tuple(k) for k in r["keys"]], [str(c) for c in r["console"]],
+                     [float(v) for v in r["mouse"]], keys, [str(c) for c in r["console"]],
                      osc, [(str(a), str(b)) for a, b in r["names"]], r["qr"], str(r["piece"]), r["cue"],
                      r.get("start"), str(r["by"]))
     except (ValueError, KeyError, TypeError, IndexError) as exc:

@@ -24,33 +24,48 @@ class Controls:
         self.engine = engine
         self.mouse = [0.0, 0.0, 0.0, 0.0]
         self.keyboard = Keyboard()    # Shadertoy's keyboard texture: every key, commands or not
+        self.keys: list[list] = []    # the last frame's keys as handled: [down, key, mod, local]
 
     def handle(self, events, console_keys=()) -> None:
+        """A key event may carry `local` (a cluster's director judged it its own, see local): then
+        only the keyboard texture sees it, as it did there."""
         e = self.engine
+        self.keys = []
         for command in console_keys:
             CONSOLE[command](e)
         for ev in events:
             if ev.type == pygame.QUIT:
                 e.running = False
-            elif ev.type == pygame.KEYDOWN:
-                self.keyboard.down(ev.key)
-                self._key(ev)
-            elif ev.type == pygame.KEYUP:
-                self.keyboard.up(ev.key)
+            elif ev.type in (pygame.KEYDOWN, pygame.KEYUP):
+                self._press(ev)
             elif ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
                 self._mouse(ev)
             elif ev.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED) and not e.fixed_size:
                 e.resize(tuple(e.surface.size))
 
     def local(self, ev) -> bool:
-        """A key this machine keeps to itself (a cluster's director does not send it to its actors):
-        the overlay, fullscreen, quitting, and the mapping editor's (each machine maps its own)."""
+        """A key this machine keeps to itself (a cluster's director sends it marked so, and its actors'
+        keyboard textures alone see it): the overlay, fullscreen, quitting, and the mapping editor's
+        (each machine maps its own)."""
         e = self.engine
         ctrl = ev.mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
         editor = e.projection.editor if e.projection else None
         editing = editor and editor.active and (ev.key in EDITING or ev.key == pygame.K_z and ctrl)
         return bool(ev.key in (pygame.K_TAB, pygame.K_F11) or ev.key == pygame.K_q and ctrl
                     or editor and ev.key == pygame.K_m and not ctrl or editing)
+
+    def _press(self, ev) -> None:
+        down = ev.type == pygame.KEYDOWN
+        # judged as it is handled, not before the frame: an M earlier in the same frame opens the
+        # mapping editor, and the arrows after it are the editor's
+        director_kept = getattr(ev, "local", None)
+        self.keys.append([down, ev.key, ev.mod, self.local(ev) if director_kept is None else director_kept])
+        if down:
+            self.keyboard.down(ev.key)
+            if not director_kept:
+                self._key(ev)
+        else:
+            self.keyboard.up(ev.key)
 
     def _key(self, ev) -> None:
         e = self.engine
