@@ -82,6 +82,12 @@ def test_an_actor_passes_over_a_show_that_ended_and_follows_the_one_running():
     assert [actor.next(0.0).index for _ in range(2)] == [1, 2] and actor.next(0.01) is None
 
 
+def test_an_actor_says_plainly_when_the_shows_start_has_aged_out_of_the_stream():
+    kept = [encode(record(0, {"run": "old", "audience": "{}"})), END, encode(record(5000)), encode(record(5001))]
+    with pytest.raises(ValueError, match="frame 5000: its first frames have aged out"):
+        Actor(Kept(kept)).first(5.0)
+
+
 def test_an_actor_waits_for_a_show_and_says_when_none_comes():
     with pytest.raises(ValueError, match="no show from a director"):
         Actor(Kept([encode(record(0, {"run": "x", "audience": "{}"})), END])).first(0.2)

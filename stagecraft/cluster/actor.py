@@ -41,8 +41,11 @@ class Actor(LocalInputs):
         """The start of the show running now, or of the next to start (ValueError if none is heard
         of within `timeout`). The server keeps every frame of a show from its start, so an actor
         that starts late has the same start as one that was there: the frames read past it, to the
-        live one, are kept for `next`. A show that has ended is passed over."""
+        live one, are kept for `next`. A show that has ended is passed over. One whose start the
+        server no longer keeps (it keeps a show's frames for so long, and so many bytes) cannot be
+        joined: ValueError, saying so, once the stream has been read to its newest frame."""
         deadline = time.monotonic() + timeout
+        startless = None                # the first frame read of a show whose start is gone
         while True:
             try:
                 data, self._seq = self.link.received.get(timeout=max(deadline - time.monotonic(), 0.001))
@@ -51,15 +54,22 @@ class Actor(LocalInputs):
                     from None
             if data == END:
                 self._ahead.clear()
+                startless = None
             else:
                 frame = self._decode(data)
                 if frame is not None and frame.start is not None:
                     self._ahead.clear()
-                    self.run_id = frame.start["run"]
+                    self.run_id, startless = frame.start["run"], None
                 if frame is not None and (frame.start is not None or self._ahead):
                     self._ahead.append(frame)
+                elif frame is not None and startless is None:
+                    startless = frame.index
             if self._seq >= self.link.newest and self._ahead:
                 return self.next(0.0)
+            if self._seq >= self.link.newest and startless is not None:
+                raise ValueError(f"the show running began before the oldest frame the server still keeps (frame "
+                                 f"{startless}: its first frames have aged out of the stream), so no machine can "
+                                 "join it late; it can join when the show starts again")
 
     def next(self, timeout: float) -> Frame | None:
         """The next frame from the director, or None after `timeout` or when it has ended."""
