@@ -174,3 +174,36 @@ def test_keys_are_sent_as_they_were_judged_and_an_actor_keeps_the_local_ones_to_
         assert actor_engine.controls.keyboard.rows[1:, tab].tolist() == [255, 255], "yet the texture saw Tab"
     finally:
         close_all([director, actor_engine])
+
+
+def test_a_relay_whose_gateway_restarts_tells_the_director_so_its_counts_are_not_lost():
+    """A gateway process counts from zero; a relay that restarts it reports the new one as another
+    gateway and the old one gone, so the director folds the old counts into the evening's past (the
+    test above) instead of overwriting them with the new one's zeros."""
+    from stagecraft.cluster.house import Relay, subjects, unlines
+    from .conftest import wait_for
+    link, operator = Subjects(), []
+    relay = Relay(link, "The Forum", 0, secret="tonight", piece=None, per_ip=8, max_phones=10, host="127.0.0.1",
+                  tell=lambda line, **_: operator.append(line))
+    up = subjects("The Forum")[0]
+
+    def said() -> list[dict]:
+        return [m for s, data in link.said if s == up for m in unlines(data)]
+
+    def told() -> list[dict]:
+        relay.step()
+        return said()
+    try:
+        assert wait_for(lambda: any("counts" in m for m in told()), seconds=20.0)
+        first = next(m["g"] for m in told() if "counts" in m)
+        relay.process.kill()
+        assert wait_for(lambda: any("counts" in m and m["g"] != first for m in told()), seconds=20.0)
+        heard = told()
+        assert relay.restarts == 1
+        gone = heard.index({"gone": True, "g": first})
+        again = next(k for k, m in enumerate(heard) if "counts" in m and m["g"] != first)
+        assert gone < again and [m for m in heard[again:] if "counts" in m and m["g"] == first] == []
+    finally:
+        relay.shut()
+    assert said()[-1] == {"gone": True, "g": f"{relay.id}/1"}
+    assert any("restarted it" in line for line in operator)

@@ -166,16 +166,26 @@ class Relay(Phones):
         if self.live:
             self.link.send(piece)
 
+    @property
+    def gateway(self) -> str:
+        """This relay's gateway process as the director counts it: a restarted one counts from
+        zero again, so it is another (and the one before it told gone, its counts the past)."""
+        return f"{self.id}/{self.restarts}"
+
     def _take(self, out: list, m: dict, now: float, wall: float) -> None:
         if "listening" in m or "failed" in m:
             super()._take(out, m, now, wall)
             if "listening" in m:
-                out.append({"listening": self.port, "url": self.url, "g": self.id})
+                out.append({"listening": self.port, "url": self.url, "g": self.gateway})
             return
         if "counts" in m:
             self.heard = time.monotonic()
-            m["g"] = self.id
+            m["g"] = self.gateway
         out.append(m)
+
+    def _retire(self) -> None:
+        super()._retire()
+        self.director.send({"gone": True, "g": self.gateway})
 
     def step(self) -> None:
         """Both ways once, and the gateway kept going."""
@@ -197,6 +207,5 @@ class Relay(Phones):
             time.sleep(STEP_S)
 
     def shut(self) -> None:
-        """The gateway stopped, and the director told: its counts are the evening's past now."""
+        """The gateway stopped, and the director told (_retire): its counts are the evening's past now."""
         Phones.close(self)
-        self.director.send({"gone": True, "g": self.id})
