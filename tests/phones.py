@@ -19,7 +19,7 @@ TOKEN = "a-phone-token-0123456789"
 class Live:
     def __init__(self, engine, **phones):
         self.e = engine
-        self.phones = Phones(0, secret=SECRET, host="127.0.0.1", tell=engine.operator.tell, **phones)
+        self.phones = Phones.here(0, secret=SECRET, host="127.0.0.1", tell=engine.operator.tell, **phones)
         engine.attach_phones(self.phones)
         assert self.until(lambda: self.phones.url is not None, 30), "the gateway listens"
         self.port = self.phones.port

@@ -94,7 +94,7 @@ def test_an_actor_waits_for_a_show_and_says_when_none_comes():
 
 
 class Subjects:
-    """What RemotePhones needs of a NatsLink: a queue per subject listened to, and what it said."""
+    """What house.Gateways needs of a NatsLink: a queue per subject listened to, and what it said."""
 
     def __init__(self):
         self.heard, self.said = {}, []
@@ -108,12 +108,13 @@ class Subjects:
 
 def test_the_director_sums_its_gateways_and_keeps_a_gone_ones_counts(monkeypatch):
     from stagecraft.cluster import house
-    from stagecraft.cluster.house import RemotePhones, lines, subjects
+    from stagecraft.cluster.house import Gateways, lines, subjects
+    from stagecraft.phones.client import Phones
     from stagecraft.crossings import OscInbox
     now = [100.0]
     monkeypatch.setattr(house.time, "monotonic", lambda: now[0])
     link = Subjects()
-    phones = RemotePhones(link, "The Forum", secret="tonight")
+    phones = Phones(Gateways(link, "The Forum", secret="tonight"))
     up, down = subjects("The Forum")
     inbox = OscInbox()
 
@@ -196,10 +197,10 @@ def test_a_relay_whose_gateway_restarts_tells_the_director_so_its_counts_are_not
     try:
         assert wait_for(lambda: any("counts" in m for m in told()), seconds=20.0)
         first = next(m["g"] for m in told() if "counts" in m)
-        relay.process.kill()
+        relay.gateway.process.kill()
         assert wait_for(lambda: any("counts" in m and m["g"] != first for m in told()), seconds=20.0)
         heard = told()
-        assert relay.restarts == 1
+        assert relay.gateway.restarts == 1
         gone = heard.index({"gone": True, "g": first})
         again = next(k for k, m in enumerate(heard) if "counts" in m and m["g"] != first)
         assert gone < again and [m for m in heard[again:] if "counts" in m and m["g"] == first] == []

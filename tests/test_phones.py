@@ -103,9 +103,9 @@ def test_a_piece_change_tells_every_phone(live):
 def test_a_phone_comes_back_as_itself_after_the_gateway_is_killed(live):
     lv = live("forum")
     first = lv.run(lambda port: phone(port))[1]
-    old = lv.phones.process.pid
+    old = lv.phones.gateways.process.pid
     os.kill(old, signal.SIGKILL)
-    assert lv.until(lambda: lv.phones.process is not None and lv.phones.process.pid != old
+    assert lv.until(lambda: lv.phones.gateways.process is not None and lv.phones.gateways.process.pid != old
                     and lv.phones.connected == 0 and lv.phones.now_counts != {}, 30)
 
     async def again(port):

@@ -102,7 +102,7 @@ def test_a_killed_gateway_is_survived_under_the_same_pseudonym(engines, phone):
     lv = Live(engines("empathy_echo", (160, 90)))
     page = phone(lv.port)
     who = page.get_attribute("body", "data-pseudonym")
-    os.kill(lv.phones.process.pid, signal.SIGKILL)
+    os.kill(lv.phones.gateways.process.pid, signal.SIGKILL)
     page.wait_for_selector("#status:text-is('reconnecting')", timeout=20_000)
     assert lv.until(lambda: page.text_content("#status") == "connected", seconds=60)
     assert page.get_attribute("body", "data-pseudonym") == who

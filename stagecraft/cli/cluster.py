@@ -102,11 +102,12 @@ def take_over(engine, actor, args) -> None:
 def remote_phones(engine, director, args) -> None:
     """--phones nats: the audience's phones through gateways on other machines (run.py gateway)."""
     from ..cluster.director import Director
-    from ..cluster.house import RemotePhones
+    from ..cluster.house import Gateways
+    from ..phones.client import Phones
     if not isinstance(director, Director):
         raise UsageError("--phones nats: phones reach a director; give --director too")
-    engine.attach_phones(RemotePhones(director.link, engine.program.title, secret=engine.audience.salt,
-                                      url=args.phones_url, tell=engine.operator.tell))
+    engine.attach_phones(Phones(Gateways(director.link, engine.program.title, secret=engine.audience.salt),
+                                url=args.phones_url, tell=engine.operator.tell))
     journal_names(engine, director)
     engine.operator.tell(f"phones: through gateways elsewhere (run.py gateway {args.director} --show "
                          f"{engine.program.title!r})")

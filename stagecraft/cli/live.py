@@ -171,8 +171,9 @@ def _play(show, args, *, start=None, loop=False) -> int:
                 cluster.remote_phones(engine, inputs, args)
         elif args.phones is not None:
             from ..phones.client import Phones
-            engine.attach_phones(Phones(args.phones, secret=engine.audience.salt, url=args.phones_url,
-                                        per_ip=args.phones_per_ip, max_phones=args.phones_max, tell=operator.tell))
+            engine.attach_phones(Phones.here(args.phones, secret=engine.audience.salt, url=args.phones_url,
+                                             per_ip=args.phones_per_ip, max_phones=args.phones_max,
+                                             tell=operator.tell))
         if engine.phones and cluster.role(args) == "director" and args.phones != "nats":
             cluster.journal_names(engine, inputs)
         if getattr(args, "hours", None) or getattr(args, "attract", None) or getattr(args, "resume", None):

@@ -1,12 +1,11 @@
 """A house of thousands: phone gateways on machines of their own, meeting the director over NATS.
 
     phones' WebSockets -> gateway process (phones.gateway, unchanged) -> Relay (run.py gateway)
-        -> stagecraft.<show>.phones.in -> the director's RemotePhones -> the OSC inbox, as from its own
+        -> stagecraft.<show>.phones.in -> the director's Gateways -> its Phones -> the OSC inbox
 
 and back: the director's manifests, the room's aggregates, a joining phone's smile and bans go out
 on stagecraft.<show>.phones.out to every relay, each passing them to its gateway. Each relay
-supervises its gateway as the engine does its own (restarted on the same port with the same
-secret). The director announces the evening's secret (so a phone is the same sender through any
+keeps its gateway going as the engine does its own (phones.keeper). The director announces the evening's secret (so a phone is the same sender through any
 gateway) and the piece playing on the out subject every second; a relay starts its gateway when it
 has heard that. The per-phone limits stay where they were: each gateway's, and the director's one
 validator for what the audience may send. NATS authorisation keeps a gateway to these two subjects
@@ -18,9 +17,9 @@ import json
 import os
 import socket
 import time
-from collections import Counter
 
-from ..phones.client import QUIET_S, Phones
+from ..phones.keeper import Gateway
+from ..phones.qr import lan_url
 from .frames import _token
 
 HELLO_S = 1.0
@@ -50,12 +49,12 @@ def unlines(data: bytes) -> list[dict]:
 
 
 class NatsPhoneLink:
-    """What Phones expects of its link (send, send_all, take, close), over NATS subjects."""
+    """A PhoneLink's send, send_all and take, over two NATS subjects: the director's side of its
+    gateways (Gateways) and a relay's side of its director."""
 
     def __init__(self, link, listen: str, say: str):
         self.link, self.say = link, say
         self.heard = link.listen(listen)
-        self.dropped = 0
 
     def send(self, message: dict) -> bool:
         return self.send_all([message]) == 1
@@ -71,65 +70,34 @@ class NatsPhoneLink:
             out += unlines(self.heard.get_nowait())
         return out
 
-    def close(self) -> None:
-        """The NATS connection is the director's (or the relay's) to close."""
 
+class Gateways:
+    """The director's gateways elsewhere, as phones.client.Phones sees them: what their relays
+    say, and what the director says to all of them, over NATS. Each relay keeps its own gateway
+    going; the director greets new ones every HELLO_S with the evening's secret and the piece."""
 
-class RemotePhones(Phones):
-    """The director's side of gateways elsewhere: Phones, with NATS for the pipe to its gateways
-    and no process of its own. Counts are summed over the gateways that report."""
+    live = True
+    restarts = 0                        # each relay restarts, and counts, its own
 
-    def __init__(self, link, show: str, *, secret: str, url: str | None = None, tell=print):
-        self.nats, (self.inbound, self.outbound) = link, subjects(show)
-        self.by_gateway: dict[str, tuple[float, dict]] = {}    # gateway -> (when heard, its counts)
+    def __init__(self, link, show: str, *, secret: str):
+        inbound, outbound = subjects(show)
+        self.link = NatsPhoneLink(link, inbound, outbound)
+        self.secret = secret
+        self.piece: dict | None = None
         self.hello_at = -1e9
-        super().__init__(0, secret=secret, url=url, tell=tell)
+        self.retired = lambda name: None    # a relay's "gone" reaches Phones as a message
 
-    @property
-    def live(self) -> bool:
-        return True
-
-    def _start(self) -> None:
-        self.link = NatsPhoneLink(self.nats, self.inbound, self.outbound)
-        self.started = self.heard = time.monotonic()
-
-    def _supervise(self, now: float) -> None:
-        """Each relay keeps its own gateway going; the director greets new ones, every second."""
+    def take(self, budget: int) -> list[dict]:
+        now = time.monotonic()
         if now - self.hello_at >= HELLO_S:
             self.hello_at = now
-            self.link.send({"type": "hello", "secret": self.options["secret"], "piece": self.piece})
+            self.link.send({"type": "hello", "secret": self.secret, "piece": self.piece})
+        return self.link.take(budget)
 
-    def _take(self, inbox, m: dict, now: float, wall: float) -> None:
-        if "gone" in m:                 # a relay stopping: its counts are the evening's past now
-            self._fold(str(m.get("g")))
-            self._sum()
-        else:
-            super()._take(inbox, m, now, wall)
-
-    def _counts(self, counts: dict, gateway: str | None = None) -> None:
-        self.heard = time.monotonic()
-        self.by_gateway[gateway or "?"] = (self.heard, counts)
-        self._sum()
-
-    def _sum(self) -> None:
-        """The gateways' counts summed; one not heard from for QUIET_S (its machine gone) is folded
-        into the past first, as one that said it stopped is."""
-        now = time.monotonic()
-        for g in [g for g, (t, _) in self.by_gateway.items() if now - t > QUIET_S]:
-            self._fold(g)
-        total: dict = {"rejected": Counter()}
-        for _, c in self.by_gateway.values():
-            total["rejected"].update(c.get("rejected", {}))
-            for k, v in c.items():
-                if isinstance(v, (int, float)):
-                    total[k] = total.get(k, 0) + v
-        self.now_counts = total
-
-    def _fold(self, gateway: str) -> None:
-        _, c = self.by_gateway.pop(gateway, (0.0, {}))
-        self.past["peak"] = max(self.past["peak"], int(c.get("peak", 0)))
-        self.past["received"] += int(c.get("received", 0))
-        self.past["rejected"].update(c.get("rejected", {}))
+    def send(self, message: dict) -> None:
+        if message.get("type") == "manifest":
+            self.piece = message
+        self.link.send(message)
 
     def close(self) -> None:
         """The gateways are their relays' to stop."""
@@ -147,65 +115,53 @@ def hello(link, show: str, timeout: float) -> dict | None:
     return None
 
 
-class Relay(Phones):
-    """`run.py gateway`: a phone gateway on this machine for a director elsewhere: Phones' own
-    process and supervision, what the gateway says relayed to the director (tagged with this relay)
-    and what the director says to the gateway."""
+class Relay:
+    """`run.py gateway`: a phone gateway on this machine for a director elsewhere, kept running
+    (phones.keeper), what it says relayed to the director and what the director says to it. Each
+    gateway process is a gateway of its own to the director (its counts start at zero), named by
+    this relay and the process; one gone is told gone, so its counts stay in the evening's."""
 
     def __init__(self, link, show: str, port: int, *, secret: str, piece: dict | None, per_ip: int,
                  max_phones: int, host: str = "0.0.0.0", tell=print):
         inbound, outbound = subjects(show)
         self.director = NatsPhoneLink(link, outbound, inbound)
         self.id = f"{socket.gethostname()}:{os.getpid()}"
-        super().__init__(port, secret=secret, per_ip=per_ip, max_phones=max_phones, tell=tell, host=host)
+        self.tell = tell
+        self.url: str | None = None
+        self.gateway = Gateway(port, secret=secret, per_ip=per_ip, max_phones=max_phones, host=host, tell=tell)
+        self.gateway.retired = lambda name: self.director.send({"gone": True, "g": f"{self.id}/{name}"})
         if piece:
-            self._piece(piece)
-
-    def _piece(self, piece: dict) -> None:
-        self.piece = piece
-        if self.live:
-            self.link.send(piece)
-
-    @property
-    def gateway(self) -> str:
-        """This relay's gateway process as the director counts it: a restarted one counts from
-        zero again, so it is another (and the one before it told gone, its counts the past)."""
-        return f"{self.id}/{self.restarts}"
-
-    def _take(self, out: list, m: dict, now: float, wall: float) -> None:
-        if "listening" in m or "failed" in m:
-            super()._take(out, m, now, wall)
-            if "listening" in m:
-                out.append({"listening": self.port, "url": self.url, "g": self.gateway})
-            return
-        if "counts" in m:
-            self.heard = time.monotonic()
-            m["g"] = self.gateway
-        out.append(m)
-
-    def _retire(self) -> None:
-        super()._retire()
-        self.director.send({"gone": True, "g": self.gateway})
+            self.gateway.send(piece)
 
     def step(self) -> None:
         """Both ways once, and the gateway kept going."""
         out: list[dict] = []
-        self.drain(out)
+        for m in self.gateway.take(4096):
+            if "listening" in m:
+                url = lan_url(self.gateway.port)
+                if url != self.url:
+                    self.url = url
+                    self.tell(f"phones: the audience's page is at {url} (through this gateway)")
+                out.append({"listening": self.gateway.port, "url": url, "g": f"{self.id}/{self.gateway.name}"})
+            elif "counts" in m:
+                out.append({**m, "g": f"{self.id}/{m['g']}"})
+            elif "failed" not in m:             # the gateway told the operator; the director need not know
+                out.append(m)
         self.director.send_all(out)
         for m in self.director.take(4096):
             kind = m.get("type")
-            if kind == "manifest" or kind == "hello" and m.get("piece") and m["piece"] != self.piece:
-                self._piece(m if kind == "manifest" else m["piece"])
-            elif kind in ("crowd", "you", "ban") and self.live:
-                self.link.send(m)
+            if kind == "manifest" or kind == "hello" and m.get("piece") and m["piece"] != self.gateway.piece:
+                self.gateway.send(m if kind == "manifest" else m["piece"])
+            elif kind in ("crowd", "you", "ban"):
+                self.gateway.send(m)
 
     def run(self) -> None:
         """Until the gateway cannot serve, or `running` is cleared (a signal)."""
         self.running = True
-        while self.running and not self.failed:
+        while self.running and not self.gateway.failed:
             self.step()
             time.sleep(STEP_S)
 
     def shut(self) -> None:
-        """The gateway stopped, and the director told (_retire): its counts are the evening's past now."""
-        Phones.close(self)
+        """The gateway stopped, and the director told: its counts are the evening's past now."""
+        self.gateway.close()
