@@ -274,13 +274,14 @@ class NatsLink:
     loop: (bytes, its place in the stream), and `newest` is the last place the stream is known to
     hold, so a follower knows how far behind it is. The client reconnects by itself; `up`
     says whether it is connected now, `lost` how many times it was not, `backlog` how many frames
-    wait to be stored."""
+    wait to be stored, `aged_out` whether the server has let the show's first frames go."""
 
     CONNECT_S = 5.0
     RETRY_S = 0.25
     HEARTBEAT_S = 1.0          # a follower that hears nothing for two of these asks the stream again
     KEEP_FRAMES = 10 * 60 * 60     # frames kept waiting for a broker that is away (ten minutes at 60 fps)
     STREAM = {"max_age": 12 * 3600.0, "max_bytes": 4 << 30}   # what the server keeps of a show
+    KEPT_EVERY = 600           # frames stored between asking the server whether it still keeps the first
 
     def __init__(self, url: str, name: str = "stagecraft"):
         import asyncio
@@ -292,6 +293,9 @@ class NatsLink:
         self.backlog = 0            # frames published and not yet stored (read anywhere, written by the thread)
         self.last: str | None = None    # the key of the last frame stored: the next must follow it
         self.superseded: str | bool = False     # why the server refused this link's frames, once it has
+        self.aged_out = False       # the server has let the show's first frames go: no one can join it late
+        self._stream: str | None = None
+        self._origin = 0            # the stream's place of the show's first frame
         self._loop = asyncio.new_event_loop()
         self._client = self._js = None
         self._outbox = None
@@ -360,6 +364,8 @@ class NatsLink:
         if fresh:
             await self._js.purge_stream(stream)
             self.last = None
+        self._stream = stream
+        self._origin = (await self._js.stream_info(stream)).state.first_seq
 
     def publish(self, subject: str, data: bytes, key: str) -> None:
         """A frame to store, in order; `key` names it, so one stored twice (an acknowledgement
@@ -382,6 +388,7 @@ class NatsLink:
         import asyncio
 
         from nats.js.errors import APIError
+        stored = 0
         while True:
             subject, data, key = await self._outbox.get()
             headers = {"Nats-Msg-Id": key, **({"Nats-Expected-Last-Msg-Id": self.last} if self.last else {})}
@@ -389,6 +396,7 @@ class NatsLink:
                 try:
                     await self._js.publish(subject, data, timeout=self.CONNECT_S, headers=headers)
                     self.last = key
+                    stored += 1
                     break
                 except asyncio.CancelledError:
                     raise
@@ -399,7 +407,18 @@ class NatsLink:
                     self.superseded = exc.description or "another publisher"
                 except Exception:   # the broker away or restarting: the same frame again, shortly
                     await asyncio.sleep(self.RETRY_S)
+            if self.last == key and stored % self.KEPT_EVERY == 0 and not self.aged_out:
+                await self._kept()
             self.backlog -= 1
+
+    async def _kept(self) -> None:
+        """Whether the server still keeps the show's first frame (it lets the oldest go past
+        STREAM's age or size)."""
+        try:
+            info = await self._js.stream_info(self._stream)
+        except Exception:   # the broker away: asked again after the next KEPT_EVERY frames
+            return
+        self.aged_out = info.state.first_seq > self._origin
 
     def flush(self, timeout: float) -> bool:
         """Wait until every frame published is stored (or `timeout`): True if they all were."""

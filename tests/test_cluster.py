@@ -542,3 +542,39 @@ def test_a_director_back_after_its_understudy_took_over_stands_down(nats_url, tm
     assert acted == stood_in and sorted(acted) == list(range(len(acted)))   # one show, frame after frame
     told = (tmp_path / "actor1.log").read_text()
     assert told.count("the show is directed by") == 1                      # handed over once, never back
+
+
+def test_a_show_older_than_the_server_keeps_is_told_and_cannot_be_joined_late(broker, monkeypatch):
+    """The server lets a show's oldest frames go past its limits (here 64 KB, about eleven frames;
+    the real ones are 12 hours or 4 GiB): the director's link notices, and an actor started then
+    is told it cannot join, rather than waiting for a show it takes for not running."""
+    from stagecraft.cluster.actor import Actor
+    from stagecraft.cluster.frames import encode, key, stream
+    from stagecraft.crossings import NatsLink
+    from .conftest import wait_for
+    from .test_cluster_frames import record
+    monkeypatch.setattr(NatsLink, "STREAM", {"max_age": 3600.0, "max_bytes": 64 << 10})
+    monkeypatch.setattr(NatsLink, "KEPT_EVERY", 5)
+    director = NatsLink(broker.url)
+    try:
+        director.open_stream(stream("Long"), subject("Long"), fresh=True)
+
+        def publish(frames):
+            for k in frames:
+                director.publish(subject("Long"), encode(record(k, {"run": "r", "audience": "{}"} if k == 0 else None)),
+                                 key("r", "d", k))
+            assert director.flush(10.0)
+        publish(range(5))
+        assert not director.aged_out, "five frames fit"
+        publish(range(5, 40))
+        assert wait_for(lambda: director.aged_out, 10.0)
+        actor = NatsLink(broker.url)
+        try:
+            actor.open_stream(stream("Long"), subject("Long"))
+            actor.follow(subject("Long"))
+            with pytest.raises(ValueError, match="aged out of the stream"):
+                Actor(actor).first(10.0)
+        finally:
+            actor.close()
+    finally:
+        director.close()

@@ -25,6 +25,7 @@ class Director(LocalInputs):
         if after is not None:
             link.last = after
         self.told = False
+        self.told_aged = False
         self.by = f"{socket.gethostname()}:{os.getpid()}"
         self.published = 0
         self.spent = 0.0                  # CPU seconds of the frame loop's thread publishing took, in all
@@ -64,6 +65,11 @@ class Director(LocalInputs):
                 engine.operator.tell(f"cluster: another machine directs this show now ({self.link.superseded}): "
                                      "this one stands down; its picture is no longer the show's", error=True)
             return
+        if self.link.aged_out and not self.told_aged:
+            self.told_aged = True
+            engine.operator.tell("cluster: the server no longer keeps this show's first frames (it keeps so many "
+                                 "hours and bytes of a show): a machine started from now on cannot join it; those "
+                                 "following carry on", error=True)
         start, cpu = time.perf_counter(), time.thread_time()
         c, b = engine.clock, engine.beat
         record = {"frame": c.frame, "time": c.time, "dt": c.dt,
