@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
@@ -154,3 +155,28 @@ def stage_osc(engines):
         e.osc.listen(osc_port=0, audience_port=0, **(listen or {}))
         return e
     return make
+
+
+@pytest.fixture
+def jack(monkeypatch):
+    """A JACK server with its dummy driver, named for this test, stopped afterwards."""
+    name = f"stagecraft{os.getpid()}"
+    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1", "JACK_NO_START_SERVER": "1", "JACK_DEFAULT_SERVER": name}
+    server = subprocess.Popen(["jackd", "-n", name, "-d", "dummy", "-r", "48000", "-p", "256"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for key in ("JACK_NO_AUDIO_RESERVATION", "JACK_NO_START_SERVER", "JACK_DEFAULT_SERVER"):
+        monkeypatch.setenv(key, env[key])
+    import rtmidi
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name="probe").get_ports()
+            break
+        except rtmidi.SystemError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("jackd did not start")
+            time.sleep(0.1)
+    yield env
+    server.terminate()
+    server.wait(5)

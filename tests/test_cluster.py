@@ -225,6 +225,13 @@ def test_an_actor_without_a_director_is_told_so(tmp_path):
     assert "cannot reach the NATS server" in told and url in told
 
 
+def test_an_actor_takes_no_controllers_of_its_own(tmp_path):
+    actor = engine("--actor", f"nats://127.0.0.1:{free_port()}", "--midi", str(tmp_path / "controller.toml"),
+                   log=tmp_path / "actor.log")
+    assert actor.wait(30) == 2
+    assert "an actor has no inputs of its own" in (tmp_path / "actor.log").read_text()
+
+
 def test_the_broker_killed_mid_show_stalls_no_picture_and_actors_resync(broker, tmp_path):
     audience, control = free_port(), free_port()
     follower = actor(broker.url, tmp_path, 1)
@@ -578,3 +585,50 @@ def test_a_show_older_than_the_server_keeps_is_told_and_cannot_be_joined_late(br
             actor.close()
     finally:
         director.close()
+
+
+def test_an_understudys_controllers_open_when_it_takes_over_and_not_before(nats_url, tmp_path, jack):
+    """A controller on both machines (QLab's main and backup way): the understudy, following,
+    has its MIDI closed (a move there would part it from the show), and opens it when it directs.
+    MIDI through JACK's dummy driver, from a controller in another process."""
+    from .test_midi import CONTROLLER
+    mapping = tmp_path / "controller.toml"
+    mapping.write_text('device = "Test Controller"\n\n[[bind]]\ncc = 7\nto = "/current/lines"\ntakeover = "jump"\n')
+    controller = subprocess.Popen([sys.executable, "-c", CONTROLLER], env=jack, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+    assert controller.stdout.readline().strip() == "ready"
+
+    def move(value: int) -> None:
+        controller.stdin.write(f"B0 07 {value:02X}\n")
+        controller.stdin.flush()
+        assert controller.stdout.readline().strip() == "sent"
+    understudy = engine("--understudy", nats_url, "--takeover-s", "1.5", "--seconds", "16", "--midi", str(mapping),
+                        "--midi-api", "jack", "--osc-port", str(free_port()), "--audience-port", str(free_port()),
+                        "--hash-frames", str(tmp_path / "understudy.txt"), "--stats", str(tmp_path / "understudy.json"),
+                        "--audience-file", str(tmp_path / "aud9.json"), log=tmp_path / "understudy.log")
+    time.sleep(2.0)
+    director = engine(*director_args(nats_url, tmp_path, 60.0, free_port(), free_port()),
+                      log=tmp_path / "director.log")
+    try:
+        time.sleep(4.0)
+        move(127)                                        # the understudy follows: not its to take
+        time.sleep(1.0)
+        director.kill()
+        deadline = time.monotonic() + 20
+        while "directs the show from frame" not in (tmp_path / "understudy.log").read_text():
+            assert time.monotonic() < deadline and understudy.poll() is None, (tmp_path / "understudy.log").read_text()
+            time.sleep(0.1)
+        time.sleep(1.0)                                  # its controllers found and opened
+        move(0)
+        move(64)
+        assert understudy.wait(60) == 0, (tmp_path / "understudy.log").read_text()
+    finally:
+        controller.stdin.close()
+        controller.wait(5)
+        for p in (director, understudy):
+            p.kill() if p.poll() is None else None
+    stats = json.loads((tmp_path / "understudy.json").read_text())
+    assert stats["cluster_role"] == "director" and stats["midi_devices"] == ["controller:Test Controller"]
+    assert stats["midi_received"] == 2, stats
+    directed, stood_in = hashes(tmp_path / "director.txt"), hashes(tmp_path / "understudy.txt")
+    assert all(stood_in[i] == h for i, h in directed.items()), "in lockstep while it followed"

@@ -1,7 +1,6 @@
 """MIDI controllers: a mapping file's contract, each binding's values and soft takeover, bytes
 through mido's parser to the engine's addresses, and real MIDI through JACK (its dummy driver:
 this machine has no sound devices) from a controller in another process."""
-import os
 import queue
 import subprocess
 import sys
@@ -178,31 +177,6 @@ def test_bytes_through_mido_reach_the_parameters_in_the_same_frame(engines, tmp_
     list(frames(e, 1))
     assert abs(params.target("sweep_speed") - 100 / 127 * 2.0) < 1e-6
     assert midi.counters()["midi_received"] == 7     # the channel-1 cc and the clock reached no binding
-
-
-@pytest.fixture
-def jack(monkeypatch):
-    """A JACK server with its dummy driver, named for this test, stopped afterwards."""
-    name = f"stagecraft{os.getpid()}"
-    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1", "JACK_NO_START_SERVER": "1", "JACK_DEFAULT_SERVER": name}
-    server = subprocess.Popen(["jackd", "-n", name, "-d", "dummy", "-r", "48000", "-p", "256"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for key in ("JACK_NO_AUDIO_RESERVATION", "JACK_NO_START_SERVER", "JACK_DEFAULT_SERVER"):
-        monkeypatch.setenv(key, env[key])
-    import rtmidi
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name="probe").get_ports()
-            break
-        except rtmidi.SystemError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("jackd did not start")
-            time.sleep(0.1)
-    yield env
-    server.terminate()
-    server.wait(5)
 
 
 CONTROLLER = """

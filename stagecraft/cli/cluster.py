@@ -30,10 +30,12 @@ def start(args, program, operator):
     need_nats(f"--{role(args)}")
     follower = role(args) != "director"
     phones = getattr(args, "phones", None)
-    if follower and (args.midi or phones and not (phones == "nats" and args.understudy) or args.camera or args.link
-                     or args.record_osc):
+    understudy = bool(args.understudy)
+    if follower and ((args.midi or args.record_osc) and not understudy or args.camera or args.link
+                     or phones and not (phones == "nats" and understudy)):
         raise UsageError(f"an {role(args)} has no inputs of its own: give --midi, --phones, --camera, --link and "
-                         "--record-osc to the director (an understudy may take over --phones nats)")
+                         "--record-osc to the director (an understudy may take over --midi, --record-osc and "
+                         "--phones nats)")
     url = args.director or args.actor or args.understudy
     try:
         link = NatsLink(url, name=f"stagecraft {role(args)}")

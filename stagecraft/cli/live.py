@@ -162,10 +162,9 @@ def _play(show, args, *, start=None, loop=False) -> int:
             raise UsageError(str(exc)) from None
         if inputs:
             cluster.attach(engine, inputs)
+        controllers = _controllers(engine, args)
         if not first:
-            _listen(engine, args)
-        if args.midi:
-            engine.midi = _midi(engine, args)
+            _direct(engine, args, controllers)
         if args.phones == "nats":
             if not first:
                 cluster.remote_phones(engine, inputs, args)
@@ -181,18 +180,27 @@ def _play(show, args, *, start=None, loop=False) -> int:
             engine.installation = Installation(engine, hours=args.hours, resume=args.resume,
                                                attract_s=args.attract * 60 if args.attract else None,
                                                invitation=args.invitation.replace("{port}", str(port)))
-        if args.record_osc:
-            engine.osc.record(args.record_osc)
         if not first:
             engine.run(args.seconds)
         elif cluster.follow(engine, inputs, args, first):     # an understudy that has taken over
-            _listen(engine, args)
+            _direct(engine, args, controllers)
             engine.run(args.seconds)
         if args.stats:
             engine.stats.write(args.stats, **engine.counters())
     finally:
         engine.close()
     return 0
+
+
+def _direct(engine, args, controllers) -> None:
+    """What only the machine that directs the show opens (alone, a director, or an understudy
+    once it takes over): its OSC ports, its controllers and the OSC record."""
+    _listen(engine, args)
+    if controllers:
+        from ..midi.hub import Midi
+        engine.midi = Midi(engine, controllers, args.midi_api)
+    if args.record_osc:
+        engine.osc.record(args.record_osc)
 
 
 def _listen(engine, args) -> None:
@@ -214,9 +222,11 @@ def _link():
         raise UsageError(str(exc)) from None
 
 
-def _midi(engine, args):
-    """The controllers: each mapping checked against every address the program's pieces answer."""
-    from ..midi.hub import Midi
+def _controllers(engine, args) -> list:
+    """--midi's mappings, each checked against every address the program's pieces answer (at the
+    start, on an understudy too, so a mistake shows before it is needed)."""
+    if not args.midi:
+        return []
     from ..midi.mapping import MappingError, load
     from ..osc.addresses import AUDIENCE, ENGINE, cue_entries, output_entries, piece_entries
     known = {e.address for e in ENGINE + AUDIENCE + cue_entries(engine.program)
@@ -224,7 +234,6 @@ def _midi(engine, args):
     for p in engine.program.pieces:
         known |= {e.address for e in piece_entries(p.module)}
     try:
-        mappings = [load(path, known.__contains__) for path in args.midi]
+        return [load(path, known.__contains__) for path in args.midi]
     except MappingError as exc:
         raise UsageError(str(exc)) from None
-    return Midi(engine, mappings, args.midi_api)
