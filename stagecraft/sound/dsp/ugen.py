@@ -39,7 +39,8 @@ class Context:
 
 
 class Ugen:
-    ends_notes = False   # an envelope or a sampler: a voice is over when these are
+    ends_notes = False   # an envelope or a sampler: a voice is over when these are (each has end():
+                         # per row, the first sample it is silent from, NEVER while held)
 
     def __init__(self, ctx: Context, params: dict, options: dict):
         self.ctx, self.sr, self.rows = ctx, ctx.sr, ctx.rows
@@ -76,10 +77,6 @@ class Ugen:
 
     def release(self, row: int, t: int) -> None:
         """A row's held note lets go at sample t."""
-
-    def end(self) -> np.ndarray:
-        """For units that end notes: per row, the first sample it is silent from (NEVER: held)."""
-        return np.full(self.rows, NEVER)
 
     def p(self, name: str, t: int, n: int):
         return self.params[name].block(t, n)
