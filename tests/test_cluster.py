@@ -632,3 +632,48 @@ def test_an_understudys_controllers_open_when_it_takes_over_and_not_before(nats_
     assert stats["midi_received"] == 2, stats
     directed, stood_in = hashes(tmp_path / "director.txt"), hashes(tmp_path / "understudy.txt")
     assert all(stood_in[i] == h for i, h in directed.items()), "in lockstep while it followed"
+
+
+PIECE = '''"""Reloaded
+
+A piece the cluster test edits while the show runs: its shader's tint.
+"""
+SHADER = "reloaded.frag"
+
+
+def setup(stage):
+    return {}
+
+
+def update(stage, state, dt):
+    pass
+'''
+FRAG = "void mainImage(out vec4 c, in vec2 p) {{ c = vec4(vec3(fract(iTime * 0.5)) * vec3({tint}), 1.0); }}\n"
+
+
+def test_an_edit_saved_on_every_machine_is_picked_up_at_the_same_frame_and_a_lone_one_is_told(nats_url, tmp_path):
+    """Each machine has its own copy of the piece (a shared folder or a sync keeps them alike).
+    An actor looks for saved edits in the frames its director looked in, so an edit on both
+    copies is picked up at the same frame; one on the director's copy alone is told by the actor."""
+    import re
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        d.mkdir()
+        (d / "reloaded.py").write_text(PIECE)
+        (d / "reloaded.frag").write_text(FRAG.format(tint="1.0, 0.5, 0.25"))
+    director = engine(*director_args(nats_url, tmp_path, 12.0, free_port(), free_port()), log=tmp_path / "director.log",
+                      piece=str(a / "reloaded.py"))
+    follower = actor(nats_url, tmp_path, 1, piece=str(b / "reloaded.py"))
+    time.sleep(5.0)
+    for d in (b, a):                                    # synced: the actor's copy a moment before
+        (d / "reloaded.frag").write_text(FRAG.format(tint="0.25, 1.0, 0.5"))
+    time.sleep(3.0)
+    (a / "reloaded.frag").write_text(FRAG.format(tint="1.0, 0.0, 1.0"))     # the director's copy alone
+    finish({"director": director, "actor1": follower}, tmp_path, 60)
+    assert "reloaded reloaded.frag" in (tmp_path / "director.log").read_text()
+    told = [line for line in (tmp_path / "actor1.log").read_text().splitlines() if "no longer match" in line]
+    assert len(told) == 1 and "reloaded.frag" in told[0], told
+    parted = int(re.search(r"frame (\d+):", told[0]).group(1))
+    directed, acted = hashes(tmp_path / "director.txt"), hashes(tmp_path / "actor1.txt")
+    assert all(acted[i] == h for i, h in directed.items() if i < parted), "equal through the synced edit"
+    assert all(acted[i] != h for i, h in directed.items() if i >= parted), "apart from the lone one"

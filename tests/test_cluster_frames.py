@@ -26,7 +26,7 @@ def record(frame: int, start: dict | None = None, **more) -> dict:
     r = {"frame": frame, "time": frame / 60, "dt": 1 / 60, "wall": 1e9 + frame / 60, "date": [2145.0, 0.0, 1.0, 3.5],
          "beat": [4.25, 120.0, 0.0333, 2], "audio": audio_fields(audio), "mouse": [1.0, 2.0, -3.0, -4.0],
          "keys": [[True, 32, 0, False], [True, 9, 0, True]], "console": ["go"], "osc": [batch_fields(True, batch)], "names": [["phone:x", "Ann"]],
-         "qr": "http://10.0.0.2:8080/", "piece": "forum", "cue": "open floor", "by": "host:1", **more}
+         "qr": "http://10.0.0.2:8080/", "reloaded": [["forum.frag", "0123456789ab", True]], "piece": "forum", "cue": "open floor", "by": "host:1", **more}
     if start is not None:
         r["start"] = start
     return r
@@ -45,6 +45,7 @@ def test_a_frame_decodes_to_what_the_director_applied():
         [(AUDIENCE, "pseudonym", "/audience/echo", "s", ("hello",)), (AUDIENCE, "pseudonym", "/audience/blob", "bf",
                                                                        (b"\x00\xff", 0.1))]
     assert all(d.sender.reply is None for d, _ in batch)       # an actor answers no one
+    assert f.reloaded == [("forum.frag", "0123456789ab", True)] and decode(encode(record(8, reloaded=None))).reloaded is None
     assert (f.mouse, f.keys, f.console, f.names, f.qr) == ([1.0, 2.0, -3.0, -4.0], [(True, 32, 0, False), (True, 9, 0, True)], ["go"],
                                                             [("phone:x", "Ann")], "http://10.0.0.2:8080/")
 

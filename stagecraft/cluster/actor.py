@@ -153,6 +153,19 @@ class Actor(LocalInputs):
     def date(self, engine) -> tuple:
         return self.current.date
 
+    def reload(self, engine) -> list | None:
+        """Saved edits looked for where the director looked; told when what this machine found
+        is not what the director's did (its files differ: from here its frames do too)."""
+        wanted = self.current.reloaded
+        if wanted is None:
+            return None
+        found = engine.reload_changed()
+        if found != wanted:
+            self.tell(f"cluster: frame {self.current.index}: the director reloaded "
+                      f"{_files(wanted)}, this actor {_files(found)}: its files are not the director's, "
+                      "and its frames no longer match", error=True)
+        return found
+
     def osc(self, engine) -> None:
         """The audience's way in: phones' names and the page's address, then the OSC applied."""
         f = self.current
@@ -209,3 +222,7 @@ class StreamTempo(Tempo):
 
     def tap(self, now: float) -> None:
         return None
+
+
+def _files(tried: list) -> str:
+    return ", ".join(f"{f} ({d}{'' if ok else ', refused'})" for f, d, ok in tried) or "nothing"

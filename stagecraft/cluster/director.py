@@ -30,7 +30,7 @@ class Director(LocalInputs):
         self.published = 0
         self.spent = 0.0                  # CPU seconds of the frame loop's thread publishing took, in all
         self._console, self._osc, self._names = [], [], []
-        self._audio = self._date = None
+        self._audio = self._date = self._reloaded = None
 
     def controls(self, engine) -> tuple:
         events, console = super().controls(engine)
@@ -44,6 +44,10 @@ class Director(LocalInputs):
     def date(self, engine) -> tuple:
         self._date = super().date(engine)
         return self._date
+
+    def reload(self, engine) -> list | None:
+        self._reloaded = super().reload(engine)
+        return self._reloaded
 
     def applied(self, batch: list, moderated: bool) -> None:
         """engine.osc's journal: a batch of messages about to be applied, in order."""
@@ -77,7 +81,7 @@ class Director(LocalInputs):
                   "date": list(self._date), "beat": [b.beat, b.tempo, b.span, b.peers],
                   "audio": audio_fields(self._audio), "mouse": list(engine.controls.mouse),
                   "keys": keys, "console": console, "osc": osc, "names": names, "qr": engine.room.url,
-                  "piece": engine.player.name, "cue": engine.show.current.label if engine.show.current else None,
+                  "reloaded": self._reloaded, "piece": engine.player.name, "cue": engine.show.current.label if engine.show.current else None,
                   "by": self.by}
         if c.frame == 0:        # where an actor starts from: the evening's audience as it is now
             record["start"] = {"audience": engine.audience.dump(), "size": list(engine.canvas_size),

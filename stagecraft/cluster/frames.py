@@ -5,11 +5,14 @@
      "mouse": iMouse, "keys": [[down, key, mod, local], ...], "console": [command, ...],
      "osc": [[moderated, [[port, sender, address, tags, args], ...]], ...],
      "names": [[sender, name], ...] (phones naming themselves), "qr": the phones' page or null,
+     "reloaded": null, or [[file, digest, took], ...] when saved edits were looked for,
      "piece": name, "cue": label or null, "by": the director, host:pid}
 
 Frame 0 also carries "start": what an actor must begin from (the evening's audience as the
 director loaded it, and the canvas size, seed and program, which must match its own). When the
-director stops it sends END. A key marked local is one the director kept to itself (the overlay,
+director stops it sends END. An actor looks for saved edits in the frames the director looked
+in, so a piece or shader edited on every machine's copy (a shared folder, a sync) is picked up at
+the same frame everywhere; "reloaded" tells it when its copy is not what the director's was. A key marked local is one the director kept to itself (the overlay,
 fullscreen, quitting, the mapping editor's, as judged when it was handled): an actor's keyboard
 texture sees it, nothing else does.
 
@@ -85,6 +88,7 @@ class Frame:
     osc: list
     names: list
     qr: str | None
+    reloaded: list | None
     piece: str
     cue: str | None
     start: dict | None
@@ -102,11 +106,12 @@ def decode(data: bytes) -> Frame:
                                   for port, sender, address, tags, args in batch])
                for moderated, batch in r["osc"]]
         keys = [(bool(down), int(k), int(mod), bool(local)) for down, k, mod, local in r["keys"]]
+        reloaded = None if r["reloaded"] is None else [(str(f), str(d), bool(ok)) for f, d, ok in r["reloaded"]]
         return Frame(int(r["frame"]), float(r["time"]), float(r["dt"]), float(r["wall"]), tuple(r["date"]),
                      Beat(*map(float, r["beat"][:3]), int(r["beat"][3])),
                      Audio(float(level), float(peak), Bands(*map(float, bands)), bool(onset), float(voice), tex),
                      [float(v) for v in r["mouse"]], keys, [str(c) for c in r["console"]],
-                     osc, [(str(a), str(b)) for a, b in r["names"]], r["qr"], str(r["piece"]), r["cue"],
+                     osc, [(str(a), str(b)) for a, b in r["names"]], r["qr"], reloaded, str(r["piece"]), r["cue"],
                      r.get("start"), str(r["by"]))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"not a frame of a Stagecraft director ({exc})") from None

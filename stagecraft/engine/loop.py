@@ -55,7 +55,6 @@ from .stats import FrameStats
 from .status import Status
 
 BLIT = SHADER_DIR / "lib" / "blit.frag"
-WATCH_EVERY_S = 0.25
 OVERLAY_EVERY_S = 0.25
 ENTERED_KEPT = 256          # an installation enters pieces for weeks: keep the latest only
 
@@ -120,7 +119,7 @@ class Engine(Pieces, Commands, Status):
         self._to_sound: list[tuple] = []        # this frame's messages to the sound, sent once a frame
         self.crossings_done = 0
         self._layers = itertools.count(1)
-        self._watch_at = self._overlay_at = 0.0
+        self._overlay_at = 0.0
         self._overlay_lines: list[str] = []
         self._last_start = None
         self._deadline = None
@@ -189,9 +188,7 @@ class Engine(Pieces, Commands, Status):
             self.midi.drain(self.osc.inbox)     # a controller's moves join the OSC messages, one path in
         self.inputs.osc(self)
         self.controls.handle(*self.inputs.controls(self))
-        if self.live and start - self._watch_at >= WATCH_EVERY_S:
-            self._watch_at = start
-            self.reload_changed()
+        self.inputs.reload(self)
         self.show.tick(self.clock.time)
         if self.installation:
             self.installation.step(self.clock.time)

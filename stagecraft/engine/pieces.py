@@ -4,6 +4,7 @@ another piece; and picking up an artist's saved edits (shaders recompile, the mo
 a broken save leaves the last good version running)."""
 from __future__ import annotations
 
+import hashlib
 import traceback
 from pathlib import Path
 
@@ -114,9 +115,11 @@ class Pieces:
         self.show.start(self.program.entry(index))
         return True
 
-    def reload_changed(self) -> None:
+    def reload_changed(self) -> list[tuple[str, str, bool]]:
         """Pick up saved edits: shaders recompile, the piece module re-imports; bad ones are told
-        to the operator and the last good version keeps running."""
+        to the operator and the last good version keeps running. What was tried, for a cluster's
+        machines to compare: (file, a digest of what it read, whether it took)."""
+        tried = []
         for path, error in self.gfx.shaders.reload_changed():
             key = f"shader:{path}"
             self.operator.clear(key)
@@ -125,6 +128,7 @@ class Pieces:
                                    key=key, detail=error, error=True)
             else:
                 self.operator.tell(f"reloaded {path.name}")
+            tried.append((path.name, _digest(self.gfx.shaders.files(path) or {path}), error is None))
         path = self.player.piece.path
         mtime = _mtime(path)
         if mtime != self._mtime:
@@ -134,12 +138,23 @@ class Pieces:
             except PieceError as exc:
                 self.operator.tell(f"{exc}; still running the last good version", error=True,
                                    detail=_cause(exc))
-                return
-            self.player.reload(module)
+                return tried + [(path.name, _digest({path}), False)]
+            tried.append((path.name, _digest({path}), self.player.reload(module)))
+        return tried
 
 
 def piece_module(piece) -> PieceModule:
     return piece if isinstance(piece, PieceModule) else load(resolve(str(piece)))
+
+
+def _digest(files: set[Path]) -> str:
+    h = hashlib.sha1()
+    for f in sorted(files):
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"\0missing")
+    return h.hexdigest()[:12]
 
 
 def _mtime(path: Path) -> int:

@@ -295,6 +295,10 @@ class Shaders:
             results.append((entry.path, entry.error))
         return results
 
+    def files(self, path: Path) -> set[Path]:
+        """Every file the programs made from `path` read (its includes too)."""
+        return {f for e in self._entries.values() if e.path == path for f in e.mtimes}
+
     def errors(self) -> list[str]:
         return [e.error for e in self._entries.values() if e.error]
 
