@@ -653,8 +653,9 @@ FRAG = "void mainImage(out vec4 c, in vec2 p) {{ c = vec4(vec3(fract(iTime * 0.5
 
 def test_an_edit_saved_on_every_machine_is_picked_up_at_the_same_frame_and_a_lone_one_is_told(nats_url, tmp_path):
     """Each machine has its own copy of the piece (a shared folder or a sync keeps them alike).
-    An actor looks for saved edits in the frames its director looked in, so an edit on both
-    copies is picked up at the same frame; one on the director's copy alone is told by the actor."""
+    An actor looks for saved edits in the frames where its director picked one up, so an edit on
+    both copies is picked up at the same frame; one on the director's copy alone is told by the
+    actor. Under load too: the actor, frames behind, must not pick an edit up early."""
     import re
     a, b = tmp_path / "a", tmp_path / "b"
     for d in (a, b):

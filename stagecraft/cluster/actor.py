@@ -41,11 +41,10 @@ class Actor(LocalInputs):
         """The start of the show running now, or of the next to start (ValueError if none is heard
         of within `timeout`). The server keeps every frame of a show from its start, so an actor
         that starts late has the same start as one that was there: the frames read past it, to the
-        live one, are kept for `next`. A show that has ended is passed over. One whose start the
-        server no longer keeps (it keeps a show's frames for so long, and so many bytes) cannot be
-        joined: ValueError, saying so, once the stream has been read to its newest frame."""
+        live one, are kept for `next`. A show that has ended is passed over. A show starts on an
+        emptied stream, so a frame read before any start means the server has let the running
+        show's first frames go (it keeps so many hours and bytes): ValueError, saying so."""
         deadline = time.monotonic() + timeout
-        startless = None                # the first frame read of a show whose start is gone
         while True:
             try:
                 data, self._seq = self.link.received.get(timeout=max(deadline - time.monotonic(), 0.001))
@@ -54,22 +53,20 @@ class Actor(LocalInputs):
                     from None
             if data == END:
                 self._ahead.clear()
-                startless = None
-            else:
-                frame = self._decode(data)
-                if frame is not None and frame.start is not None:
-                    self._ahead.clear()
-                    self.run_id, startless = frame.start["run"], None
-                if frame is not None and (frame.start is not None or self._ahead):
-                    self._ahead.append(frame)
-                elif frame is not None and startless is None:
-                    startless = frame.index
-            if self._seq >= self.link.newest and self._ahead:
-                return self.next(0.0)
-            if self._seq >= self.link.newest and startless is not None:
+                continue
+            frame = self._decode(data)
+            if frame is None:
+                continue
+            if frame.start is not None:
+                self._ahead.clear()
+                self.run_id = frame.start["run"]
+            elif not self._ahead:
                 raise ValueError(f"the show running began before the oldest frame the server still keeps (frame "
-                                 f"{startless}: its first frames have aged out of the stream), so no machine can "
+                                 f"{frame.index}: its first frames have aged out of the stream), so no machine can "
                                  "join it late; it can join when the show starts again")
+            self._ahead.append(frame)
+            if self._seq >= self.link.newest:
+                return self.next(0.0)
 
     def next(self, timeout: float) -> Frame | None:
         """The next frame from the director, or None after `timeout` or when it has ended."""
@@ -154,10 +151,11 @@ class Actor(LocalInputs):
         return self.current.date
 
     def reload(self, engine) -> list | None:
-        """Saved edits looked for where the director looked; told when what this machine found
-        is not what the director's did (its files differ: from here its frames do too)."""
+        """Saved edits looked for in the frames where the director picked one up (looking where it
+        found nothing would pick up an edit saved after its look, frames early); told when what
+        this machine finds is not what the director's did: its files differ, and its frames too."""
         wanted = self.current.reloaded
-        if wanted is None:
+        if not wanted:
             return None
         found = engine.reload_changed()
         if found != wanted:

@@ -46,8 +46,9 @@ class Director(LocalInputs):
         return self._date
 
     def reload(self, engine) -> list | None:
-        self._reloaded = super().reload(engine)
-        return self._reloaded
+        found = super().reload(engine)
+        self._reloaded = found or None      # only what was picked up: an actor looks then alone
+        return found
 
     def applied(self, batch: list, moderated: bool) -> None:
         """engine.osc's journal: a batch of messages about to be applied, in order."""

@@ -5,14 +5,14 @@
      "mouse": iMouse, "keys": [[down, key, mod, local], ...], "console": [command, ...],
      "osc": [[moderated, [[port, sender, address, tags, args], ...]], ...],
      "names": [[sender, name], ...] (phones naming themselves), "qr": the phones' page or null,
-     "reloaded": null, or [[file, digest, took], ...] when saved edits were looked for,
+     "reloaded": null, or [[file, digest, took], ...]: the saved edits picked up in this frame,
      "piece": name, "cue": label or null, "by": the director, host:pid}
 
 Frame 0 also carries "start": what an actor must begin from (the evening's audience as the
 director loaded it, and the canvas size, seed and program, which must match its own). When the
-director stops it sends END. An actor looks for saved edits in the frames the director looked
-in, so a piece or shader edited on every machine's copy (a shared folder, a sync) is picked up at
-the same frame everywhere; "reloaded" tells it when its copy is not what the director's was. A key marked local is one the director kept to itself (the overlay,
+director stops it sends END. An actor looks for saved edits in the frames where the director
+picked one up, so a piece or shader edited on every machine's copy (a shared folder, a sync) is
+picked up at the same frame everywhere; "reloaded" tells it when its copy is not the director's. A key marked local is one the director kept to itself (the overlay,
 fullscreen, quitting, the mapping editor's, as judged when it was handled): an actor's keyboard
 texture sees it, nothing else does.
 
