@@ -615,10 +615,10 @@ def test_an_understudys_controllers_open_when_it_takes_over_and_not_before(nats_
         time.sleep(1.0)
         director.kill()
         deadline = time.monotonic() + 20
-        while "directs the show from frame" not in (tmp_path / "understudy.log").read_text():
+        while "MIDI: Test Controller is" not in (tmp_path / "understudy.log").read_text():   # opened, found
             assert time.monotonic() < deadline and understudy.poll() is None, (tmp_path / "understudy.log").read_text()
             time.sleep(0.1)
-        time.sleep(1.0)                                  # its controllers found and opened
+        assert "directs the show from frame" in (tmp_path / "understudy.log").read_text()
         move(0)
         move(64)
         assert understudy.wait(60) == 0, (tmp_path / "understudy.log").read_text()
