@@ -81,8 +81,10 @@ def test_a_writer_killed_mid_write_leaves_the_board_to_the_next_one():
             if not writer.is_alive():       # a spawned child that died before writing is not the board's fault
                 writer.join()
                 continue
-            assert wrote, "the writer writes"
             os.kill(writer.pid, signal.SIGKILL)
+            if not wrote:                   # a reader starved by a writer that never pauses (two busy cores)
+                writer.join(10)
+                continue
             writer.join(10)
             if board.read() is None:
                 break
