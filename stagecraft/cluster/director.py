@@ -82,7 +82,8 @@ class Director(LocalInputs):
                   "date": list(self._date), "beat": [b.beat, b.tempo, b.span, b.peers],
                   "audio": audio_fields(self._audio), "mouse": list(engine.controls.mouse),
                   "keys": keys, "console": console, "osc": osc, "names": names, "qr": engine.room.url,
-                  "reloaded": self._reloaded, "piece": engine.player.name, "cue": engine.show.current.label if engine.show.current else None,
+                  "reloaded": self._reloaded, "piece": engine.player.name,
+                  "cue": engine.show.current.label if engine.show.current else None,
                   "by": self.by}
         if c.frame == 0:        # where an actor starts from: the evening's audience as it is now
             record["start"] = {"audience": engine.audience.dump(), "size": list(engine.canvas_size),

@@ -12,9 +12,10 @@ Frame 0 also carries "start": what an actor must begin from (the evening's audie
 director loaded it, and the canvas size, seed and program, which must match its own). When the
 director stops it sends END. An actor looks for saved edits in the frames where the director
 picked one up, so a piece or shader edited on every machine's copy (a shared folder, a sync) is
-picked up at the same frame everywhere; "reloaded" tells it when its copy is not the director's. A key marked local is one the director kept to itself (the overlay,
-fullscreen, quitting, the mapping editor's, as judged when it was handled): an actor's keyboard
-texture sees it, nothing else does.
+picked up at the same frame everywhere; "reloaded" tells it when its copy is not the director's.
+A key marked local is one the director kept to itself (the overlay, fullscreen, quitting, the
+mapping editor's, as judged when it was handled): an actor's keyboard texture sees it, nothing
+else does.
 
 The texture (Shadertoy's 512x2 sound texture, float32) travels as base64 of its bytes. An OSC
 blob argument travels as hex, as `--record-osc` writes it. "piece", "cue" and "by" are not inputs:

@@ -4,12 +4,12 @@
         -> stagecraft.<show>.phones.in -> the director's Gateways -> its Phones -> the OSC inbox
 
 and back: the director's manifests, the room's aggregates, a joining phone's smile and bans go out
-on stagecraft.<show>.phones.out to every relay, each passing them to its gateway. Each relay
-keeps its gateway going as the engine does its own (phones.keeper). The director announces the evening's secret (so a phone is the same sender through any
-gateway) and the piece playing on the out subject every second; a relay starts its gateway when it
-has heard that. The per-phone limits stay where they were: each gateway's, and the director's one
-validator for what the audience may send. NATS authorisation keeps a gateway to these two subjects
-(README, "Several machines").
+on stagecraft.<show>.phones.out to every relay, each passing them to its gateway. Each relay keeps
+its gateway going as the engine does its own (phones.keeper). The director announces the evening's
+secret (so a phone is the same sender through any gateway) and the piece playing on the out subject
+every second; a relay starts its gateway when it has heard that. The per-phone limits stay where
+they were: each gateway's, and the director's one validator for what the audience may send. NATS
+authorisation keeps a gateway to these two subjects (README, "Several machines").
 """
 from __future__ import annotations
 

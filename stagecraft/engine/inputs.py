@@ -1,9 +1,8 @@
 """Where a frame's inputs come from, besides its clock and beat: the window's events and the
 console's keys, the sound's analysis, the date, OSC, and when saved edits are looked for. Live,
-each is this machine's own. The one
-seam lockstep needs: a cluster's director records what these gave (cluster.director), and an actor
-hands its engine the director's instead (cluster.actor), so the same frame index gives the same
-picture."""
+each is this machine's own. The one seam lockstep needs: a cluster's director records what these
+gave (cluster.director), and an actor hands its engine the director's instead (cluster.actor), so
+the same frame index gives the same picture."""
 from __future__ import annotations
 
 import time
