@@ -648,7 +648,8 @@ def setup(stage):
 def update(stage, state, dt):
     pass
 '''
-FRAG = "void mainImage(out vec4 c, in vec2 p) {{ c = vec4(vec3(fract(iTime * 0.5)) * vec3({tint}), 1.0); }}\n"
+# never black: at fract's zero every tint renders the same frame, and two machines apart look alike
+FRAG = "void mainImage(out vec4 c, in vec2 p) {{ c = vec4((0.5 + 0.5 * fract(iTime * 0.5)) * vec3({tint}), 1.0); }}\n"
 
 
 def test_an_edit_saved_on_every_machine_is_picked_up_at_the_same_frame_and_a_lone_one_is_told(nats_url, tmp_path):
