@@ -506,7 +506,11 @@ def test_a_director_and_an_actor_on_two_hosts(two_hosts, tmp_path):
         procs["director"] = on(host_a, "director", "--director", url, "--size", "160x90", "--seconds", "8",
                                "--fresh", "--audience-file", str(tmp_path / "aud0.json"), "--osc-port", "0",
                                "--audience-port", str(audience), "--hash-frames", str(tmp_path / "director.txt"))
-        time.sleep(2.5)
+        deadline = time.monotonic() + 30            # a join sent before its port opens is lost (UDP)
+        while "OSC audience port" not in (tmp_path / "director.log").read_text():
+            assert time.monotonic() < deadline and procs["director"].poll() is None, \
+                (tmp_path / "director.log").read_text()
+            time.sleep(0.1)
         for k in range(10):
             subprocess.run([*host_a, "oscsend", "127.0.0.1", str(audience), "/audience/join", "s", f"host{k}"],
                            check=True, timeout=5)
