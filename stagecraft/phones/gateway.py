@@ -70,7 +70,7 @@ class Gateway:
         self.names_by_ip: dict[str, set] = {}
         self.open = 0                        # connections past the handshake, hello or not
         self.gestures: dict[str, Gesture] = {}
-        self.manifest = json.dumps({"type": "manifest", "piece": None, "title": "", "gestures": []})
+        self.manifest: str | None = None     # none until the engine sends one: a phone keeps its page
         self.crowd: dict | None = None
         self.banned: set[str] = set()
         self.counts = {"peak": 0, "received": 0, "rejected": Counter()}
@@ -192,7 +192,8 @@ class Gateway:
         self.names_by_ip.setdefault(ip, set()).add(pid)
         self.counts["peak"] = max(self.counts["peak"], len(self.phones))
         await ws.send(json.dumps({"type": "welcome", "id": pid, "name": name}))
-        await ws.send(self.manifest)
+        if self.manifest:
+            await ws.send(self.manifest)
         if self.crowd:
             await ws.send(self._crowd())
         return phone
