@@ -209,3 +209,42 @@ def test_a_relay_whose_gateway_restarts_tells_the_director_so_its_counts_are_not
         relay.shut()
     assert said()[-1] == {"gone": True, "g": f"{relay.id}/1"}
     assert any("restarted it" in line for line in operator)
+
+
+class Published:
+    """What a Director needs of a NatsLink: a stream to open, and what it published (then END)."""
+    superseded, aged_out = None, False
+
+    def __init__(self):
+        self.sent = []
+
+    def open_stream(self, *_, **__):
+        pass
+
+    def publish(self, subject, data, key):
+        self.sent.append(data)
+
+    def flush(self, seconds):
+        pass
+
+    def close(self):
+        pass
+
+
+def test_an_actor_starts_from_the_audience_before_frame_0_so_a_join_in_it_counts_once(stage_osc, client):
+    """A phone that joins in the director's first frame (the doors opened before the show) is in
+    frame 0's OSC; the audience an actor starts from is the one before it, or every actor applies
+    that join twice and renders another show (a CI run under load once did: 899 frames of 899)."""
+    from stagecraft.cli.cluster import attach
+    from stagecraft.cluster.director import Director
+    from .conftest import wait_for
+    engine = stage_osc("smiles_for_all")
+    director = Director(Published(), "doors")
+    attach(engine, director)
+    client.send(engine.osc.ports["audience"], "/audience/join", "early")
+    assert wait_for(lambda: len(engine.osc.inbox) >= 1)
+    engine.frame()
+    first = decode(director.link.sent[0])
+    assert first.index == 0 and [m.address for _, batch in first.osc for _, m in batch] == ["/audience/join"]
+    assert json.loads(first.start["audience"])["contributions"] == [], "the join is frame 0's, not the start's"
+    assert json.loads(engine.audience.dump())["made"] == 1

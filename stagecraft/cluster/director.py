@@ -30,7 +30,7 @@ class Director(LocalInputs):
         self.published = 0
         self.spent = 0.0                  # CPU seconds of the frame loop's thread publishing took, in all
         self._console, self._osc, self._names = [], [], []
-        self._audio = self._date = self._reloaded = None
+        self._audio = self._date = self._reloaded = self._start = None
 
     def controls(self, engine) -> tuple:
         events, console = super().controls(engine)
@@ -49,6 +49,11 @@ class Director(LocalInputs):
         found = super().reload(engine)
         self._reloaded = found or None      # only what was picked up: an actor looks then alone
         return found
+
+    def osc(self, engine) -> None:
+        if engine.clock.frame == 0:     # an actor starts from the audience before frame 0's inputs, then applies them
+            self._start = engine.audience.dump()
+        super().osc(engine)
 
     def applied(self, batch: list, moderated: bool) -> None:
         """engine.osc's journal: a batch of messages about to be applied, in order."""
@@ -85,8 +90,8 @@ class Director(LocalInputs):
                   "reloaded": self._reloaded, "piece": engine.player.name,
                   "cue": engine.show.current.label if engine.show.current else None,
                   "by": self.by}
-        if c.frame == 0:        # where an actor starts from: the evening's audience as it is now
-            record["start"] = {"audience": engine.audience.dump(), "size": list(engine.canvas_size),
+        if c.frame == 0:        # where an actor starts from: the evening's audience as the director loaded it
+            record["start"] = {"audience": self._start, "size": list(engine.canvas_size),
                                "seed": engine.seed, "program": engine.program.title, "run": self.run}
         self.link.publish(self.subject, encode(record), key(self.run, self.by, c.frame))
         self.published += 1

@@ -31,6 +31,11 @@ class LocalInputs:
 
     def osc(self, engine) -> None:
         """Apply what OSC (and the phones and controllers with it) brought since the last frame."""
+        if engine.phones:
+            engine.phones.drain(engine.osc.inbox)   # gestures join the OSC audience messages, one path in
+            engine.room.url = engine.phones.url
+        if engine.midi:
+            engine.midi.drain(engine.osc.inbox)     # a controller's moves join the OSC messages, one path in
         engine.osc.drain()
 
     def reload(self, engine) -> list | None:

@@ -181,11 +181,6 @@ class Engine(Pieces, Commands, Status):
         self.surface.make_current()
         self.clock.tick()
         self._keep_time(start)
-        if self.phones:
-            self.phones.drain(self.osc.inbox)   # gestures join the OSC audience messages, one path in
-            self.room.url = self.phones.url
-        if self.midi:
-            self.midi.drain(self.osc.inbox)     # a controller's moves join the OSC messages, one path in
         self.inputs.osc(self)
         self.controls.handle(*self.inputs.controls(self))
         self.inputs.reload(self)
