@@ -175,7 +175,7 @@ def finish(processes: dict, tmp_path: Path, timeout: float) -> None:
 
 def test_actors_render_every_frame_the_director_rendered(nats_url, tmp_path):
     """One actor from the start (with two projectors of its own), one started 10 s late, one whose
-    connection is cut for 3 s."""
+    connection is cut for 3 s. The director's --set reaches them all."""
     port = int(nats_url.rpartition(":")[2])
     relay = Relay(port)
     mapping = tmp_path / "two.toml"
@@ -184,7 +184,8 @@ def test_actors_render_every_frame_the_director_rendered(nats_url, tmp_path):
               "actor3": actor(f"nats://127.0.0.1:{relay.port}", tmp_path, 3)}
     time.sleep(3.0)     # the actors connect and wait for the show to start
     audience, control = free_port(), free_port()
-    director = engine(*director_args(nats_url, tmp_path, SHOW_S, audience, control), log=tmp_path / "director.log")
+    director = engine(*director_args(nats_url, tmp_path, SHOW_S, audience, control), "--set", "lines=0.6",
+                      log=tmp_path / "director.log")
     try:
         time.sleep(3.0)
         sent = drive(audience, control, 7.0)
@@ -225,9 +226,10 @@ def test_an_actor_without_a_director_is_told_so(tmp_path):
     assert "cannot reach the NATS server" in told and url in told
 
 
-def test_an_actor_takes_no_controllers_of_its_own(tmp_path):
-    actor = engine("--actor", f"nats://127.0.0.1:{free_port()}", "--midi", str(tmp_path / "controller.toml"),
-                   log=tmp_path / "actor.log")
+@pytest.mark.parametrize("own", [["--midi", "controller.toml"], ["--set", "lines=0.6"]], ids=["midi", "set"])
+def test_an_actor_takes_no_controllers_or_settings_of_its_own(tmp_path, own):
+    """Its settings are the director's (frame 0's start carries them): one of its own would part its frames."""
+    actor = engine("--actor", f"nats://127.0.0.1:{free_port()}", *own, log=tmp_path / "actor.log")
     assert actor.wait(30) == 2
     assert "an actor has no inputs of its own" in (tmp_path / "actor.log").read_text()
 

@@ -31,10 +31,11 @@ def start(args, program, operator):
     follower = role(args) != "director"
     phones = getattr(args, "phones", None)
     understudy = bool(args.understudy)
-    if follower and ((args.midi or args.record_osc) and not understudy or args.camera or args.link
+    settings = getattr(args, "set", [])
+    if follower and ((args.midi or args.record_osc) and not understudy or args.camera or args.link or settings
                      or phones and not (phones == "nats" and understudy)):
-        raise UsageError(f"an {role(args)} has no inputs of its own: give --midi, --phones, --camera, --link and "
-                         "--record-osc to the director (an understudy may take over --midi, --record-osc and "
+        raise UsageError(f"an {role(args)} has no inputs of its own: give --set, --midi, --phones, --camera, --link "
+                         "and --record-osc to the director (an understudy may take over --midi, --record-osc and "
                          "--phones nats)")
     url = args.director or args.actor or args.understudy
     try:
@@ -43,7 +44,7 @@ def start(args, program, operator):
         raise UsageError(str(exc)) from None
     try:
         if not follower:
-            director = Director(link, program.title)
+            director = Director(link, program.title, settings=settings)
             operator.tell(f"cluster: directing {program.title!r} on {url} ({subject(program.title)})")
             return director, {}, None
         link.open_stream(stream(program.title), subject(program.title))   # it may start before its director

@@ -157,7 +157,7 @@ def _play(show, args, *, start=None, loop=False) -> int:
         raise
     try:
         try:
-            engine.player.preset(getattr(args, "set", []))
+            engine.player.preset(first.start["set"] if first else getattr(args, "set", []))
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if inputs:

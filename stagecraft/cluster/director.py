@@ -15,11 +15,13 @@ FLUSH_S = 5.0       # at the end, how long frames still waiting for the broker m
 
 
 class Director(LocalInputs):
-    def __init__(self, link, show: str, run: str | None = None, after: str | None = None):
+    def __init__(self, link, show: str, run: str | None = None, after: str | None = None, settings=()):
         """`link`: a crossings.NatsLink; `show`: the show's name (its subject and stream). A new
         show (`run` None) empties the stream; an understudy taking over continues the run, `after`
-        the frame it last saw (its key: the server refuses its frames if another came since)."""
+        the frame it last saw (its key: the server refuses its frames if another came since).
+        `settings`: the first piece's `--set` values, which an actor starts with too."""
         self.link, self.subject = link, subject(show)
+        self.settings = [list(s) for s in settings]
         link.open_stream(stream(show), self.subject, fresh=run is None)
         self.run = run or secrets.token_hex(6)
         if after is not None:
@@ -92,7 +94,8 @@ class Director(LocalInputs):
                   "by": self.by}
         if c.frame == 0:        # where an actor starts from: the evening's audience as the director loaded it
             record["start"] = {"audience": self._start, "size": list(engine.canvas_size),
-                               "seed": engine.seed, "program": engine.program.title, "run": self.run}
+                               "seed": engine.seed, "set": self.settings, "program": engine.program.title,
+                               "run": self.run}
         self.link.publish(self.subject, encode(record), key(self.run, self.by, c.frame))
         self.published += 1
         self.spent += time.thread_time() - cpu

@@ -9,7 +9,8 @@
      "piece": name, "cue": label or null, "by": the director, host:pid}
 
 Frame 0 also carries "start": what an actor must begin from (the evening's audience as the
-director loaded it, and the canvas size, seed and program, which must match its own). When the
+director loaded it, the canvas size and seed, the first piece's `--set` values as [[name, value],
+...], and the program, which must match its own). When the
 director stops it sends END. An actor looks for saved edits in the frames where the director
 picked one up, so a piece or shader edited on every machine's copy (a shared folder, a sync) is
 picked up at the same frame everywhere; "reloaded" tells it when its copy is not the director's.
