@@ -69,10 +69,11 @@ def nats_url(broker):
     return broker.url
 
 
-def engine(*args, log: Path, piece: str = "smiles_for_all") -> subprocess.Popen:
+def engine(*args, log: Path, piece: str = "smiles_for_all", command: tuple = ()) -> subprocess.Popen:
+    """`run.py play piece`, or the `command` given (`("show",)`: the default program)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.update(SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
-    return subprocess.Popen([sys.executable, str(ROOT / "run.py"), "play", piece, "--headless",
+    return subprocess.Popen([sys.executable, str(ROOT / "run.py"), *(command or ("play", piece)), "--headless",
                              "--audio", "none", *args], cwd=ROOT, env=env, stdout=log.open("w"),
                             stderr=subprocess.STDOUT)
 
@@ -158,10 +159,10 @@ def director_args(url: str, tmp_path: Path, seconds: float, audience: int, contr
             "--stats", str(tmp_path / "director.json")]
 
 
-def actor(url: str, tmp_path: Path, k: int, *more, piece: str = "smiles_for_all") -> subprocess.Popen:
+def actor(url: str, tmp_path: Path, k: int, *more, piece: str = "smiles_for_all", command: tuple = ()) -> subprocess.Popen:
     return engine("--actor", url, "--hash-frames", str(tmp_path / f"actor{k}.txt"),
                   "--stats", str(tmp_path / f"actor{k}.json"), "--audience-file", str(tmp_path / f"aud{k}.json"),
-                  *more, log=tmp_path / f"actor{k}.log", piece=piece)
+                  *more, log=tmp_path / f"actor{k}.log", piece=piece, command=command)
 
 
 def finish(processes: dict, tmp_path: Path, timeout: float) -> None:
@@ -226,10 +227,13 @@ def test_an_actor_without_a_director_is_told_so(tmp_path):
     assert "cannot reach the NATS server" in told and url in told
 
 
-@pytest.mark.parametrize("own", [["--midi", "controller.toml"], ["--set", "lines=0.6"]], ids=["midi", "set"])
+@pytest.mark.parametrize("own", [["--midi", "controller.toml"], ["--set", "lines=0.6"], ["--attract", "1"]],
+                         ids=["midi", "set", "attract"])
 def test_an_actor_takes_no_controllers_or_settings_of_its_own(tmp_path, own):
-    """Its settings are the director's (frame 0's start carries them): one of its own would part its frames."""
-    actor = engine("--actor", f"nats://127.0.0.1:{free_port()}", *own, log=tmp_path / "actor.log")
+    """Its settings and installation are the director's (frame 0's start carries them): its own would
+    part its frames."""
+    actor = engine("--actor", f"nats://127.0.0.1:{free_port()}", *own, log=tmp_path / "actor.log",
+                   command=("show",) if own[0] == "--attract" else ())
     assert actor.wait(30) == 2
     assert "an actor has no inputs of its own" in (tmp_path / "actor.log").read_text()
 
@@ -685,3 +689,26 @@ def test_an_edit_saved_on_every_machine_is_picked_up_at_the_same_frame_and_a_lon
     directed, acted = hashes(tmp_path / "director.txt"), hashes(tmp_path / "actor1.txt")
     assert all(acted[i] == h for i, h in directed.items() if i < parted), "equal through the synced edit"
     assert all(acted[i] != h for i, h in directed.items() if i >= parted), "apart from the lone one"
+
+
+def closed_now() -> str:
+    """Opening hours that are closed at this hour of the day."""
+    hour = time.localtime().tm_hour
+    return f"{(hour + 2) % 24:02d}:00-{(hour + 3) % 24:02d}:00"
+
+
+@pytest.mark.parametrize("installation", [["--attract", "0.05"], ["--hours", "closed"]], ids=["attract", "hours"])
+def test_an_actor_runs_its_directors_installation(nats_url, tmp_path, installation):
+    """A gallery on several machines: the director's attract mode (its invitation on every picture
+    after 3 s without anyone) and opening hours (closed: every picture black) are every actor's,
+    judged on the director's frame date, so the frames stay equal."""
+    installation = [closed_now() if a == "closed" else a for a in installation]
+    follower = actor(nats_url, tmp_path, 1, command=("show",))
+    time.sleep(2.0)
+    director = engine(*director_args(nats_url, tmp_path, 6.0, free_port(), free_port()), *installation,
+                      "--phones", "off", log=tmp_path / "director.log", command=("show",))
+    finish({"director": director, "actor1": follower}, tmp_path, 60)
+    told = "attract mode: no audience" if installation[0] == "--attract" else "opening hours: closed"
+    assert told in (tmp_path / "director.log").read_text() and told in (tmp_path / "actor1.log").read_text()
+    directed, acted = hashes(tmp_path / "director.txt"), hashes(tmp_path / "actor1.txt")
+    assert len(directed) > 100 and acted == directed

@@ -32,11 +32,12 @@ def start(args, program, operator):
     phones = getattr(args, "phones", None)
     understudy = bool(args.understudy)
     settings = getattr(args, "set", [])
-    if follower and ((args.midi or args.record_osc) and not understudy or args.camera or args.link or settings
+    governed = settings or getattr(args, "hours", None) or getattr(args, "attract", None)
+    if follower and ((args.midi or args.record_osc) and not understudy or args.camera or args.link or governed
                      or phones and not (phones == "nats" and understudy)):
-        raise UsageError(f"an {role(args)} has no inputs of its own: give --set, --midi, --phones, --camera, --link "
-                         "and --record-osc to the director (an understudy may take over --midi, --record-osc and "
-                         "--phones nats)")
+        raise UsageError(f"an {role(args)} has no inputs of its own: give --set, --hours, --attract, --midi, --phones, "
+                         "--camera, --link and --record-osc to the director (an understudy may take over --midi, "
+                         "--record-osc and --phones nats)")
     url = args.director or args.actor or args.understudy
     try:
         link = NatsLink(url, name=f"stagecraft {role(args)}")

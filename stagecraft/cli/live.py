@@ -9,7 +9,7 @@ from ..engine.pieces import piece_module
 from ..installation.mode import Installation
 from ..show.program import Program, load_program, resolve_program
 from . import cluster
-from .options import AUDIENCE_FILE, UsageError, chosen_piece, flash_settings
+from .options import AUDIENCE_FILE, PHONES_BY_DEFAULT, PHONES_PORT, UsageError, chosen_piece, flash_settings
 
 TRAILER = Path("out") / "trailer.mp4"
 TRAILER_SIZE = (640, 360)
@@ -119,6 +119,8 @@ def _play(show, args, *, start=None, loop=False) -> int:
         from ..camera.feed import available
         if not available():
             raise UsageError("--camera needs the camera extra: pip install 'stagecraft[camera]' (OpenCV)")
+    if getattr(args, "phones", None) == PHONES_BY_DEFAULT:     # an actor or understudy serves no page of its own
+        args.phones = PHONES_PORT if cluster.role(args) in (None, "director") else None
     console = open_console()
     operator = Operator(stream=console if isinstance(console, ScreenConsole) else None)
     try:
@@ -175,7 +177,10 @@ def _play(show, args, *, start=None, loop=False) -> int:
                                              tell=operator.tell))
         if engine.phones and cluster.role(args) == "director" and args.phones != "nats":
             cluster.journal_names(engine, inputs)
-        if getattr(args, "hours", None) or getattr(args, "attract", None) or getattr(args, "resume", None):
+        resume = getattr(args, "resume", None)
+        if first and first.start["installation"]:        # an actor's is its director's
+            engine.installation = Installation.following(engine, first.start["installation"], resume)
+        elif getattr(args, "hours", None) or getattr(args, "attract", None) or resume:
             port = engine.osc.ports.get("audience", args.audience_port)   # the one bound, if 0 asked for any
             engine.installation = Installation(engine, hours=args.hours, resume=args.resume,
                                                attract_s=args.attract * 60 if args.attract else None,

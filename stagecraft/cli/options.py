@@ -123,6 +123,9 @@ def nats_url(text: str) -> str:
 PHONES_PORT = 8080
 
 
+PHONES_BY_DEFAULT = -1     # the show's page on PHONES_PORT, where this machine takes inputs (cli/live.py)
+
+
 def phones_port(text: str) -> int | str | None:
     """A port for the phones' page, None for `off`, or `nats`: gateways elsewhere (run.py gateway)
     reach a director through its NATS server."""
@@ -140,9 +143,11 @@ def whole(lo: int, hi: int):
 
 def phones_options(s: argparse.ArgumentParser, default: int | None) -> None:
     """The audience's phones: the page's port, the URL the QR code carries, and the caps."""
-    s.add_argument("--phones", type=phones_port, default=default, metavar="PORT|off|nats",
+    s.add_argument("--phones", type=phones_port, default=PHONES_BY_DEFAULT if default else None,
+                   metavar="PORT|off|nats",
                    help="serve the audience's page and WebSocket on all interfaces at PORT "
-                        + (f"(default {default}; off: no phones)" if default else "(default off)")
+                        + (f"(default {default}, none on an actor or understudy; off: no phones)" if default
+                           else "(default off)")
                         + "; nats: a director's phones come through gateways elsewhere (run.py gateway)")
     phones_url_option(s)
     s.add_argument("--phones-per-ip", type=whole(1, 100_000), default=8, metavar="N",

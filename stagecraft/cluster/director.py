@@ -95,6 +95,7 @@ class Director(LocalInputs):
         if c.frame == 0:        # where an actor starts from: the evening's audience as the director loaded it
             record["start"] = {"audience": self._start, "size": list(engine.canvas_size),
                                "seed": engine.seed, "set": self.settings, "program": engine.program.title,
+                               "installation": engine.installation.settings() if engine.installation else None,
                                "run": self.run}
         self.link.publish(self.subject, encode(record), key(self.run, self.by, c.frame))
         self.published += 1

@@ -97,6 +97,7 @@ class Engine(Pieces, Commands, Status):
         self.controls = Controls(self)
         self.console = console
         self.installation = None                # stagecraft.installation.mode.Installation, in a gallery
+        self.date = None                        # the frame's iDate: (year, month - 1, day, seconds)
         self.heartbeat = Heartbeat.from_env()
         self.running = True
         self.fade = Fade()
@@ -184,6 +185,7 @@ class Engine(Pieces, Commands, Status):
         self.inputs.osc(self)
         self.controls.handle(*self.inputs.controls(self))
         self.inputs.reload(self)
+        self.date = self.inputs.date(self)      # once: the installation's hours and iDate read the same
         self.show.tick(self.clock.time)
         if self.installation:
             self.installation.step(self.clock.time)
@@ -315,7 +317,7 @@ class Engine(Pieces, Commands, Status):
     def _builtins(self) -> dict:
         c = self.clock
         return {"iTime": c.time, "iTimeDelta": c.dt, "iFrame": c.frame, "iFrameRate": c.fps,
-                "iMouse": tuple(self.controls.mouse), "iDate": self.inputs.date(self), "iSampleRate": float(SR),
+                "iMouse": tuple(self.controls.mouse), "iDate": self.date, "iSampleRate": float(SR),
                 "iBeat": self.beat.beat, "iPhase": self.beat.phase, "iTempo": self.beat.tempo, **self.audio.uniforms(),
                 **(self.camera.uniforms() if self.camera else {})}
 

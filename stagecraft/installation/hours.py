@@ -22,8 +22,8 @@ class _Span:
 
 
 class Hours:
-    def __init__(self, spans: list[_Span]):
-        self.spans = spans
+    def __init__(self, spans: list[_Span], spec: str | None = None):
+        self.spans, self.spec = spans, spec       # spec: the text parsed, which a director hands its actors
 
     @classmethod
     def always(cls) -> "Hours":
@@ -43,7 +43,7 @@ class Hours:
             spans.append(_Span(days, start, end))
         if not spans:
             raise ValueError("no opening hours given")
-        return cls(spans)
+        return cls(spans, text)
 
     def open_at(self, when: datetime) -> bool:
         minute = when.hour * 60 + when.minute

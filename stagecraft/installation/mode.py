@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .hours import Hours
@@ -25,13 +25,15 @@ INVITATION = "send us a smile: /audience/join to this room's address, port {port
 
 class Installation:
     def __init__(self, engine, *, hours: Hours | None = None, attract_s: float | None = None,
-                 resume: Path | None = None, invitation: str = INVITATION, wall=datetime.now):
+                 resume: Path | None = None, invitation: str = INVITATION, wall=None):
+        """`wall`: the time of day the hours are judged by; by default the frame's date (iDate),
+        which a cluster's actors take from their director, so every machine closes at one frame."""
         self.engine = engine
         self.hours = hours or Hours.always()
         self.attract_s = attract_s
         self.resume = Path(resume) if resume else None
         self.invitation = invitation
-        self.wall = wall
+        self.wall = wall or (lambda: frame_date(engine.date))
         self.open = True
         self.attracting = False
         self._checked = -1e9
@@ -81,6 +83,16 @@ class Installation:
             self._last_go = now
             self.engine.go()
 
+    def settings(self) -> dict:
+        """What a cluster's actors run the same installation from (cluster.frames' start)."""
+        return {"hours": self.hours.spec, "attract_s": self.attract_s, "invitation": self.invitation}
+
+    @classmethod
+    def following(cls, engine, settings: dict, resume: Path | None = None) -> "Installation":
+        """An actor's: its director's hours, attract mode and invitation (the director's port in it)."""
+        return cls(engine, hours=Hours.parse(settings["hours"]) if settings["hours"] else None,
+                   attract_s=settings["attract_s"], invitation=settings["invitation"], resume=resume)
+
     def caption(self) -> str | None:
         """What the engine writes over the picture in attract mode."""
         return self.invitation if self.attracting and self.open else None
@@ -95,6 +107,12 @@ class Installation:
         except OSError as exc:
             self.engine.operator.tell(f"cannot write {self.resume} ({exc.strerror or exc}); "
                                       f"a restart would begin the program from the top", key="resume")
+
+
+def frame_date(date: tuple) -> datetime:
+    """Shadertoy's iDate as a datetime."""
+    year, month, day, seconds = date
+    return datetime(int(year), int(month) + 1, int(day)) + timedelta(seconds=float(seconds))
 
 
 def resumed_piece(path: Path | None) -> str | None:
