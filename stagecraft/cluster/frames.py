@@ -8,10 +8,10 @@
      "reloaded": null, or [[file, digest, took], ...]: the saved edits picked up in this frame,
      "piece": name, "cue": label or null, "by": the director, host:pid}
 
-Frame 0 also carries "start": what an actor must begin from (the evening's audience as the
-director loaded it, the canvas size and seed, the first piece's `--set` values as [[name, value],
-...], the installation's hours, attract mode and invitation as {"hours": spec or null,
-"attract_s": s or null, "invitation": text} or null, and the program, which must match its own). When the
+Frame 0 also carries "start": what an actor must begin from. That is the evening's audience as
+the director loaded it (before frame 0's inputs), the canvas size and seed, the first piece's
+`--set` values as [[name, value], ...], the installation as {"hours": spec or null, "attract_s": s
+or null, "invitation": text} or null, and the program, which must match its own. When the
 director stops it sends END. An actor looks for saved edits in the frames where the director
 picked one up, so a piece or shader edited on every machine's copy (a shared folder, a sync) is
 picked up at the same frame everywhere; "reloaded" tells it when its copy is not the director's.
